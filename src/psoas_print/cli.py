@@ -1,0 +1,198 @@
+"""The command line: options in, one clear line per problem out (exit status 2)."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from psoas_print import __version__
+from psoas_print.errors import BookError, display_path
+from psoas_print.resources import default_book
+
+app = typer.Typer(
+    name="psoas-print",
+    help="Turn a folder of exercise content into a fridge-door cheat sheet and an ebook.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class PaperChoice(StrEnum):
+    a4 = "a4"
+    letter = "letter"
+
+
+BookOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--book",
+        help="The book folder. Default: ./book when it exists, else the sample book.",
+        show_default=False,
+    ),
+]
+PaperOption = Annotated[
+    PaperChoice | None,
+    typer.Option(
+        "--paper", help="Paper size. Default: the book's own setting.", show_default=False
+    ),
+]
+HtmlOption = Annotated[
+    Path | None,
+    typer.Option("--html", help="Also write the HTML that was laid out, to debug a layout."),
+]
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def reports_book_errors(command: Command) -> Command:
+    """Print a BookError as one line per problem and exit with status 2; no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BookError as error:
+            for problem in error.problems:
+                stderr.print(str(problem), markup=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"psoas-print {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Turn a folder of exercise content into printable PDFs."""
+
+
+@app.command("build")
+@reports_book_errors
+def build_command(
+    book: BookOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the outputs.")] = Path("dist"),
+    paper: PaperOption = None,
+) -> None:
+    """Build the cheat sheet and the ebook into OUT."""
+    from psoas_print.build import Job
+
+    jobs = [Job("cheatsheet", out / "cheatsheet.pdf"), Job("ebook", out / "ebook.pdf")]
+    _run(book, jobs, paper)
+
+
+@app.command("cheatsheet")
+@reports_book_errors
+def cheatsheet_command(
+    book: BookOption = None,
+    routine: Annotated[
+        str | None,
+        typer.Option("--routine", help="Routine id (a file in routines/). Default: fridge."),
+    ] = None,
+    paper: PaperOption = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The PDF to write.")] = Path(
+        "dist/cheatsheet.pdf"
+    ),
+    html: HtmlOption = None,
+) -> None:
+    """Make the one-page routine cheat sheet for the fridge door."""
+    from psoas_print.build import Job
+
+    _run(book, [Job("cheatsheet", output, html, routine)], paper)
+
+
+@app.command("ebook")
+@reports_book_errors
+def ebook_command(
+    book: BookOption = None,
+    paper: PaperOption = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The PDF to write.")] = Path(
+        "dist/ebook.pdf"
+    ),
+    html: HtmlOption = None,
+) -> None:
+    """Make the full illustrated ebook."""
+    from psoas_print.build import Job
+
+    _run(book, [Job("ebook", output, html)], paper)
+
+
+@app.command("check")
+@reports_book_errors
+def check_command(book: BookOption = None) -> None:
+    """Check the book's content and report every problem found."""
+    from psoas_print.content import load_book
+
+    loaded = load_book(book or default_book())
+    stdout.print(
+        f"{display_path(loaded.root)}: {len(loaded.chapters)} chapters, "
+        f"{len(loaded.exercises)} exercises, {len(loaded.routines)} routines; no problems found"
+    )
+
+
+@app.command("list")
+@reports_book_errors
+def list_command(book: BookOption = None) -> None:
+    """List the book's exercises and routines."""
+    from psoas_print.content import load_book
+
+    loaded = load_book(book or default_book())
+    exercises = Table("id", "name", "level", "dose", title="Exercises", title_justify="left")
+    for exercise in loaded.exercises.values():
+        exercises.add_row(exercise.id, exercise.name, exercise.level, exercise.dose.summary())
+    routines = Table("id", "title", "exercises", title="Routines", title_justify="left")
+    for routine in loaded.routines.values():
+        routines.add_row(routine.id, routine.title, ", ".join(i.exercise.id for i in routine.items))
+    stdout.print(exercises, routines)
+
+
+def _run(book: Path | None, jobs: list[Any], paper: PaperChoice | None) -> None:
+    from psoas_print.build import build
+
+    started = time.perf_counter()
+    with _status() as progress:
+        results = build(book or default_book(), jobs, paper.value if paper else None, progress)
+    table = Table("file", "pages", "size", "seconds", "notes", title_justify="left")
+    for result in results:
+        notes = ""
+        if "renders" in result.notes:
+            notes = f"fitted in {result.notes['renders']} renders at scale {result.notes['scale']}"
+        table.add_row(
+            display_path(result.target),
+            str(result.pages),
+            _size(result.size),
+            f"{result.seconds:.1f}",
+            notes,
+        )
+    stdout.print(table)
+    stdout.print(f"Done in {time.perf_counter() - started:.1f} s.")
+
+
+@contextmanager
+def _status() -> Iterator[Callable[[str], None]]:
+    """A live progress line on a terminal; silent when output is piped."""
+    with stderr.status("Starting") as status:
+        yield lambda message: status.update(f"{message}…")
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"

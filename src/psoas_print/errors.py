@@ -1,0 +1,46 @@
+"""The one exception for mistakes in a book, as opposed to bugs in the tool."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the book, located as precisely as it can be."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class BookError(Exception):
+    """One or more problems in the user's book, layouts or options.
+
+    The command line prints each problem on a line of its own and exits with
+    status 2; anything else that escapes is a bug and keeps its traceback.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+    @classmethod
+    def at(cls, path: Path, line: int | None, message: str) -> BookError:
+        return cls([Problem(path, line, message)])

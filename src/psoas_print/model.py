@@ -1,0 +1,220 @@
+"""The typed, immutable model of a book: what every product is made from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+from pydantic_core import PydanticCustomError
+
+Paper = Literal["a4", "letter"]
+Level = Literal["beginner", "intermediate", "advanced"]
+
+_RANGE = re.compile(r"^\s*(\d+)\s*[-\u2013]\s*(\d+)\s*$")  # hyphen or en dash
+
+
+@dataclass(frozen=True)
+class Count:
+    """A whole number or a range of them, such as the 6-10 in "6-10 reps"."""
+
+    low: int
+    high: int
+
+    def __str__(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}\u2013{self.high}"
+
+    @property
+    def is_one(self) -> bool:
+        return self.high == 1
+
+
+def parse_count(value: Any) -> Count:
+    if isinstance(value, Count):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return Count(value, value)
+    match = _RANGE.match(value) if isinstance(value, str) else None
+    if match and 0 < int(match[1]) < int(match[2]):
+        return Count(int(match[1]), int(match[2]))
+    raise PydanticCustomError(
+        "count", "must be a whole number or a range like 6-10, got {shown}", {"shown": shown(value)}
+    )
+
+
+def shown(value: Any) -> str:
+    """A value as it was written in YAML, for error messages."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+CountField = Annotated[Count, PlainValidator(parse_count)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    """Content models: immutable, and unknown keys are errors (they are usually typos)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class Dose(_Strict):
+    reps: CountField
+    per_side: bool = False
+    sets: Annotated[int, Field(ge=1)] = 1
+    hold_seconds: CountField | None = None
+    hold_breaths: CountField | None = None
+    note: str | None = None
+
+    def summary(self) -> str:
+        """The dose as one would say it: "6-10 reps, hold 10 s or 2-3 breaths" (with en dashes)."""
+        parts = [f"{self.reps} {'rep' if self.reps.is_one else 'reps'}"]
+        if self.per_side:
+            parts[0] += " each side"
+        if self.sets > 1:
+            parts[0] = f"{self.sets} sets of {parts[0]}"
+        hold = self.hold_text(seconds="s")
+        if hold:
+            parts.append(f"hold {hold}")
+        if self.note:
+            parts.append(self.note)
+        return ", ".join(parts)
+
+    def hold_text(self, seconds: str = "seconds") -> str | None:
+        """How long to hold, such as "10 seconds or 2-3 breaths", or None."""
+        holds = []
+        if self.hold_seconds:
+            holds.append(f"{self.hold_seconds} {seconds}")
+        if self.hold_breaths:
+            holds.append(
+                f"{self.hold_breaths} {'breath' if self.hold_breaths.is_one else 'breaths'}"
+            )
+        return " or ".join(holds) or None
+
+
+class DoseOverride(_Strict):
+    """The dose fields a routine may change for one of its exercises."""
+
+    reps: CountField | None = None
+    per_side: bool | None = None
+    sets: Annotated[int, Field(ge=1)] | None = None
+    hold_seconds: CountField | None = None
+    hold_breaths: CountField | None = None
+    note: str | None = None
+
+    def apply(self, dose: Dose) -> Dose:
+        return dose.model_copy(update={name: getattr(self, name) for name in self.model_fields_set})
+
+
+class Breathing(_Strict):
+    inhale: Text
+    exhale: Text
+
+
+class BookInfo(_Strict):
+    """book.yaml."""
+
+    title: Text
+    subtitle: str = ""
+    author: Text
+    language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
+    paper: Paper = "a4"
+    edition: str = ""
+    year: int | None = None
+    description: str = ""
+    keywords: list[Text] = []
+    rights: Text
+    disclaimer: Text
+
+
+class ExerciseFacts(_Strict):
+    """An exercise file's front matter."""
+
+    name: Text
+    short_name: str | None = None
+    level: Level
+    position: Text
+    props: list[Text] = []
+    purpose: Text
+    dose: Dose
+    breathing: Breathing
+    cues: Annotated[list[Text], Field(min_length=1)]
+    caution: Text
+    image: str | None = None
+
+
+class Exercise(ExerciseFacts):
+    """An exercise with its identity and rendered body."""
+
+    id: str
+    source: Path
+    body_html: str
+    image_path: Path | None = None
+
+    @property
+    def label(self) -> str:
+        """The name where space is short."""
+        return self.short_name or self.name
+
+
+class ChapterFacts(_Strict):
+    """A chapter file's front matter."""
+
+    title: Text
+    exercises: list[Text] = []
+
+
+class Chapter(ChapterFacts):
+    id: str
+    source: Path
+    body_html: str
+
+
+class RoutineEntryFacts(_Strict):
+    id: Text
+    dose: DoseOverride = DoseOverride()
+
+
+class RoutineFacts(_Strict):
+    """A routine file."""
+
+    title: Text
+    description: str = ""
+    exercises: Annotated[list[Text | RoutineEntryFacts], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class RoutineItem:
+    """One exercise as a routine does it: the routine's dose wins over the exercise's."""
+
+    exercise: Exercise
+    dose: Dose
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    title: str
+    description: str
+    items: tuple[RoutineItem, ...]
+    source: Path
+    exercises_line: int
+
+
+@dataclass(frozen=True)
+class Book:
+    root: Path
+    info: BookInfo
+    chapters: tuple[Chapter, ...]
+    exercises: dict[str, Exercise]
+    routines: dict[str, Routine]
+
+    def chapter_exercises(self, chapter: Chapter) -> list[Exercise]:
+        return [self.exercises[exercise_id] for exercise_id in chapter.exercises]

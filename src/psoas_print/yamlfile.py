@@ -1,0 +1,74 @@
+"""YAML parsing that remembers the line of every key, so errors can point at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from psoas_print.errors import Problem
+
+Location = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDocument:
+    """Parsed YAML data and the file line of each key or list item in it."""
+
+    data: Any
+    path: Path
+    first_line: int
+    lines: dict[Location, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, location: Location) -> int:
+        """The line of the deepest known key on the way to ``location``."""
+        for end in range(len(location), 0, -1):
+            line = self.lines.get(tuple(location[:end]))
+            if line is not None:
+                return line
+        return self.first_line
+
+
+def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
+    """Parse ``text``; ``line_offset`` is how many file lines come before it.
+
+    A syntax error becomes a Problem rather than an exception so that callers can
+    collect every problem of a book before stopping.
+    """
+    loader = yaml.SafeLoader(text)
+    document = YamlDocument(data=None, path=path, first_line=line_offset + 1)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _index(node, (), document, line_offset)
+            document.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = line_offset + (mark.line + 1 if mark else 1)
+        reason = error.problem or error.context or "not valid YAML"
+        document.problems.append(Problem(path, line, f"invalid YAML: {reason}"))
+    except yaml.YAMLError as error:
+        document.problems.append(Problem(path, line_offset + 1, f"invalid YAML: {error}"))
+    finally:
+        loader.dispose()
+    return document
+
+
+def _index(node: yaml.Node, location: Location, document: YamlDocument, offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = offset + key_node.start_mark.line + 1
+            if key in seen:
+                document.problems.append(Problem(document.path, line, f"duplicate key '{key}'"))
+            seen.add(key)
+            document.lines[(*location, key)] = line
+            _index(value_node, (*location, key), document, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            document.lines[(*location, index)] = offset + item.start_mark.line + 1
+            _index(item, (*location, index), document, offset)
