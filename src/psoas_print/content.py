@@ -46,20 +46,23 @@ def load_book(root: Path) -> Book:
         )
     problems: list[Problem] = []
     info = _load_info(root, problems)
+    exercise_files = sorted((root / "exercises").glob("*.md"))
     exercises = {
         exercise.id: exercise
-        for path in sorted((root / "exercises").glob("*.md"))
+        for path in exercise_files
         if (exercise := _load_exercise(path, root, problems))
     }
+    # An exercise whose own file has a problem is not also reported as unknown elsewhere.
+    broken = {path.stem for path in exercise_files} - set(exercises)
     chapters = tuple(
         chapter
         for path in sorted((root / "chapters").glob("*.md"))
-        if (chapter := _load_chapter(path, root, exercises, problems))
+        if (chapter := _load_chapter(path, root, exercises, broken, problems))
     )
     routines = {
         routine.id: routine
         for path in sorted((root / "routines").glob("*.yaml"))
-        if (routine := _load_routine(path, exercises, problems))
+        if (routine := _load_routine(path, exercises, broken, problems))
     }
     if problems or info is None:
         raise BookError(problems)
@@ -92,7 +95,11 @@ def _load_exercise(path: Path, root: Path, problems: list[Problem]) -> Exercise 
 
 
 def _load_chapter(
-    path: Path, root: Path, exercises: dict[str, Exercise], problems: list[Problem]
+    path: Path,
+    root: Path,
+    exercises: dict[str, Exercise],
+    broken: set[str],
+    problems: list[Problem],
 ) -> Chapter | None:
     parsed = _read_markdown(path, problems)
     if parsed is None:
@@ -103,7 +110,7 @@ def _load_chapter(
     if facts is None:
         return None
     for index, exercise_id in enumerate(facts.exercises):
-        if exercise_id not in exercises:
+        if exercise_id not in exercises and exercise_id not in broken:
             line = document.line_of(("exercises", index))
             problems.append(Problem(path, line, _unknown_exercise(exercise_id, exercises)))
     chapter_id = _ORDER_PREFIX.sub("", path.stem)
@@ -111,7 +118,7 @@ def _load_chapter(
 
 
 def _load_routine(
-    path: Path, exercises: dict[str, Exercise], problems: list[Problem]
+    path: Path, exercises: dict[str, Exercise], broken: set[str], problems: list[Problem]
 ) -> Routine | None:
     text = _read_text(path, problems)
     if text is None:
@@ -125,6 +132,8 @@ def _load_routine(
         if isinstance(entry, str):
             entry = RoutineEntryFacts(id=entry)
         exercise = exercises.get(entry.id)
+        if exercise is None and entry.id in broken:
+            continue
         if exercise is None:
             line = document.line_of(("exercises", index))
             problems.append(Problem(path, line, _unknown_exercise(entry.id, exercises)))

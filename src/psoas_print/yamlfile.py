@@ -46,7 +46,9 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
             _index(node, (), document, line_offset)
             document.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # The context mark is where the broken construct starts (an unclosed bracket or
+        # quote), which is where the author has to look; the problem mark can be lines later.
+        mark = error.context_mark or error.problem_mark
         line = line_offset + (mark.line + 1 if mark else 1)
         reason = error.problem or error.context or "not valid YAML"
         document.problems.append(Problem(path, line, f"invalid YAML: {reason}"))

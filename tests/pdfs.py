@@ -1,0 +1,86 @@
+"""Reading what a reader would check in a finished PDF."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from psoas_print.resources import shipped
+
+MM_PER_PT = 25.4 / 72
+
+
+def page_size_mm(reader: PdfReader, index: int = 0) -> tuple[float, float]:
+    box = reader.pages[index].mediabox
+    return round(float(box.width) * MM_PER_PT, 1), round(float(box.height) * MM_PER_PT, 1)
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, 1-based page) for every bookmark, in order."""
+    entries: list[tuple[int, str, int]] = []
+
+    def walk(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                assert isinstance(item, Destination)
+                entries.append((level, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 1)
+    return entries
+
+
+def text_runs(reader: PdfReader, index: int) -> list[tuple[str, float, str]]:
+    """(text, size in pt, font name) of every run of text on a page."""
+    runs: list[tuple[str, float, str]] = []
+
+    def visit(text: str, cm: list, tm: list, font: dict | None, size: float) -> None:
+        if text.strip():
+            name = str(font.get("/BaseFont")) if font else ""
+            runs.append((text, round(size * tm[3] * cm[3], 2), name))
+
+    reader.pages[index].extract_text(visitor_text=visit)
+    return runs
+
+
+def embedded_fonts(reader: PdfReader) -> set[tuple[str, str]]:
+    """(PostScript name, version) read from inside every font program embedded in the PDF.
+
+    A font that is not embedded has no program and shows up as ("not embedded", name).
+    """
+    fonts: set[tuple[str, str]] = set()
+    for page in reader.pages:
+        for font in page["/Resources"].get_object().get("/Font", {}).values():
+            font = font.get_object()
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = descendant["/FontDescriptor"].get_object()
+            program = next(
+                (
+                    descriptor[key]
+                    for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                    if key in descriptor
+                ),
+                None,
+            )
+            if program is None:
+                fonts.add(("not embedded", str(font["/BaseFont"])))
+                continue
+            names = TTFont(io.BytesIO(program.get_object().get_data()))["name"]
+            fonts.add((str(names.getDebugName(6)), str(names.getDebugName(5))))
+    return fonts
+
+
+def bundled_fonts() -> set[tuple[str, str]]:
+    """(PostScript name, version) of every font file that ships in fonts/."""
+    fonts = set()
+    for path in Path(shipped("fonts")).glob("*.[ot]tf"):
+        names = TTFont(path)["name"]
+        fonts.add((str(names.getDebugName(6)), str(names.getDebugName(5))))
+    return fonts

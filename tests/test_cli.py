@@ -1,0 +1,64 @@
+"""The command line itself: verbs, defaults, atomic output."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+
+from psoas_print import __version__
+from psoas_print.resources import shipped
+from tests.conftest import run_cli
+
+
+def test_version():
+    assert run_cli("--version").stdout.strip() == f"psoas-print {__version__}"
+
+
+def test_python_dash_m_works_the_same():
+    result = subprocess.run(
+        [sys.executable, "-m", "psoas_print", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == f"psoas-print {__version__}"
+
+
+def test_list_shows_exercises_and_routines():
+    result = run_cli("list")
+    assert result.exit_code == 0
+    for word in ("crisscross", "Squat with Arm", "fridge", "quick-standing"):
+        assert word in result.stdout
+
+
+def test_without_a_book_folder_the_sample_book_is_used(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check")
+    assert result.exit_code == 0
+    assert (shipped("book") / "book.yaml").is_file()
+    assert "5 chapters, 5 exercises" in result.stdout
+
+
+def test_a_book_folder_in_the_working_folder_wins(book, monkeypatch):
+    (book / "routines/quick-standing.yaml").unlink()
+    monkeypatch.chdir(book.parent)
+    result = run_cli("check")
+    assert "1 routines" in result.stdout
+
+
+def test_an_interrupted_write_keeps_the_last_good_file(tmp_path, monkeypatch):
+    from weasyprint import Document
+
+    target = tmp_path / "sheet.pdf"
+    target.write_bytes(b"%PDF last good")
+
+    def write_half_then_fail(self, target=None, **options):
+        target.write(b"%PDF-1.7 half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Document, "write_pdf", write_half_then_fail)
+    with contextlib.suppress(KeyboardInterrupt):
+        run_cli("cheatsheet", "-o", target)
+    assert target.read_bytes() == b"%PDF last good"
+    assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]

@@ -1,0 +1,132 @@
+"""The ebook as a reader checks it: pages, contents, outline, fonts, metadata, text."""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+import pytest
+from pypdf import PdfReader
+
+from psoas_print.content import load_book
+from tests.conftest import SAMPLE_BOOK
+from tests.pdfs import bundled_fonts, embedded_fonts, outline, page_size_mm, text_runs
+
+SAMPLE = load_book(SAMPLE_BOOK)
+TOC_LINE = re.compile(r"^(?P<title>.+?)\s*\.{3,}\s*(?P<page>\d+)$")
+
+
+def contents_entries(reader: PdfReader) -> dict[str, int]:
+    page = next(p for p in reader.pages if p.extract_text().startswith("Contents"))
+    lines = page.extract_text().splitlines()
+    return {m["title"]: int(m["page"]) for line in lines if (m := TOC_LINE.match(line.strip()))}
+
+
+@pytest.mark.parametrize(
+    ("name", "size"), [("ebook-a4", (210.0, 297.0)), ("ebook-letter", (215.9, 279.4))]
+)
+def test_every_page_has_the_paper_size(outputs, name, size):
+    reader = PdfReader(outputs[name])
+    assert len(reader.pages) >= 20
+    assert {page_size_mm(reader, i) for i in range(len(reader.pages))} == {size}
+
+
+def test_outline_has_every_chapter_and_exercise_under_its_chapter(ebook):
+    entries = outline(ebook)
+    chapters = [title for level, title, _ in entries if level == 1]
+    assert chapters == ["Contents", *[chapter.title for chapter in SAMPLE.chapters]]
+    exercise_chapter = next(c for c in SAMPLE.chapters if c.exercises)
+    start = [title for _, title, _ in entries].index(exercise_chapter.title)
+    nested = [title for level, title, _ in entries[start + 1 :] if level == 2]
+    assert nested == [SAMPLE.exercises[i].name for i in exercise_chapter.exercises]
+
+
+def test_contents_numbers_are_the_pages_the_headings_are_on(ebook):
+    toc = contents_entries(ebook)
+    bookmarks = {title: page for _, title, page in outline(ebook)}
+    expected = [c.title for c in SAMPLE.chapters] + [e.name for e in SAMPLE.exercises.values()]
+    assert sorted(toc) == sorted(expected)
+    for title, page in toc.items():
+        assert bookmarks[title] == page, title
+        assert title in " ".join(ebook.pages[page - 1].extract_text().split())
+
+
+def test_contents_entries_link_to_their_pages(ebook):
+    toc = contents_entries(ebook)
+    contents_page = next(p for p in ebook.pages if p.extract_text().startswith("Contents"))
+    destinations = ebook.named_destinations
+    targets = set()
+    for annotation in contents_page["/Annots"]:
+        name = annotation.get_object()["/Dest"]
+        targets.add(ebook.get_destination_page_number(destinations[str(name)]) + 1)
+    assert targets == set(toc.values())
+
+
+def test_chapters_start_on_right_hand_pages(ebook):
+    for level, title, page in outline(ebook):
+        if level == 1:
+            assert page % 2 == 1, f"{title} starts on page {page}"
+
+
+def test_each_exercise_is_a_spread_with_its_facts(ebook):
+    for exercise in SAMPLE.exercises.values():
+        page = next(p for _, t, p in outline(ebook) if t == exercise.name)
+        assert page % 2 == 0, f"{exercise.name} should open on a left-hand page"
+        spread = ebook.pages[page - 1].extract_text() + ebook.pages[page].extract_text()
+        flat = " ".join(spread.split()).lower()
+        for fact in ("Dose", "Breathing", "Steps", "Caution", str(exercise.dose.reps)):
+            assert fact.lower() in flat, (exercise.name, fact)
+        assert " ".join(exercise.caution.split()[:6]).lower() in flat
+
+
+def test_running_heads_name_the_chapter_and_pages_are_numbered(ebook):
+    entries = outline(ebook)
+    exercise_chapter = next(c for c in SAMPLE.chapters if c.exercises)
+    first_exercise = next(p for level, _, p in entries if level == 2)
+    left_page = ebook.pages[first_exercise + 1]  # the next left-hand page (0-based index)
+    # Margin boxes are drawn after the page body: the head and folio come last.
+    lines = [line.strip() for line in left_page.extract_text().splitlines()]
+    assert set(lines[-2:]) == {exercise_chapter.title.upper(), str(first_exercise + 2)}
+
+
+def test_front_matter_pages(ebook):
+    text = [page.extract_text() for page in ebook.pages[:6]]
+    assert SAMPLE.info.title in text[0]
+    assert SAMPLE.info.author.lower() in text[0].lower()
+    copyright_page = next(t for t in text if "Please read" in t)
+    assert SAMPLE.info.edition in copyright_page
+    assert "not medical advice" in " ".join(copyright_page.split())
+
+
+def test_fonts_are_the_bundled_ones_and_embedded(ebook, outputs):
+    bundled = bundled_fonts()
+    for name in ("ebook-a4", "cheatsheet-a4", "cheatsheet-letter"):
+        used = embedded_fonts(PdfReader(outputs[name]))
+        assert used, name
+        assert used <= bundled, (name, used - bundled)
+
+
+def test_metadata(ebook):
+    metadata = ebook.metadata
+    assert metadata.title == SAMPLE.info.title
+    assert metadata.author == SAMPLE.info.author
+    assert metadata.subject == SAMPLE.info.description
+    assert "psoas" in metadata["/Keywords"]
+    assert ebook.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_body_text_is_readable_size_and_line_length(ebook):
+    chapter_page = next(p for level, _, p in outline(ebook) if level == 1 and p > 6)
+    runs = text_runs(ebook, chapter_page - 1)
+    body_sizes = [size for _, size, font in runs if "Gentium" in font]
+    assert 10 <= statistics.median(body_sizes) <= 12
+    lines = [
+        line for line in ebook.pages[chapter_page].extract_text().splitlines() if len(line) > 30
+    ]
+    assert 50 <= statistics.median(len(line) for line in lines) <= 75
+
+
+def test_html_is_written_on_request(outputs):
+    html = outputs["ebook-letter-html"].read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Pilates Crisscross" in html
