@@ -62,3 +62,13 @@ def test_an_interrupted_write_keeps_the_last_good_file(tmp_path, monkeypatch):
         run_cli("cheatsheet", "-o", target)
     assert target.read_bytes() == b"%PDF last good"
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]
+
+
+def test_outputs_get_ordinary_file_permissions(tmp_path):
+    import os
+
+    target = tmp_path / "sheet.pdf"
+    assert run_cli("cheatsheet", "-o", target).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -8,11 +8,13 @@ from pathlib import Path
 
 
 def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when inside it."""
+    """A path as the user would type it: relative to the working folder when near it."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    far = relative.startswith(os.path.join(os.pardir, os.pardir))
+    return str(Path(path).absolute()) if far else relative
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ def atomic_file(target: Path) -> Iterator[IO[bytes]]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, _permissions_for(target))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -39,3 +40,12 @@ def write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> None
 
 def write_text(target: Path, text: str) -> None:
     write_atomically(target, lambda stream: stream.write(text.encode("utf-8")))
+
+
+def _permissions_for(target: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual mode (mkstemp makes it 0600)."""
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
