@@ -8,6 +8,12 @@ from psoas_print.resources import shipped
 from tests.conftest import run_cli
 
 
+def override_layout(book, name, text):
+    """Give the book its own copy of one layout file."""
+    (book / "layouts").mkdir(exist_ok=True)
+    (book / "layouts" / name).write_text(text, encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("css", "message"),
     [
@@ -24,9 +30,8 @@ from tests.conftest import run_cli
     ],
 )
 def test_a_layout_cannot_reach_outside_the_book(book, tmp_path, css, message):
-    (book / "layouts").mkdir()
     tokens = (shipped("layouts") / "tokens.css").read_text(encoding="utf-8")
-    (book / "layouts/tokens.css").write_text(f"{tokens}\n{css}\n", encoding="utf-8")
+    override_layout(book, "tokens.css", f"{tokens}\n{css}\n")
     target = tmp_path / "cheatsheet.pdf"
     result = run_cli("cheatsheet", "--book", book, "-o", target)
     assert result.exit_code == 2, result.stdout
@@ -36,10 +41,10 @@ def test_a_layout_cannot_reach_outside_the_book(book, tmp_path, css, message):
 
 
 def test_a_missing_font_fails_the_build(book, tmp_path):
-    (book / "layouts").mkdir()
-    (book / "layouts/fonts.css").write_text(
+    override_layout(
+        book,
+        "fonts.css",
         "@font-face { font-family: Inter; src: url(\"{{ font_url('Missing-Regular.otf') }}\"); }\n",
-        encoding="utf-8",
     )
     result = run_cli("ebook", "--book", book, "-o", tmp_path / "ebook.pdf")
     assert result.exit_code == 2
@@ -48,10 +53,10 @@ def test_a_missing_font_fails_the_build(book, tmp_path):
 
 
 def test_a_book_layout_overrides_the_default_by_name(book, tmp_path):
-    (book / "layouts").mkdir()
-    (book / "layouts/cheatsheet.html").write_text(
+    override_layout(
+        book,
+        "cheatsheet.html",
         '{% extends "default/cheatsheet.html" %}{% block title %}My own sheet{% endblock %}',
-        encoding="utf-8",
     )
     from pypdf import PdfReader
 
@@ -61,8 +66,7 @@ def test_a_book_layout_overrides_the_default_by_name(book, tmp_path):
 
 
 def test_an_undefined_template_value_is_an_error(book, tmp_path):
-    (book / "layouts").mkdir()
-    (book / "layouts/cheatsheet.html").write_text("<p>{{ no_such_value }}</p>", encoding="utf-8")
+    override_layout(book, "cheatsheet.html", "<p>{{ no_such_value }}</p>")
     result = run_cli("cheatsheet", "--book", book, "-o", tmp_path / "sheet.pdf")
     assert result.exit_code == 2
     assert "undefined" in result.stderr and "no_such_value" in result.stderr
