@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from psoas_print.content import load_book
-from psoas_print.errors import BookError
+from psoas_print.errors import BookError, Problem
 from psoas_print.model import Book, Paper
 from psoas_print.output import write_atomically, write_text
 from psoas_print.products import Rendered
@@ -43,7 +43,10 @@ class Result:
 Progress = Callable[[str], None]
 
 
-def build(book_dir: Path, jobs: list[Job], paper: Paper | None, progress: Progress) -> list[Result]:
+def build(
+    book_dir: Path, jobs: list[Job], paper: Paper | None, progress: Progress
+) -> tuple[list[Result], tuple[Problem, ...]]:
+    """Make every job's product; return what was written and the book's warnings."""
     progress("Reading the book")
     book = load_book(book_dir)
     _check_targets(jobs)
@@ -66,7 +69,7 @@ def build(book_dir: Path, jobs: list[Job], paper: Paper | None, progress: Progre
         results.append(
             Result(job.target, len(rendered.document.pages), size, seconds, rendered.notes)
         )
-    return results
+    return results, book.warnings
 
 
 def _render(job: Job, book: Book, renderer: Any, paper: Paper) -> Rendered:
@@ -80,7 +83,8 @@ def _render(job: Job, book: Book, renderer: Any, paper: Paper) -> Rendered:
 
 
 def _write(job: Job, rendered: Rendered) -> None:
-    write_atomically(job.target, lambda stream: rendered.document.write_pdf(stream))
+    # Tagged PDF: headings, lists and figures with their alt text reach screen readers.
+    write_atomically(job.target, lambda stream: rendered.document.write_pdf(stream, pdf_tags=True))
     if job.html_target is not None:
         write_text(job.html_target, rendered.html)
 

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from psoas_print import __version__
-from psoas_print.errors import BookError, display_path
+from psoas_print.errors import BookError, Problem, display_path
 from psoas_print.resources import default_book
 
 app = typer.Typer(
@@ -136,6 +136,33 @@ def ebook_command(
     _run(book, [Job("ebook", output, html)], paper)
 
 
+@app.command("figures")
+@reports_book_errors
+def figures_command(
+    book: BookOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the SVG files.")] = Path(
+        "dist/figures"
+    ),
+) -> None:
+    """Write every exercise's generated figure as a standalone SVG, for review or reuse."""
+    from psoas_print.content import load_book
+    from psoas_print.figures import Style, alt_text, to_svg
+    from psoas_print.output import write_text
+    from psoas_print.scene import build_scene
+
+    loaded = load_book(book or default_book())
+    _print_warnings(loaded.warnings)
+    table = Table("file", "size", "shows", title_justify="left")
+    for exercise in loaded.exercises.values():
+        if exercise.pose is None:
+            table.add_row("", "", f"{exercise.id}: no pose description")
+            continue
+        target = out / f"{exercise.id}.svg"
+        write_text(target, to_svg(build_scene(exercise.pose), alt_text(exercise), Style()))
+        table.add_row(display_path(target), _size(target.stat().st_size), alt_text(exercise))
+    stdout.print(table)
+
+
 @app.command("check")
 @reports_book_errors
 def check_command(book: BookOption = None) -> None:
@@ -143,6 +170,7 @@ def check_command(book: BookOption = None) -> None:
     from psoas_print.content import load_book
 
     loaded = load_book(book or default_book())
+    _print_warnings(loaded.warnings)
     stdout.print(
         f"{display_path(loaded.root)}: {len(loaded.chapters)} chapters, "
         f"{len(loaded.exercises)} exercises, {len(loaded.routines)} routines; no problems found"
@@ -170,7 +198,10 @@ def _run(book: Path | None, jobs: list[Any], paper: PaperChoice | None) -> None:
 
     started = time.perf_counter()
     with _status() as progress:
-        results = build(book or default_book(), jobs, paper.value if paper else None, progress)
+        results, warnings = build(
+            book or default_book(), jobs, paper.value if paper else None, progress
+        )
+    _print_warnings(warnings)
     table = Table("file", "pages", "size", "seconds", "notes", title_justify="left")
     for result in results:
         notes = ""
@@ -192,6 +223,12 @@ def _status() -> Iterator[Callable[[str], None]]:
     """A live progress line on a terminal; silent when output is piped."""
     with stderr.status("Starting") as status:
         yield lambda message: status.update(f"{message}…")
+
+
+def _print_warnings(warnings: tuple[Problem, ...]) -> None:
+    for warning in warnings:
+        where, _, message = str(warning).partition(": ")
+        stderr.print(f"{where}: warning: {message}", markup=False)
 
 
 def _size(size: int) -> str:

@@ -7,6 +7,7 @@ All problems of a book are collected before anything is raised, so that
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import unquote
@@ -22,15 +23,31 @@ from psoas_print.model import (
     ChapterFacts,
     Exercise,
     ExerciseFacts,
+    PoseFacts,
     Routine,
     RoutineEntryFacts,
     RoutineFacts,
     RoutineItem,
     shown,
 )
+from psoas_print.pose import PoseError
+from psoas_print.products import printed_figure_width_mm
+from psoas_print.scene import build_scene
 from psoas_print.yamlfile import YamlDocument, parse_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass
+class Report:
+    """What reading a book found: problems stop the build, warnings are only shown."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def error(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".svg"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -44,54 +61,89 @@ def load_book(root: Path) -> Book:
         raise BookError.at(
             root / "book.yaml", None, "no book.yaml here; point --book at a book folder"
         )
-    problems: list[Problem] = []
-    info = _load_info(root, problems)
+    report = Report()
+    info = _load_info(root, report)
     exercise_files = sorted((root / "exercises").glob("*.md"))
     exercises = {
         exercise.id: exercise
         for path in exercise_files
-        if (exercise := _load_exercise(path, root, problems))
+        if (exercise := _load_exercise(path, root, report))
     }
     # An exercise whose own file has a problem is not also reported as unknown elsewhere.
     broken = {path.stem for path in exercise_files} - set(exercises)
     chapters = tuple(
         chapter
         for path in sorted((root / "chapters").glob("*.md"))
-        if (chapter := _load_chapter(path, root, exercises, broken, problems))
+        if (chapter := _load_chapter(path, root, exercises, broken, report))
     )
     routines = {
         routine.id: routine
         for path in sorted((root / "routines").glob("*.yaml"))
-        if (routine := _load_routine(path, exercises, broken, problems))
+        if (routine := _load_routine(path, exercises, broken, report))
     }
-    if problems or info is None:
-        raise BookError(problems)
-    return Book(root, info, chapters, exercises, routines)
+    if report.problems or info is None:
+        raise BookError(report.problems)
+    return Book(root, info, chapters, exercises, routines, tuple(report.warnings))
 
 
-def _load_info(root: Path, problems: list[Problem]) -> BookInfo | None:
+def _load_info(root: Path, report: Report) -> BookInfo | None:
     path = root / "book.yaml"
-    text = _read_text(path, problems)
+    text = _read_text(path, report)
     if text is None:
         return None
-    return _validate(BookInfo, parse_yaml(text, path), problems)
+    return _validate(BookInfo, parse_yaml(text, path), report)
 
 
-def _load_exercise(path: Path, root: Path, problems: list[Problem]) -> Exercise | None:
-    parsed = _read_markdown(path, problems)
+def _load_exercise(path: Path, root: Path, report: Report) -> Exercise | None:
+    parsed = _read_markdown(path, report)
     if parsed is None:
         return None
     document, body, body_offset = parsed
-    facts = _validate(ExerciseFacts, document, problems)
-    body_html = _render_body(body, body_offset, path, root, problems, heading_shift=1)
+    facts = _validate(ExerciseFacts, document, report)
+    body_html = _render_body(body, body_offset, path, root, report, heading_shift=1)
     if facts is None:
         return None
     image_path = None
     if facts.image is not None:
-        image_path = _resolve_asset(facts.image, path, document.line_of(("image",)), root, problems)
+        line = document.line_of(("image",))
+        image_path = _resolve_asset(facts.image, path, line, root, report)
+        if image_path is not None:
+            _check_resolution(image_path, path, line, report)
+    pose, pose_source = _load_pose(facts, document, path, root, report)
     return Exercise(
-        **dict(facts), id=path.stem, source=path, body_html=body_html, image_path=image_path
+        **(dict(facts) | {"pose": pose}),
+        id=path.stem,
+        source=path,
+        body_html=body_html,
+        image_path=image_path,
+        pose_source=pose_source,
     )
+
+
+def _load_pose(
+    facts: ExerciseFacts, document: YamlDocument, path: Path, root: Path, report: Report
+) -> tuple[PoseFacts | None, Path | None]:
+    """The exercise's pose: from its front matter, else from figures/ID.yaml; checked in full."""
+    if facts.pose is not None:
+        pose, source, prefix = facts.pose, path, ("pose",)
+    else:
+        source = root / "figures" / f"{path.stem}.yaml"
+        if not source.is_file():
+            return None, None
+        text = _read_text(source, report)
+        if text is None:
+            return None, None
+        document = parse_yaml(text, source)
+        pose = _validate(PoseFacts, document, report)
+        prefix = ()
+        if pose is None:
+            return None, None
+    try:
+        build_scene(pose)
+    except PoseError as error:
+        report.error(Problem(source, document.line_of((*prefix, *error.location)), error.message))
+        return None, None
+    return pose, source
 
 
 def _load_chapter(
@@ -99,32 +151,32 @@ def _load_chapter(
     root: Path,
     exercises: dict[str, Exercise],
     broken: set[str],
-    problems: list[Problem],
+    report: Report,
 ) -> Chapter | None:
-    parsed = _read_markdown(path, problems)
+    parsed = _read_markdown(path, report)
     if parsed is None:
         return None
     document, body, body_offset = parsed
-    facts = _validate(ChapterFacts, document, problems)
-    body_html = _render_body(body, body_offset, path, root, problems, heading_shift=0)
+    facts = _validate(ChapterFacts, document, report)
+    body_html = _render_body(body, body_offset, path, root, report, heading_shift=0)
     if facts is None:
         return None
     for index, exercise_id in enumerate(facts.exercises):
         if exercise_id not in exercises and exercise_id not in broken:
             line = document.line_of(("exercises", index))
-            problems.append(Problem(path, line, _unknown_exercise(exercise_id, exercises)))
+            report.error(Problem(path, line, _unknown_exercise(exercise_id, exercises)))
     chapter_id = _ORDER_PREFIX.sub("", path.stem)
     return Chapter(**dict(facts), id=chapter_id, source=path, body_html=body_html)
 
 
 def _load_routine(
-    path: Path, exercises: dict[str, Exercise], broken: set[str], problems: list[Problem]
+    path: Path, exercises: dict[str, Exercise], broken: set[str], report: Report
 ) -> Routine | None:
-    text = _read_text(path, problems)
+    text = _read_text(path, report)
     if text is None:
         return None
     document = parse_yaml(text, path)
-    facts = _validate(RoutineFacts, document, problems)
+    facts = _validate(RoutineFacts, document, report)
     if facts is None:
         return None
     items = []
@@ -136,7 +188,7 @@ def _load_routine(
             continue
         if exercise is None:
             line = document.line_of(("exercises", index))
-            problems.append(Problem(path, line, _unknown_exercise(entry.id, exercises)))
+            report.error(Problem(path, line, _unknown_exercise(entry.id, exercises)))
             continue
         items.append(RoutineItem(exercise, entry.dose.apply(exercise.dose)))
     return Routine(
@@ -157,17 +209,17 @@ def _unknown_exercise(exercise_id: str, exercises: dict[str, Exercise]) -> str:
 # --- files -------------------------------------------------------------------
 
 
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
+def _read_text(path: Path, report: Report) -> str | None:
     """The file as text, or None after recording why it cannot be used."""
     data = path.read_bytes()
     if not data.strip():
-        problems.append(Problem(path, 1, "file is empty"))
+        report.error(Problem(path, 1, "file is empty"))
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        problems.append(
+        report.error(
             Problem(
                 path,
                 line,
@@ -177,14 +229,14 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
-def _read_markdown(path: Path, problems: list[Problem]) -> tuple[YamlDocument, str, int] | None:
+def _read_markdown(path: Path, report: Report) -> tuple[YamlDocument, str, int] | None:
     """Front matter as a YamlDocument, the body, and how many lines precede the body."""
-    text = _read_text(path, problems)
+    text = _read_text(path, report)
     if text is None:
         return None
     lines = text.splitlines(keepends=True)
     if lines[0].rstrip() != "---":
-        problems.append(
+        report.error(
             Problem(
                 path, 1, "no front matter: start the file with a '---' line, the facts, then '---'"
             )
@@ -192,25 +244,25 @@ def _read_markdown(path: Path, problems: list[Problem]) -> tuple[YamlDocument, s
         return None
     closing = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() == "---"), None)
     if closing is None:
-        problems.append(Problem(path, 1, "front matter is not closed with a '---' line"))
+        report.error(Problem(path, 1, "front matter is not closed with a '---' line"))
         return None
     document = parse_yaml("".join(lines[1:closing]), path, line_offset=1)
     if not document.problems and not isinstance(document.data, dict):
         document.problems.append(
             Problem(path, 2, "front matter must be a set of 'key: value' lines")
         )
-    problems.extend(document.problems)
+    report.problems.extend(document.problems)
     if document.problems:
         return None
     return document, "".join(lines[closing + 1 :]), closing + 1
 
 
-def _validate(model: type[Model], document: YamlDocument, problems: list[Problem]) -> Model | None:
+def _validate(model: type[Model], document: YamlDocument, report: Report) -> Model | None:
     if document.problems:
-        problems.extend(document.problems)
+        report.problems.extend(document.problems)
         return None
     if not isinstance(document.data, dict):
-        problems.append(Problem(document.path, document.first_line, "expected 'key: value' lines"))
+        report.error(Problem(document.path, document.first_line, "expected 'key: value' lines"))
         return None
     try:
         return model.model_validate(document.data)
@@ -218,7 +270,7 @@ def _validate(model: type[Model], document: YamlDocument, problems: list[Problem
         for detail in error.errors():
             location = tuple(detail["loc"])
             line = document.line_of(location)
-            problems.append(Problem(document.path, line, _describe(detail)))
+            report.error(Problem(document.path, line, _describe(detail)))
         return None
 
 
@@ -254,21 +306,50 @@ def _is_union_branch(part: object) -> bool:
     return isinstance(part, str) and (part in ("str", "int") or part[:1].isupper())
 
 
+# --- images -------------------------------------------------------------------
+
+PRINT_DPI, MINIMUM_DPI = 300, 150
+
+
+def _check_resolution(image: Path, path: Path, line: int, report: Report) -> None:
+    """A photo must stay sharp at the size the ebook prints it: 150 dpi at least, 300 ideally."""
+    if image.suffix.lower() == ".svg":
+        return
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(image) as picture:
+            width, height = picture.size
+    except (OSError, UnidentifiedImageError):
+        report.error(Problem(path, line, f"'{image.name}' is not a readable JPEG or PNG image"))
+        return
+    printed_mm = printed_figure_width_mm(width / height)
+    dpi = width / (printed_mm / 25.4)
+    if dpi >= PRINT_DPI:
+        return
+    message = (
+        f"'{image.name}' prints at {dpi:.0f} dpi, {printed_mm:.0f} mm wide in the ebook; "
+        f"{PRINT_DPI} dpi needs {round(PRINT_DPI * printed_mm / 25.4)} pixels across"
+    )
+    if dpi < MINIMUM_DPI:
+        report.error(Problem(path, line, f"{message} (under {MINIMUM_DPI} dpi is too blurred)"))
+    else:
+        report.warnings.append(Problem(path, line, message))
+
+
 # --- references to files -----------------------------------------------------
 
 
 def _render_body(
-    body: str, offset: int, path: Path, root: Path, problems: list[Problem], heading_shift: int
+    body: str, offset: int, path: Path, root: Path, report: Report, heading_shift: int
 ) -> str:
     tokens = markdown.parse(body)
     for reference in markdown.references(tokens):
-        _resolve_asset(reference.url, path, offset + reference.line, root, problems)
+        _resolve_asset(reference.url, path, offset + reference.line, root, report)
     return markdown.to_html(tokens, heading_shift=heading_shift)
 
 
-def _resolve_asset(
-    url: str, path: Path, line: int, root: Path, problems: list[Problem]
-) -> Path | None:
+def _resolve_asset(url: str, path: Path, line: int, root: Path, report: Report) -> Path | None:
     """The file ``url`` names inside the book, or None after recording why it cannot be used.
 
     Paths are relative to the book folder, in the front matter and the Markdown body alike.
@@ -277,7 +358,7 @@ def _resolve_asset(
         return None
     problem = _asset_problem(url, root)
     if problem:
-        problems.append(Problem(path, line, problem))
+        report.error(Problem(path, line, problem))
         return None
     return (root / unquote(url.split("#")[0].split("?")[0])).resolve()
 

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
+from psoas_print.errors import Problem
+
 Paper = Literal["a4", "letter"]
 Level = Literal["beginner", "intermediate", "advanced"]
 
@@ -134,6 +136,46 @@ class BookInfo(_Strict):
     disclaimer: Text
 
 
+class KeyframeFacts(_Strict):
+    """One moment of a movement: joint angles in degrees and what touches a surface."""
+
+    name: Text
+    angles: dict[str, float] = {}
+    contacts: list[Text] | dict[str, Literal["floor", "chair", "wall"]] = []
+
+    def contact_surfaces(self) -> dict[str, str]:
+        if isinstance(self.contacts, dict):
+            return dict(self.contacts)
+        return dict.fromkeys(self.contacts, "floor")
+
+
+class ArrowFacts(_Strict):
+    """A motion arrow following one body point from one keyframe to another."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    point: Text
+    from_: Annotated[str, Field(alias="from", min_length=1)]
+    to: Text
+
+
+class BreathFacts(_Strict):
+    label: Literal["inhale", "exhale"]
+    into: Text  # the keyframe the breath moves into
+
+
+class PoseFacts(_Strict):
+    """A figure: the view, the props and two or more keyframes of the movement."""
+
+    view: Literal["side", "front", "above"]
+    props: list[Literal["mat", "chair", "wall"]] = []
+    keyframes: Annotated[list[KeyframeFacts], Field(min_length=2)]
+    arrows: list[ArrowFacts] = []
+    breath: BreathFacts | None = None
+    psoas: Literal["near", "far", "left", "right", "both"] | None = None
+    caption: str | None = None
+
+
 class ExerciseFacts(_Strict):
     """An exercise file's front matter."""
 
@@ -148,6 +190,8 @@ class ExerciseFacts(_Strict):
     cues: Annotated[list[Text], Field(min_length=1)]
     caution: Text
     image: str | None = None
+    video: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    pose: PoseFacts | None = None
 
 
 class Exercise(ExerciseFacts):
@@ -157,6 +201,7 @@ class Exercise(ExerciseFacts):
     source: Path
     body_html: str
     image_path: Path | None = None
+    pose_source: Path | None = None  # where ``pose`` was read from, for error messages
 
     @property
     def label(self) -> str:
@@ -215,6 +260,7 @@ class Book:
     chapters: tuple[Chapter, ...]
     exercises: dict[str, Exercise]
     routines: dict[str, Routine]
+    warnings: tuple[Problem, ...] = ()
 
     def chapter_exercises(self, chapter: Chapter) -> list[Exercise]:
         return [self.exercises[exercise_id] for exercise_id in chapter.exercises]

@@ -29,6 +29,16 @@ PAPERS: dict[str, PaperSize] = {
 }
 
 
+# The ebook prints figures across its text column, no taller than FIGURE_MAX_HEIGHT_MM.
+TEXT_MEASURE_MM = 124
+FIGURE_MAX_HEIGHT_MM = 118
+
+
+def printed_figure_width_mm(aspect: float) -> float:
+    """How wide the ebook prints a figure of this width-to-height ratio."""
+    return min(TEXT_MEASURE_MM, FIGURE_MAX_HEIGHT_MM * aspect)
+
+
 @dataclass
 class Rendered:
     """A laid-out product, ready to be written; ``notes`` feed the build summary."""
@@ -47,6 +57,8 @@ def common_context(book: Book, paper: Paper) -> dict[str, Any]:
         "version": __version__,
         "book_url": book.root.resolve().as_uri() + "/",
         "created": build_date(),
+        "measure_mm": TEXT_MEASURE_MM,
+        "figure_max_height_mm": FIGURE_MAX_HEIGHT_MM,
     }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from psoas_print.errors import BookError
+from psoas_print.figures import ROBUST, figures_for
 from psoas_print.model import Book, Paper, Routine
 from psoas_print.products import PAPERS, Rendered, common_context, layout_path
 from psoas_print.render import Renderer, make_environment, render_template
@@ -56,7 +57,13 @@ def build_cheatsheet(
 ) -> Rendered:
     routine = choose_routine(book, routine_id)
     environment = make_environment(renderer.sources)
-    context = {**common_context(book, paper), "routine": routine, "margin_mm": MARGIN_MM}
+    exercises = [item.exercise for item in routine.items]
+    context = {
+        **common_context(book, paper),
+        "routine": routine,
+        "margin_mm": MARGIN_MM,
+        "figures": figures_for(exercises, ROBUST),
+    }
     usable_mm = PAPERS[paper].height_mm - MARGIN_MM
 
     def html_at(scale: float, measuring: bool) -> str:
