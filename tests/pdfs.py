@@ -84,3 +84,30 @@ def bundled_fonts() -> set[tuple[str, str]]:
         names = TTFont(path)["name"]
         fonts.add((str(names.getDebugName(6)), str(names.getDebugName(5))))
     return fonts
+
+
+def tagged_figures(path: Path) -> list[tuple[str, float, float]]:
+    """(alt text, box width mm, box height mm) of every Figure in the PDF's structure tree.
+
+    WeasyPrint writes each figure's layout box in CSS pixels (96 to the inch).
+    """
+    import pikepdf
+
+    figures = []
+    with pikepdf.open(path) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, pikepdf.Dictionary):
+                continue
+            if node.get("/S") == "/Figure":
+                x0, y0, x1, y1 = (float(v) for v in node.A.BBox)
+                figures.append(
+                    (str(node.get("/Alt", "")), (x1 - x0) * 25.4 / 96, (y1 - y0) * 25.4 / 96)
+                )
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(reversed(list(kids)))
+            elif isinstance(kids, pikepdf.Dictionary):
+                stack.append(kids)
+    return figures

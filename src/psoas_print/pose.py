@@ -244,7 +244,10 @@ def _side_body(angles: dict[str, float]) -> Body:
             RADIUS["trunk"],
         ),
         Segment(
-            "neck", shoulders, add(head, direction(trunk), -RADIUS["head"] * 0.6), RADIUS["neck"]
+            "neck",
+            shoulders,
+            add(head, direction(trunk + angle(angles, "neck")), -RADIUS["head"] * 0.6),
+            RADIUS["neck"],
         ),
         Segment("head", head, head, RADIUS["head"]),
     ]

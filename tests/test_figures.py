@@ -1,0 +1,194 @@
+"""Generated figures: geometry that holds for every pose, and what reaches the PDFs."""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from psoas_print.content import load_book
+from psoas_print.figures import alt_text
+from psoas_print.pose import (
+    CONTACT_TOLERANCE,
+    FLOOR_TOLERANCE,
+    FRONT_RANGES,
+    MAT_THICKNESS,
+    SIDE_RANGES,
+    Body,
+    Keyframe,
+    PoseError,
+    Surfaces,
+    build_body,
+    place,
+    support,
+)
+from psoas_print.scene import Scene, build_scene
+from tests.conftest import SAMPLE_BOOK, run_cli
+from tests.pdfs import tagged_figures
+
+SAMPLE = load_book(SAMPLE_BOOK)
+POSED = [e for e in SAMPLE.exercises.values() if e.pose]
+REFERENCE = {view: build_body(view, {}) for view in ("side", "front")}
+
+
+def test_every_sample_exercise_has_a_figure():
+    assert len(POSED) == len(SAMPLE.exercises) == 5
+    views = {e.id: e.pose.view for e in POSED}
+    assert views["standing-spine-twist"] == "front"
+    assert views["side-kicks"] == "above"
+
+
+def assert_lengths_kept(body: Body, view: str, twist: float = 0.0) -> None:
+    """Segments keep their body-model length; a turned arm seen from the front only shortens."""
+    reference = REFERENCE["front" if view == "front" else "side"]
+    for segment in body.segments:
+        expected = reference.segment(segment.name).length
+        if view == "front" and ("arm" in segment.name or "hand" in segment.name):
+            assert segment.length <= expected + 1e-6
+            if twist == 0:
+                assert segment.length == pytest.approx(expected, abs=1e-6)
+        elif segment.name.endswith("_foot") and view != "front":
+            assert segment.length == pytest.approx(expected, abs=1e-6)
+        else:
+            assert segment.length == pytest.approx(expected, abs=1e-6), segment.name
+
+
+def assert_on_surfaces(body: Body, view: str, contacts: dict[str, str], surfaces: Surfaces) -> None:
+    for name, surface in contacts.items():
+        point, lift = support(body, view, name)
+        assert abs(point[1] - lift - surfaces.height(surface)) <= CONTACT_TOLERANCE, name
+    assert min(s.bottom for s in body.segments) >= surfaces.floor - FLOOR_TOLERANCE
+
+
+def assert_inside(body: Body, scene: Scene) -> None:
+    x0, y0, x1, y1 = body.bounds
+    cx0, cy0, cx1, cy1 = scene.canvas
+    assert cx0 <= x0 and x1 <= cx1 and cy0 <= y0 and y1 <= cy1
+
+
+@pytest.mark.parametrize("exercise", POSED, ids=lambda e: e.id)
+def test_sample_figures_keep_the_geometry(exercise):
+    scene = build_scene(exercise.pose)
+    floor = MAT_THICKNESS if "mat" in exercise.pose.props else 0.0
+    for facts, body in zip(exercise.pose.keyframes, scene.bodies, strict=True):
+        assert_lengths_kept(body, scene.view, facts.angles.get("twist", 0.0))
+        if scene.view != "above":
+            assert_on_surfaces(body, scene.view, facts.contact_surfaces(), Surfaces(floor=floor))
+        assert_inside(body, scene)
+        ranges = FRONT_RANGES if scene.view == "front" else SIDE_RANGES
+        for joint, value in facts.angles.items():
+            low, high = ranges[joint.split("_", 1)[-1] if joint not in ranges else joint]
+            assert low <= value <= high
+
+
+def angle_sets(ranges: dict[str, tuple[float, float]], sides: tuple[str, str]):
+    joints = {}
+    for joint, (low, high) in ranges.items():
+        names = [joint] if joint in ("trunk", "neck", "twist") else [f"{s}_{joint}" for s in sides]
+        for name in names:
+            joints[name] = st.floats(low, high, allow_nan=False)
+    return st.fixed_dictionaries(joints)
+
+
+SIDE_CONTACTS = [
+    {"near_foot": "floor", "far_foot": "floor"},
+    {"pelvis": "floor"},
+    {"shoulders": "floor", "near_foot": "floor", "far_foot": "floor"},
+    {"pelvis": "floor", "shoulders": "floor"},
+    {"near_knee": "floor", "far_knee": "floor", "near_hand": "floor"},
+    {"pelvis": "chair", "near_foot": "floor"},
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(angles=angle_sets(SIDE_RANGES, ("near", "far")), contacts=st.sampled_from(SIDE_CONTACTS))
+def test_random_side_poses_rest_on_their_contacts_or_fail_clearly(angles, contacts):
+    surfaces = Surfaces(floor=MAT_THICKNESS)
+    try:
+        body = place("side", Keyframe("random", angles, contacts), surfaces, ("keyframes", 0))
+    except PoseError as error:
+        assert error.location[:2] == ("keyframes", 0)
+        assert "cm" in error.message
+        return
+    assert_lengths_kept(body, "side")
+    assert_on_surfaces(body, "side", contacts, surfaces)
+
+
+@settings(max_examples=200, deadline=None)
+@given(angles=angle_sets(FRONT_RANGES, ("left", "right")))
+def test_random_front_poses_keep_lengths_and_stand_on_the_floor(angles):
+    contacts = {"left_foot": "floor", "right_foot": "floor"}
+    try:
+        body = place("front", Keyframe("random", angles, contacts), Surfaces(), ("keyframes", 0))
+    except PoseError as error:
+        assert "cm" in error.message
+        return
+    assert_lengths_kept(body, "front", angles["twist"])
+    assert_on_surfaces(body, "front", contacts, Surfaces())
+
+
+@given(
+    joint=st.sampled_from(sorted(SIDE_RANGES)),
+    excess=st.floats(1, 500, allow_nan=False),
+    above=st.booleans(),
+)
+def test_angles_outside_human_ranges_are_refused(joint, excess, above):
+    low, high = SIDE_RANGES[joint]
+    if joint == "trunk":
+        return  # the trunk's angle is the body's orientation: every value is a direction
+    value = high + excess if above else low - excess
+    from psoas_print.pose import check_angles
+
+    with pytest.raises(PoseError) as caught:
+        check_angles("side", {joint: value}, ("keyframes", 1, "angles"))
+    assert caught.value.location == ("keyframes", 1, "angles", joint)
+    assert "outside the human range" in caught.value.message
+
+
+def test_figures_command_writes_standalone_svgs(tmp_path):
+    result = run_cli("figures", "--book", SAMPLE_BOOK, "--out", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    files = sorted(tmp_path.glob("*.svg"))
+    assert [f.stem for f in files] == sorted(e.id for e in POSED)
+    for exercise in POSED:
+        root = ElementTree.parse(tmp_path / f"{exercise.id}.svg").getroot()
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert root.find("{http://www.w3.org/2000/svg}title").text == alt_text(exercise)
+        assert root.find(".//{http://www.w3.org/2000/svg}image") is None  # pure vector
+
+
+@pytest.mark.parametrize("name", ["cheatsheet-a4", "cheatsheet-letter", "ebook-a4"])
+def test_figures_are_vector_with_alt_text_in_the_pdf(outputs, name):
+    reader = PdfReader(outputs[name])
+    assert all(not page.images for page in reader.pages)
+    alts = [alt for alt, _, _ in tagged_figures(outputs[name])]
+    for exercise in POSED:
+        assert alt_text(exercise) in alts
+
+
+def drawn_widths(path) -> dict[str, float]:
+    """How wide each figure is drawn: its box, narrowed by object-fit for tall figures."""
+    aspects = {alt_text(e): build_scene(e.pose).width / build_scene(e.pose).height for e in POSED}
+    return {
+        alt: min(width, height * aspects[alt])
+        for alt, width, height in tagged_figures(path)
+        if alt in aspects
+    }
+
+
+@pytest.mark.parametrize("name", ["cheatsheet-a4", "cheatsheet-letter"])
+def test_thumbnails_are_25_to_35_mm_wide(outputs, name):
+    widths = drawn_widths(outputs[name])
+    assert len(widths) == 5
+    assert all(25 <= width <= 36 for width in widths.values()), widths
+
+
+def test_ebook_figures_are_at_least_90_mm_wide(outputs):
+    widths = drawn_widths(outputs["ebook-a4"])
+    assert len(widths) == 5
+    assert all(width >= 90 for width in widths.values()), widths
+    assert math.isclose(max(widths.values()), 124, abs_tol=0.5)
