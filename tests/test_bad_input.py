@@ -171,3 +171,56 @@ def test_check_passes_the_sample_book(book):
     result = run_cli("check", "--book", book)
     assert result.exit_code == 0
     assert "5 exercises" in result.stdout and "no problems" in result.stdout
+
+
+def angle_out_of_range(book: Path) -> tuple[str, int, str]:
+    line = edit(book / "figures/bridge-leg-lift.yaml", "near_knee: 5", "near_knee: 200")
+    return (
+        "figures/bridge-leg-lift.yaml",
+        line,
+        "near_knee at 200° is outside the human range 0° to 155°",
+    )
+
+
+def contact_that_cannot_touch(book: Path) -> tuple[str, int, str]:
+    line = edit(
+        book / "figures/bridge-leg-lift.yaml",
+        "knee: 100, shoulder",
+        "knee: 100, far_knee: 30, shoulder",
+    )
+    return (
+        "figures/bridge-leg-lift.yaml",
+        line + 1,
+        "near_foot cannot rest on the floor with these angles",
+    )
+
+
+def unknown_arrow_point(book: Path) -> tuple[str, int, str]:
+    line = edit(book / "figures/crisscross.yaml", "{point: head,", "{point: nose_tip,")
+    return "figures/crisscross.yaml", line, "no body point 'nose_tip'"
+
+
+def pose_in_front_matter(book: Path) -> tuple[str, int, str]:
+    (book / "figures/side-kicks.yaml").unlink()
+    pose = (
+        "pose:\n  view: above\n  keyframes:\n"
+        "    - name: a\n    - name: b\n      angles: {near_hip: 170}\n"
+    )
+    line = (
+        edit(book / "exercises/side-kicks.md", "name: Pilates Front", pose + "name: Pilates Front")
+        + 5
+    )
+    return (
+        "exercises/side-kicks.md",
+        line,
+        "near_hip at 170° is outside the human range -30° to 140°",
+    )
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [angle_out_of_range, contact_that_cannot_touch, unknown_arrow_point, pose_in_front_matter],
+    ids=lambda f: f.__name__,
+)
+def test_impossible_poses_are_located_errors(book, tmp_path, monkeypatch, breakage):
+    test_bad_input_is_one_clear_line_and_writes_nothing(book, tmp_path, monkeypatch, breakage)

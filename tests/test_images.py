@@ -40,3 +40,47 @@ def test_same_inputs_give_the_same_bytes(tmp_path, monkeypatch):
     first = (tmp_path / "one/sheet.pdf").read_bytes()
     assert first == (tmp_path / "two/sheet.pdf").read_bytes()
     assert PdfReader(tmp_path / "one/sheet.pdf").metadata["/CreationDate"] == "D:20260101000000Z"
+
+
+def add_image(book, exercise: str, name: str, width: int) -> int:
+    Image.new("RGB", (width, width * 3 // 4), "#c96").save(book / "figures" / name)
+    path = book / f"exercises/{exercise}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("---\nname:", f"---\nimage: figures/{name}\nname:", 1))
+    return 2  # the line the image key is on
+
+
+def test_a_blurred_photo_fails_with_its_dpi(book, tmp_path, monkeypatch):
+    line = add_image(book, "crisscross", "small.png", 500)
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("ebook", "--book", book, "-o", "out.pdf")
+    assert result.exit_code == 2
+    message = result.stderr.strip()
+    assert message.startswith(f"book/exercises/crisscross.md:{line}: 'small.png' prints at 102 dpi")
+    assert "(under 150 dpi is too blurred)" in message
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_a_soft_photo_builds_with_a_warning(book, tmp_path):
+    line = add_image(book, "crisscross", "medium.png", 1000)
+    result = run_cli("ebook", "--book", book, "-o", tmp_path / "out.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert f"crisscross.md:{line}: warning: 'medium.png' prints at 205 dpi" in result.stderr
+    assert "1465 pixels across" in result.stderr
+    assert (tmp_path / "out.pdf").exists()
+
+
+def test_a_video_link_becomes_a_vector_qr_code(book, tmp_path):
+    path = book / "exercises/side-kicks.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("---\nname:", "---\nvideo: https://example.org/side-kicks\nname:", 1)
+    )
+    result = run_cli("ebook", "--book", book, "-o", tmp_path / "out.pdf")
+    assert result.exit_code == 0, result.stderr
+    ebook = PdfReader(tmp_path / "out.pdf")
+    page = next(p for _, title, p in outline(ebook) if title == "Pilates Front and Back Side Kicks")
+    facing = " ".join(ebook.pages[page].extract_text().split())  # the instructions page
+    assert "Watch it move" in facing and "https://example.org/side-kicks" in facing
+    assert not ebook.pages[page].images  # the code is drawn, not a picture
+    assert "Pilates Crisscross" in ebook.pages[page - 3].extract_text()  # still one spread each
