@@ -192,3 +192,32 @@ def test_ebook_figures_are_at_least_90_mm_wide(outputs):
     assert len(widths) == 5
     assert all(width >= 90 for width in widths.values()), widths
     assert math.isclose(max(widths.values()), 124, abs_tol=0.5)
+
+
+def test_a_wall_contact_stands_the_body_against_the_wall():
+    from psoas_print.model import PoseFacts
+    from psoas_print.scene import build_scene
+
+    pose = PoseFacts.model_validate(
+        {
+            "view": "side",
+            "props": ["wall"],
+            "keyframes": [
+                {
+                    "name": "upright",
+                    "angles": {"shoulder": 90},
+                    "contacts": {"near_foot": "floor", "near_hand": "wall"},
+                },
+                {
+                    "name": "leaning",
+                    "angles": {"trunk": 20, "shoulder": 70},
+                    "contacts": {"near_foot": "floor", "near_hand": "wall"},
+                },
+            ],
+        }
+    )
+    scene = build_scene(pose)
+    for body in scene.bodies:
+        point, radius = support(body, "side", "near_hand")
+        assert point[0] + radius == pytest.approx(scene.wall, abs=CONTACT_TOLERANCE)
+        assert max(s.end[0] + s.radius for s in body.segments) <= scene.wall + CONTACT_TOLERANCE

@@ -72,8 +72,7 @@ def build_scene(pose: PoseFacts) -> Scene:
         place(pose.view, keyframe, surfaces, ("keyframes", index))
         for index, keyframe in enumerate(keyframes)
     ]
-    bodies = _align(bodies, keyframes)
-    wall = _wall(pose, bodies, keyframes)
+    bodies, wall = _against_wall(pose, _align(bodies, keyframes))
     arrows = tuple(_arrow(pose, index, bodies) for index in range(len(pose.arrows)))
     label = _label(pose, arrows, bodies)
     chair_front = _chair(pose, bodies, keyframes) if "chair" in pose.props else None
@@ -139,30 +138,37 @@ def _anchor_point(contact: str) -> str:
     return contact.replace("_foot", "_ankle")
 
 
-def _wall(pose: PoseFacts, bodies: list[Body], keyframes: list[Keyframe]) -> float | None:
+def _against_wall(pose: PoseFacts, bodies: list[Body]) -> tuple[list[Body], float | None]:
+    """Stand the wall where the first wall contact reaches; move later keyframes up to it."""
     if "wall" not in pose.props:
-        return None
-    touches = [
-        (index, name)
-        for index, facts in enumerate(pose.keyframes)
-        for name, surface in facts.contact_surfaces().items()
-        if surface == "wall"
-    ]
-    if not touches:
-        return min(b.bounds[0] for b in bodies) - 10  # behind the figure
-    edges = []
-    for index, name in touches:
-        point, radius = support(bodies[index], pose.view, name)
-        edges.append((index, point[0] + radius))
-    wall = edges[0][1]
-    for index, edge in edges:
-        if abs(edge - wall) > CONTACT_TOLERANCE:
-            raise PoseError(
-                ("keyframes", index, "contacts"),
-                f"the wall cannot be touched in both '{keyframes[0].name}' and "
-                f"'{keyframes[index].name}': the reach differs by {abs(edge - wall):.0f} cm",
-            )
-    return wall
+        return bodies, None
+    wall = None
+    placed = []
+    for index, body in enumerate(bodies):
+        edges = [
+            (name, _wall_edge(body, pose.view, name))
+            for name, surface in pose.keyframes[index].contact_surfaces().items()
+            if surface == "wall"
+        ]
+        if edges:
+            wall = edges[0][1] if wall is None else wall
+            body = body.moved(wall - edges[0][1], 0)
+            for name, edge in edges[1:]:
+                gap = abs(edge + wall - edges[0][1] - wall)
+                if gap > CONTACT_TOLERANCE:
+                    raise PoseError(
+                        ("keyframes", index, "contacts"),
+                        f"{name} cannot touch the wall too: it is {gap:.0f} cm away from it",
+                    )
+        placed.append(body)
+    if wall is None:  # not touched: the wall stands behind the figure
+        wall = min(b.bounds[0] for b in bodies) - 10
+    return placed, wall
+
+
+def _wall_edge(body: Body, view: str, contact: str) -> float:
+    point, radius = support(body, view, contact)  # type: ignore[arg-type]
+    return point[0] + radius
 
 
 def _arrow(pose: PoseFacts, index: int, bodies: list[Body]) -> Arrow:
