@@ -206,12 +206,12 @@ def test_a_wall_contact_stands_the_body_against_the_wall():
                 {
                     "name": "upright",
                     "angles": {"shoulder": 90},
-                    "contacts": {"near_foot": "floor", "near_hand": "wall"},
+                    "contacts": {"near_foot": "floor", "far_foot": "floor", "near_hand": "wall"},
                 },
                 {
                     "name": "leaning",
                     "angles": {"trunk": 20, "shoulder": 70},
-                    "contacts": {"near_foot": "floor", "near_hand": "wall"},
+                    "contacts": {"near_foot": "floor", "far_foot": "floor", "near_hand": "wall"},
                 },
             ],
         }
