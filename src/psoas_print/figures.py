@@ -149,53 +149,25 @@ def _finish_svg(svg: str, title: str) -> str:
     return svg.replace("<desc>...</desc>", "", 1)
 
 
+def _prop_box(box: tuple[float, float, float, float], corner: float, style: Style) -> Rect:
+    x0, y0, x1, y1 = box
+    return Rect(
+        x0, y0, x1 - x0, y1 - y0, rx=corner, ry=corner,
+        fillColor=PROP_FILL, strokeColor=PROP_LINE, strokeWidth=style.outline * 0.6,
+    )  # fmt: skip
+
+
 def _draw_props(group: Group, scene: Scene, style: Style) -> None:
     x0, _, x1, _ = scene.canvas
-    if scene.view == "above" and scene.mat:
-        mx0, my0, mx1, my1 = scene.mat
-        group.add(
-            Rect(
-                mx0,
-                my0,
-                mx1 - mx0,
-                my1 - my0,
-                rx=3,
-                ry=3,
-                fillColor=PROP_FILL,
-                strokeColor=PROP_LINE,
-                strokeWidth=style.outline * 0.6,
-            )
-        )
+    if scene.view == "above" and scene.mat:  # seen from the ceiling: the mat is the ground
+        group.add(_prop_box(scene.mat, 3, style))
         return
     if scene.chair_front is not None:
         _draw_chair(group, scene.chair_front, style)
     if scene.wall is not None:
-        group.add(
-            Rect(
-                scene.wall,
-                0,
-                3,
-                scene.canvas[3] - 2,
-                fillColor=PROP_FILL,
-                strokeColor=PROP_LINE,
-                strokeWidth=style.outline * 0.6,
-            )
-        )
+        group.add(_prop_box((scene.wall, 0, scene.wall + 3, scene.canvas[3] - 2), 0, style))
     if scene.mat:
-        mx0, my0, mx1, my1 = scene.mat
-        group.add(
-            Rect(
-                mx0,
-                my0,
-                mx1 - mx0,
-                my1 - my0,
-                rx=0.6,
-                ry=0.6,
-                fillColor=PROP_FILL,
-                strokeColor=PROP_LINE,
-                strokeWidth=style.outline * 0.5,
-            )
-        )
+        group.add(_prop_box(scene.mat, 0.6, style))
     group.add(
         Line(
             x0 + 2,
