@@ -130,3 +130,35 @@ def test_html_is_written_on_request(outputs):
     html = outputs["ebook-letter-html"].read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "Pilates Crisscross" in html
+
+
+def test_sample_edition(tmp_path):
+    from tests.conftest import run_cli
+
+    result = run_cli("ebook", "--book", SAMPLE_BOOK, "--sample", "-o", tmp_path / "sample.pdf")
+    assert result.exit_code == 0, result.stderr
+    reader = PdfReader(tmp_path / "sample.pdf")
+    titles = [title for _, title, _ in outline(reader)]
+    sample_chapters = [c.title for c in SAMPLE.chapters if c.sample]
+    sample_exercises = [e.name for e in SAMPLE.exercises.values() if e.sample]
+    assert set(sample_chapters) < {c.title for c in SAMPLE.chapters}
+    assert [t for t in titles if t in {c.title for c in SAMPLE.chapters}] == sample_chapters
+    assert sorted(t for t in titles if t in {e.name for e in SAMPLE.exercises.values()}) == sorted(
+        sample_exercises
+    )
+    for page in reader.pages[1:]:
+        assert "SAMPLE" in page.extract_text()
+    closing = " ".join(reader.pages[-1].extract_text().split())
+    assert SAMPLE.info.store_url in closing
+    assert len(contents_entries(reader)) == len(sample_chapters) + len(sample_exercises)
+
+
+def test_sample_edition_needs_a_store(book, tmp_path):
+    from tests.conftest import run_cli
+
+    text = (book / "book.yaml").read_text(encoding="utf-8")
+    (book / "book.yaml").write_text(text.replace("store_url:", "# store_url:"), encoding="utf-8")
+    result = run_cli("ebook", "--book", book, "--sample", "-o", tmp_path / "sample.pdf")
+    assert result.exit_code == 2
+    assert "book.yaml: a sample edition needs store_url" in result.stderr
+    assert not (tmp_path / "sample.pdf").exists()

@@ -29,6 +29,7 @@ class Job:
     target: Path
     html_target: Path | None = None
     routine: str | None = None
+    sample: bool = False
 
 
 @dataclass
@@ -79,7 +80,7 @@ def _render(job: Job, book: Book, renderer: Any, paper: Paper) -> Rendered:
         return build_cheatsheet(book, renderer, paper, job.routine)
     from psoas_print.products.ebook import build_ebook
 
-    return build_ebook(book, renderer, paper)
+    return build_ebook(book, renderer, paper, sample=job.sample)
 
 
 def _write(job: Job, rendered: Rendered) -> None:

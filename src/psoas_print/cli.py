@@ -54,6 +54,7 @@ HtmlOption = Annotated[
 ]
 
 Command = TypeVar("Command", bound=Callable[..., Any])
+EBOOK_DEFAULT = Path("dist/ebook.pdf")
 
 
 def reports_book_errors(command: Command) -> Command:
@@ -125,15 +126,24 @@ def cheatsheet_command(
 def ebook_command(
     book: BookOption = None,
     paper: PaperOption = None,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The PDF to write.")] = Path(
-        "dist/ebook.pdf"
-    ),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The PDF to write.")
+    ] = EBOOK_DEFAULT,
     html: HtmlOption = None,
+    sample: Annotated[
+        bool,
+        typer.Option(
+            "--sample",
+            help="The free sample edition: only chapters and exercises marked 'sample: true'.",
+        ),
+    ] = False,
 ) -> None:
-    """Make the full illustrated ebook."""
+    """Make the full illustrated ebook, or its sample edition."""
     from psoas_print.build import Job
 
-    _run(book, [Job("ebook", output, html)], paper)
+    if sample and output == EBOOK_DEFAULT:
+        output = output.with_name("ebook-sample.pdf")
+    _run(book, [Job("ebook", output, html, sample=sample)], paper)
 
 
 @app.command("figures")

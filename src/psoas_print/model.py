@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -134,6 +134,7 @@ class BookInfo(_Strict):
     keywords: list[Text] = []
     rights: Text
     disclaimer: Text
+    store_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
 
 
 class KeyframeFacts(_Strict):
@@ -192,6 +193,7 @@ class ExerciseFacts(_Strict):
     image: str | None = None
     video: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     pose: PoseFacts | None = None
+    sample: bool = False  # part of the free sample edition
 
 
 class Exercise(ExerciseFacts):
@@ -214,6 +216,7 @@ class ChapterFacts(_Strict):
 
     title: Text
     exercises: list[Text] = []
+    sample: bool = False  # part of the free sample edition
 
 
 class Chapter(ChapterFacts):
@@ -264,3 +267,15 @@ class Book:
 
     def chapter_exercises(self, chapter: Chapter) -> list[Exercise]:
         return [self.exercises[exercise_id] for exercise_id in chapter.exercises]
+
+    def sample_edition(self) -> Book:
+        """Only the chapters and exercises marked ``sample: true``."""
+        exercises = {key: e for key, e in self.exercises.items() if e.sample}
+        chapters = tuple(
+            chapter.model_copy(
+                update={"exercises": [e for e in chapter.exercises if e in exercises]}
+            )
+            for chapter in self.chapters
+            if chapter.sample
+        )
+        return replace(self, chapters=chapters, exercises=exercises)
