@@ -95,3 +95,104 @@ def _check_targets(jobs: list[Job]) -> None:
         for target in (job.target, job.html_target):
             if target is not None and target.is_dir():
                 raise BookError.at(target, None, "is a folder; give a file name for the output")
+
+
+@dataclass(frozen=True)
+class HandoutJob:
+    """Handouts to make: one file, or with ``split`` one file per student in ``target``."""
+
+    options: Any  # products.handout.HandoutOptions
+    target: Path
+    per_sheet: int = 1
+    roster: Path | None = None
+    split: bool = False
+
+
+def build_handouts(
+    book_dir: Path, job: HandoutJob, paper: Paper | None, progress: Progress
+) -> tuple[list[Result], tuple[Problem, ...]]:
+    """Lay the handout out once, personalise it per student, impose and write it."""
+    from psoas_print.imposition import assemble
+    from psoas_print.products.handout import build_handout, render_names
+    from psoas_print.render import Renderer, Sources
+
+    progress("Reading the book")
+    book = load_book(book_dir)
+    students = _read_roster(job.roster) if job.roster else []
+    _check_handout_targets(job)
+    paper = paper or book.info.paper
+    extra = (job.options.logo,) if job.options.logo else ()
+    renderer = Renderer(Sources(book.root, extra))
+    started = time.perf_counter()
+    progress("Laying out the handout")
+    handout = build_handout(book, renderer, paper, job.options, any(s.notes for s in students))
+    base = handout.rendered.document.write_pdf()
+    names = None
+    if students:
+        progress(f"Laying out {len(students)} names")
+        names = render_names(book, renderer, paper, handout, students).document.write_pdf()
+    renders = (
+        handout.rendered.notes["renders"] + 1 + (1 if students else 0)
+    )  # ebook, handout, names
+    outputs = _handout_outputs(job, students)
+    results = []
+    for target, copies in outputs:
+        progress(f"Writing {target.name}")
+        data = assemble(base, names, copies, job.per_sheet)
+        write_atomically(target, lambda stream, data=data: stream.write(data))
+        sheets = -(-len(copies) // job.per_sheet)
+        notes = {"renders": renders, "copies": len(copies), "per_sheet": job.per_sheet}
+        results.append(Result(target, sheets, len(data), 0.0, notes))
+    seconds = time.perf_counter() - started
+    for result in results:
+        result.seconds = seconds / len(results)
+    return results, book.warnings
+
+
+def _handout_outputs(job: HandoutJob, students: list[Any]) -> list[tuple[Path, list[int | None]]]:
+    """Which copies go into which file."""
+    if not students:
+        return [(job.target, [None] * job.per_sheet)]
+    if not job.split:
+        return [(job.target, list(range(len(students))))]
+    names = _file_names([student.name for student in students])
+    return [
+        (job.target / f"handout-{name}.pdf", [index] * job.per_sheet)
+        for index, name in enumerate(names)
+    ]
+
+
+def _file_names(names: list[str]) -> list[str]:
+    """A safe, distinct file name stem for each student: their name, lower case, with hyphens."""
+    import re
+    import unicodedata
+
+    stems: list[str] = []
+    for name in names:
+        letters = unicodedata.normalize("NFC", name).lower()
+        stem = re.sub(r"[\W_]+", "-", letters).strip("-") or "student"
+        candidate, number = stem, 2
+        while candidate in stems:
+            candidate, number = f"{stem}-{number}", number + 1
+        stems.append(candidate)
+    return stems
+
+
+def _read_roster(path: Path) -> list[Any]:
+    from psoas_print.csvfile import read_csv
+    from psoas_print.products.handout import Student
+
+    rows = read_csv(path, required=("name",), optional=("notes",))
+    return [Student(row["name"], row["notes"], path, row.line) for row in rows]
+
+
+def _check_handout_targets(job: HandoutJob) -> None:
+    if job.split and job.target.exists() and not job.target.is_dir():
+        raise BookError.at(job.target, None, "with --split, -o names a folder for the files")
+    if not job.split and job.target.is_dir():
+        raise BookError.at(job.target, None, "is a folder; give a file name for the output")
+    logo = job.options.logo
+    if logo is not None and not logo.is_file():
+        raise BookError.at(logo, None, "logo file not found")
+    if logo is not None and logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg"):
+        raise BookError.at(logo, None, "the logo must be a PNG, JPEG or SVG image")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -146,6 +148,56 @@ def ebook_command(
     _run(book, [Job("ebook", output, html, sample=sample)], paper)
 
 
+@app.command("handout")
+@reports_book_errors
+def handout_command(
+    routine: Annotated[str, typer.Option("--routine", help="Routine id (a file in routines/).")],
+    book: BookOption = None,
+    class_name: Annotated[str, typer.Option("--class-name", help="The class's name.")] = "",
+    instructor: Annotated[str, typer.Option("--instructor", help="Who teaches it.")] = "",
+    date: Annotated[str | None, typer.Option("--date", help="The class date, YYYY-MM-DD.")] = None,
+    logo: Annotated[Path | None, typer.Option("--logo", help="A PNG, JPEG or SVG logo.")] = None,
+    qr: Annotated[str | None, typer.Option("--qr", help="A link to print as a QR code.")] = None,
+    notes: Annotated[str, typer.Option("--notes", help="Notes printed for everyone.")] = "",
+    per_sheet: Annotated[
+        int, typer.Option("--per-sheet", help="Copies on one sheet: 1, 2 or 4, with cut marks.")
+    ] = 1,
+    roster: Annotated[
+        Path | None,
+        typer.Option("--roster", help="CSV with a 'name' (and optional 'notes') column."),
+    ] = None,
+    split: Annotated[
+        bool, typer.Option("--split", help="With --roster: one file per student in -o DIR.")
+    ] = False,
+    paper: PaperOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="The PDF, or the folder with --split."),
+    ] = None,
+) -> None:
+    """Make a class handout: header, exercises, a two-week log and notes; one per student."""
+    from psoas_print.build import HandoutJob, build_handouts
+    from psoas_print.products.handout import HandoutOptions
+
+    if per_sheet not in (1, 2, 4):
+        raise BookError.at(Path("--per-sheet"), None, f"must be 1, 2 or 4, not {per_sheet}")
+    if split and roster is None:
+        raise BookError.at(Path("--split"), None, "needs --roster: one file per student")
+    options = HandoutOptions(
+        routine=routine, class_name=class_name, instructor=instructor, date=_date(date),
+        logo=logo, qr=_url(qr), notes=notes,
+    )  # fmt: skip
+    target = output or Path("dist/handouts" if split else "dist/handout.pdf")
+    job = HandoutJob(options, target, per_sheet, roster, split)
+    started = time.perf_counter()
+    with _status() as progress:
+        results, warnings = build_handouts(
+            book or default_book(), job, paper.value if paper else None, progress
+        )
+    _print_warnings(warnings)
+    _print_summary(results, started)
+
+
 @app.command("figures")
 @reports_book_errors
 def figures_command(
@@ -212,10 +264,20 @@ def _run(book: Path | None, jobs: list[Any], paper: PaperChoice | None) -> None:
             book or default_book(), jobs, paper.value if paper else None, progress
         )
     _print_warnings(warnings)
+    _print_summary(results, started)
+
+
+def _print_summary(results: list[Any], started: float) -> None:
     table = Table("file", "pages", "size", "seconds", "notes", title_justify="left")
     for result in results:
         notes = ""
-        if "renders" in result.notes:
+        if "copies" in result.notes:
+            copies = result.notes["copies"]
+            notes = (
+                f"{copies} {'copy' if copies == 1 else 'copies'}, "
+                f"{result.notes['per_sheet']} per sheet, {result.notes['renders']} renders"
+            )
+        elif "renders" in result.notes:
             notes = f"fitted in {result.notes['renders']} renders at scale {result.notes['scale']}"
         table.add_row(
             display_path(result.target),
@@ -233,6 +295,23 @@ def _status() -> Iterator[Callable[[str], None]]:
     """A live progress line on a terminal; silent when output is piped."""
     with stderr.status("Starting") as status:
         yield lambda message: status.update(f"{message}…")
+
+
+def _date(text: str | None) -> datetime.date | None:
+    if text is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise BookError.at(Path("--date"), None, f"expected YYYY-MM-DD, got '{text}'") from None
+
+
+def _url(text: str | None) -> str | None:
+    if text is not None and not re.match(r"^https?://\S+$", text):
+        raise BookError.at(
+            Path("--qr"), None, f"expected a link starting http:// or https://, got '{text}'"
+        )
+    return text
 
 
 def _print_warnings(warnings: tuple[Problem, ...]) -> None:

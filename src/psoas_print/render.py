@@ -29,6 +29,7 @@ class Sources:
     """The folders a render may read: the book first, then what ships with the tool."""
 
     book: Path
+    extra_files: tuple[Path, ...] = ()  # files named on the command line, such as a logo
 
     @property
     def layout_dirs(self) -> list[Path]:
@@ -40,7 +41,8 @@ class Sources:
 
     @property
     def readable_roots(self) -> list[Path]:
-        return [self.book.resolve(), *(d.resolve() for d in self.layout_dirs + self.font_dirs)]
+        folders = [self.book, *self.layout_dirs, *self.font_dirs, *self.extra_files]
+        return [folder.resolve() for folder in folders]
 
     def font(self, name: str) -> Path:
         """A bundled font file; a missing one fails the build rather than falling back."""

@@ -1,0 +1,98 @@
+"""Putting finished pages together without laying them out again (pikepdf).
+
+A copy is the handout page with, optionally, one page of names laid over it; sheets hold
+one, two (turned a quarter) or four copies, with cut marks between them.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import pikepdf
+from pikepdf import Dictionary, Name, Pdf
+
+MM = 72 / 25.4
+CUT_MARK = 6 * MM
+PER_SHEET = (1, 2, 4)
+
+
+def assemble(
+    base: bytes, names: bytes | None, copies: Sequence[int | None], per_sheet: int
+) -> bytes:
+    """Sheets of ``per_sheet`` copies; a copy is the base page with names page ``i``, or alone."""
+    if per_sheet not in PER_SHEET:
+        raise ValueError(f"per_sheet must be one of {PER_SHEET}")
+    out = Pdf.new()
+    with Pdf.open(io.BytesIO(base)) as base_pdf:
+        base_page = base_pdf.pages[0]
+        width, height = (float(v) for v in base_page.mediabox[2:])
+        base_form = out.copy_foreign(base_page.as_form_xobject())
+        _copy_info(base_pdf, out)
+    name_forms = []
+    if names is not None:
+        with Pdf.open(io.BytesIO(names)) as names_pdf:
+            name_forms = [out.copy_foreign(page.as_form_xobject()) for page in names_pdf.pages]
+    for start in range(0, len(copies), per_sheet):
+        sheet = copies[start : start + per_sheet]
+        _add_sheet(out, sheet, per_sheet, width, height, base_form, name_forms)
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
+
+
+def _add_sheet(
+    out: Pdf, sheet: Sequence[int | None], per_sheet: int, width: float, height: float,
+    base_form: pikepdf.Object, name_forms: list[pikepdf.Object],
+) -> None:  # fmt: skip
+    xobjects = Dictionary(Base=base_form)
+    content = []
+    for slot, copy in enumerate(sheet):
+        matrix = " ".join(f"{v:.4f}" for v in _placement(slot, per_sheet, width, height))
+        drawing = "/Base Do"
+        if copy is not None:
+            xobjects[f"/Name{slot}"] = name_forms[copy]
+            drawing += f" /Name{slot} Do"
+        content.append(f"q {matrix} cm {drawing} Q")
+    content.append(_cut_marks(per_sheet, width, height))
+    page = Dictionary(
+        Type=Name.Page,
+        MediaBox=[0, 0, width, height],
+        Resources=Dictionary(XObject=xobjects),
+        Contents=out.make_stream("\n".join(content).encode("ascii")),
+    )
+    out.pages.append(pikepdf.Page(page))
+
+
+def _placement(slot: int, per_sheet: int, width: float, height: float) -> tuple[float, ...]:
+    """The matrix that puts a full page into its slot of the sheet."""
+    if per_sheet == 1:
+        return (1, 0, 0, 1, 0, 0)
+    if per_sheet == 4:
+        column, row = slot % 2, slot // 2
+        return (0.5, 0, 0, 0.5, column * width / 2, (1 - row) * height / 2)
+    # Two per sheet: each copy turned a quarter to the left, one above the other.
+    scale = min(width / height, (height / 2) / width)
+    turned_width, turned_height = height * scale, width * scale
+    x = (width - turned_width) / 2 + turned_width
+    y = (1 - slot) * height / 2 + (height / 2 - turned_height) / 2
+    return (0, scale, -scale, 0, x, y)
+
+
+def _cut_marks(per_sheet: int, width: float, height: float) -> str:
+    """Short marks at the sheet's edges where the copies are to be cut apart."""
+    lines = []
+    if per_sheet >= 2:
+        middle = height / 2
+        lines += [(0, middle, CUT_MARK, middle), (width - CUT_MARK, middle, width, middle)]
+    if per_sheet == 4:
+        centre = width / 2
+        lines += [(centre, 0, centre, CUT_MARK), (centre, height - CUT_MARK, centre, height)]
+    strokes = " ".join(f"{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l S" for x0, y0, x1, y1 in lines)
+    return f"q 0.5 w 0.35 0.39 0.42 RG {strokes} Q" if lines else ""
+
+
+def _copy_info(source: Pdf, target: Pdf) -> None:
+    for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/CreationDate"):
+        if key in source.docinfo:
+            target.docinfo[key] = source.docinfo[key]
