@@ -28,20 +28,29 @@ if TYPE_CHECKING:
 class Sources:
     """The folders a render may read: the book first, then what ships with the tool."""
 
-    book: Path
+    book: Path | None  # None for work on finished PDFs, which reads no book
     extra_files: tuple[Path, ...] = ()  # files named on the command line, such as a logo
 
     @property
     def layout_dirs(self) -> list[Path]:
-        return [d for d in (self.book / "layouts", shipped("layouts")) if d.is_dir()]
+        return self._with_book("layouts")
 
     @property
     def font_dirs(self) -> list[Path]:
-        return [d for d in (self.book / "fonts", shipped("fonts")) if d.is_dir()]
+        return self._with_book("fonts")
+
+    def _with_book(self, name: str) -> list[Path]:
+        own = [self.book / name] if self.book else []
+        return [folder for folder in (*own, shipped(name)) if folder.is_dir()]
+
+    @property
+    def base_url(self) -> str:
+        return (self.book or shipped("layouts")).resolve().as_uri() + "/"
 
     @property
     def readable_roots(self) -> list[Path]:
-        folders = [self.book, *self.layout_dirs, *self.font_dirs, *self.extra_files]
+        own = [self.book] if self.book else []
+        folders = [*own, *self.layout_dirs, *self.font_dirs, *self.extra_files]
         return [folder.resolve() for folder in folders]
 
     def font(self, name: str) -> Path:
@@ -165,7 +174,7 @@ class Renderer:
             with _warnings_as_errors(origin):
                 document = HTML(
                     string=html,
-                    base_url=self.sources.book.resolve().as_uri() + "/",
+                    base_url=self.sources.base_url,
                     url_fetcher=self.fetcher,
                 ).render(font_config=self.font_config)
         except FatalURLFetchingError as error:

@@ -1,0 +1,79 @@
+"""Licensed copies: a buyer's line on every page, the book's links, outline and metadata kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import run_cli
+from tests.pdfs import outline
+
+BUYERS = [
+    ("Zoë Ørsted", "zoe@example.org", "A-1001"),
+    ("Юлия Иванова", "yulia@example.org", "A-1002"),
+    ("Ελένη Παπαδοπούλου", "eleni@example.org", "A-1003"),
+]
+
+
+def write_buyers(folder, rows) -> object:
+    path = folder / "buyers.csv"
+    lines = ["name,email,order"] + [",".join(row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_every_page_carries_its_buyer_and_the_book_survives(outputs, tmp_path):
+    source = PdfReader(outputs["ebook-a4"])
+    result = run_cli(
+        "stamp",
+        outputs["ebook-a4"],
+        "--buyers",
+        write_buyers(tmp_path, BUYERS),
+        "--out",
+        tmp_path / "out",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"3 licensed copies .*: \d+ copies a second", " ".join(result.stdout.split()))
+    for name, email, order in BUYERS:
+        copy = PdfReader(tmp_path / "out" / f"ebook-{order}.pdf")
+        line = f"Licensed to {name} · {email} · order {order}"
+        assert len(copy.pages) == len(source.pages)
+        for page in copy.pages:
+            assert line in " ".join(page.extract_text().split())
+        assert copy.metadata["/LicensedTo"] == line
+        assert copy.metadata.title == source.metadata.title
+        assert copy.metadata.author == source.metadata.author
+        assert outline(copy) == outline(source)
+        links = [len(page.get("/Annots", [])) for page in copy.pages]
+        assert links == [len(page.get("/Annots", [])) for page in source.pages]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"name,email\nAna,ana@example.org\n", "buyers.csv:1: no 'order' column"),
+        (
+            b"name,email,order\nAna,not-an-address,7\n",
+            "buyers.csv:2: 'not-an-address' is not an email address",
+        ),
+        (b"name,email,order\n,ana@example.org,7\n", "buyers.csv:2: blank name"),
+        (b"", "buyers.csv:1: file is empty"),
+        (b"name,email,order\n\xe9,a@b.org,1\n", "buyers.csv:2: not UTF-8 text"),
+    ],
+    ids=["no order column", "bad email", "blank name", "empty", "not utf-8"],
+)
+def test_bad_buyer_lists_are_located_errors(outputs, tmp_path, monkeypatch, content, message):
+    (tmp_path / "buyers.csv").write_bytes(content)
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("stamp", outputs["ebook-a4"], "--buyers", "buyers.csv", "--out", "out")
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(message), result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_ebook_is_a_clear_error(tmp_path):
+    result = run_cli("stamp", tmp_path / "none.pdf", "--buyers", write_buyers(tmp_path, BUYERS))
+    assert result.exit_code == 2
+    assert "none.pdf: cannot read it" in result.stderr
