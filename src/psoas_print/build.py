@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from psoas_print.content import load_book
 from psoas_print.errors import BookError, Problem
@@ -30,6 +30,9 @@ class Job:
     html_target: Path | None = None
     routine: str | None = None
     sample: bool = False
+    trim: str | None = None  # a print-ready ebook at this trim size
+    printing: Any = None  # products.ebook.PrintSetup
+    pdf_variant: str | None = None  # pdf/ua-1, pdf/a-3b
 
 
 @dataclass
@@ -80,12 +83,15 @@ def _render(job: Job, book: Book, renderer: Any, paper: Paper) -> Rendered:
         return build_cheatsheet(book, renderer, paper, job.routine)
     from psoas_print.products.ebook import build_ebook
 
-    return build_ebook(book, renderer, paper, sample=job.sample)
+    return build_ebook(book, renderer, job.trim or paper, sample=job.sample, printing=job.printing)
 
 
 def _write(job: Job, rendered: Rendered) -> None:
     # Tagged PDF: headings, lists and figures with their alt text reach screen readers.
-    write_atomically(job.target, lambda stream: rendered.document.write_pdf(stream, pdf_tags=True))
+    def write(stream: IO[bytes]) -> None:
+        rendered.document.write_pdf(stream, pdf_tags=True, pdf_variant=job.pdf_variant)
+
+    write_atomically(job.target, write)
     if job.html_target is not None:
         write_text(job.html_target, rendered.html)
 

@@ -57,7 +57,6 @@ HtmlOption = Annotated[
 ]
 
 Command = TypeVar("Command", bound=Callable[..., Any])
-EBOOK_DEFAULT = Path("dist/ebook.pdf")
 
 
 def reports_book_errors(command: Command) -> Command:
@@ -117,11 +116,22 @@ def cheatsheet_command(
         "dist/cheatsheet.pdf"
     ),
     html: HtmlOption = None,
+    pdf_variant: VariantOption = None,
 ) -> None:
     """Make the one-page routine cheat sheet for the fridge door."""
     from psoas_print.build import Job
 
-    _run(book, [Job("cheatsheet", output, html, routine)], paper)
+    job = Job("cheatsheet", output, html, routine, pdf_variant=_variant(pdf_variant))
+    _run(book, [job], paper)
+
+
+VariantOption = Annotated[
+    str | None,
+    typer.Option(
+        "--pdf-variant", help="pdf/ua-1 (accessible) or pdf/a-3b (archival).", show_default=False
+    ),
+]
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 
 
 @app.command("ebook")
@@ -130,8 +140,8 @@ def ebook_command(
     book: BookOption = None,
     paper: PaperOption = None,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="The PDF to write.")
-    ] = EBOOK_DEFAULT,
+        Path | None, typer.Option("-o", "--output", help="The PDF to write.", show_default=False)
+    ] = None,
     html: HtmlOption = None,
     sample: Annotated[
         bool,
@@ -140,13 +150,37 @@ def ebook_command(
             help="The free sample edition: only chapters and exercises marked 'sample: true'.",
         ),
     ] = False,
+    for_print: Annotated[
+        bool, typer.Option("--print", help="Print-ready: trim size, bleed, crop marks on request.")
+    ] = False,
+    trim: Annotated[
+        str, typer.Option("--trim", help="With --print: 6x9in, 5.5x8.5in, a5, a4 or letter.")
+    ] = "6x9in",
+    bleed: Annotated[
+        str, typer.Option("--bleed", help="With --print: bleed, in mm or in.")
+    ] = "3mm",
+    marks: Annotated[bool, typer.Option("--marks", help="With --print: crop marks.")] = False,
+    pdf_variant: VariantOption = None,
 ) -> None:
-    """Make the full illustrated ebook, or its sample edition."""
+    """Make the full illustrated ebook, its sample edition, or its print-ready PDF."""
     from psoas_print.build import Job
+    from psoas_print.products import TRIMS
+    from psoas_print.products.ebook import PrintSetup
 
-    if sample and output == EBOOK_DEFAULT:
-        output = output.with_name("ebook-sample.pdf")
-    _run(book, [Job("ebook", output, html, sample=sample)], paper)
+    printing = None
+    if for_print:
+        if trim not in TRIMS:
+            raise BookError.at(
+                Path("--trim"), None, f"must be one of {', '.join(TRIMS)}, not '{trim}'"
+            )
+        printing = PrintSetup(bleed_mm=_length_mm("--bleed", bleed), marks=marks)
+    name = "ebook-sample" if sample else "ebook-print" if for_print else "ebook"
+    target = output or Path("dist") / f"{name}.pdf"
+    job = Job(
+        "ebook", target, html, sample=sample, trim=trim if for_print else None,
+        printing=printing, pdf_variant=_variant(pdf_variant),
+    )  # fmt: skip
+    _run(book, [job], paper)
 
 
 @app.command("handout")
@@ -346,6 +380,24 @@ def _date(text: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise BookError.at(Path("--date"), None, f"expected YYYY-MM-DD, got '{text}'") from None
+
+
+def _variant(text: str | None) -> str | None:
+    if text is not None and text not in PDF_VARIANTS:
+        raise BookError.at(
+            Path("--pdf-variant"), None, f"must be {' or '.join(PDF_VARIANTS)}, not '{text}'"
+        )
+    return text
+
+
+def _length_mm(option: str, text: str) -> float:
+    """A length such as 3mm, 0.125in or 3 (millimetres)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*", text)
+    if not match or float(match[1]) > 25:
+        raise BookError.at(
+            Path(option), None, f"expected a length such as 3mm or 0.125in, got '{text}'"
+        )
+    return float(match[1]) * (25.4 if match[2] == "in" else 1)
 
 
 def _url(text: str | None) -> str | None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PaperSize:
-    name: Paper
+    name: str
     label: str
     width_mm: float
     height_mm: float
@@ -26,6 +26,13 @@ class PaperSize:
 PAPERS: dict[str, PaperSize] = {
     "a4": PaperSize("a4", "A4", 210, 297),
     "letter": PaperSize("letter", "US Letter", 215.9, 279.4),
+}
+# Trim sizes a print-on-demand service takes for the print-ready ebook.
+TRIMS: dict[str, PaperSize] = {
+    **PAPERS,
+    "a5": PaperSize("a5", "A5", 148, 210),
+    "6x9in": PaperSize("6x9in", "6 x 9 in", 152.4, 228.6),
+    "5.5x8.5in": PaperSize("5.5x8.5in", "5.5 x 8.5 in", 139.7, 215.9),
 }
 
 
@@ -48,17 +55,15 @@ class Rendered:
     notes: dict[str, Any] = field(default_factory=dict)
 
 
-def common_context(book: Book, paper: Paper) -> dict[str, Any]:
+def common_context(book: Book, paper: Paper | str) -> dict[str, Any]:
     """What every layout may use."""
     return {
         "book": book,
         "info": book.info,
-        "paper": PAPERS[paper],
+        "paper": TRIMS[paper],
         "version": __version__,
         "book_url": book.root.resolve().as_uri() + "/",
         "created": build_date(),
-        "measure_mm": TEXT_MEASURE_MM,
-        "figure_max_height_mm": FIGURE_MAX_HEIGHT_MM,
     }
 
 

@@ -2,16 +2,63 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from psoas_print.errors import BookError
 from psoas_print.figures import Style, figures_for, qr_code
 from psoas_print.model import Book, Paper
-from psoas_print.products import Rendered, common_context, layout_path
+from psoas_print.products import (
+    FIGURE_MAX_HEIGHT_MM,
+    TEXT_MEASURE_MM,
+    TRIMS,
+    PaperSize,
+    Rendered,
+    common_context,
+    layout_path,
+)
 from psoas_print.render import Renderer, make_environment, render_template
 
 TEMPLATE = "ebook.html"
 
 
-def build_ebook(book: Book, renderer: Renderer, paper: Paper, sample: bool = False) -> Rendered:
+@dataclass(frozen=True)
+class PrintSetup:
+    """For a print-on-demand service: bleed around each trimmed page, and crop marks."""
+
+    bleed_mm: float = 3.0
+    marks: bool = False
+
+
+EXERCISE_FACTS_MM = 100  # an exercise's left-hand page but its figure: heading and dose box
+
+
+def page_geometry(paper: PaperSize) -> dict[str, float]:
+    """Text column, type size and figure height that suit the page size.
+
+    The figure takes what an exercise's left-hand page has left, so the page never overflows
+    and every exercise stays one spread.
+    """
+    measure = min(TEXT_MEASURE_MM, paper.width_mm * 0.72)
+    top, bottom = (22, 26) if paper.height_mm >= 270 else (17, 20)  # trade paperbacks: less
+    # A narrower column wraps the heading and the dose box onto more lines.
+    facts = EXERCISE_FACTS_MM * TEXT_MEASURE_MM / measure
+    room = paper.height_mm - top - bottom - facts
+    return {
+        "measure_mm": round(measure, 1),
+        "margin_top_mm": top,
+        "margin_bottom_mm": bottom,
+        "body_pt": 11.5 if measure >= 120 else 10.5 if measure >= 105 else 10,
+        "figure_max_height_mm": round(min(FIGURE_MAX_HEIGHT_MM, room), 1),
+    }
+
+
+def build_ebook(
+    book: Book,
+    renderer: Renderer,
+    paper: Paper | str,
+    sample: bool = False,
+    printing: PrintSetup | None = None,
+) -> Rendered:
     """The whole book, or with ``sample`` the free edition of the parts marked as sample."""
     store_qr = None
     if sample:
@@ -39,6 +86,8 @@ def build_ebook(book: Book, renderer: Renderer, paper: Paper, sample: bool = Fal
         videos=videos,
         sample=sample,
         store_qr=store_qr,
+        printing=printing,
+        **page_geometry(TRIMS[paper]),
     )
     document = renderer.render(html, layout_path(TEMPLATE))
     return Rendered(document, html)
