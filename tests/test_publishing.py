@@ -1,0 +1,140 @@
+"""Print-ready, tagged and archival PDFs, and builds that repeat to the byte."""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from psoas_print.content import load_book
+from tests.conftest import SAMPLE_BOOK, run_cli
+from tests.pdfs import outline
+
+SAMPLE = load_book(SAMPLE_BOOK)
+PT_PER_MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def print_ebook(tmp_path_factory: pytest.TempPathFactory):
+    target = tmp_path_factory.mktemp("print") / "print.pdf"
+    result = run_cli(
+        "ebook",
+        "--book",
+        SAMPLE_BOOK,
+        "--print",
+        "--trim",
+        "6x9in",
+        "--bleed",
+        "3mm",
+        "--marks",
+        "-o",
+        target,
+    )
+    assert result.exit_code == 0, result.stderr
+    return target
+
+
+def box_mm(page: pikepdf.Page, key: str) -> list[float]:
+    return [round(float(value) / PT_PER_MM, 1) for value in page.obj[key]]
+
+
+def test_print_pages_have_trim_and_bleed_boxes(print_ebook):
+    with pikepdf.open(print_ebook) as pdf:
+        assert len(pdf.pages) >= 20
+        for page in pdf.pages:
+            assert box_mm(page, "/TrimBox") == [0.0, 0.0, 152.4, 228.6]
+            assert box_mm(page, "/BleedBox") == [-3.0, -3.0, 155.4, 231.6]
+            assert box_mm(page, "/MediaBox") == box_mm(page, "/BleedBox")
+
+
+def test_the_cover_runs_into_the_bleed(print_ebook):
+    with pikepdf.open(print_ebook) as pdf:
+        content = (
+            b"".join(s.read_bytes() for s in pdf.pages[0].get_contents_as_array())
+            if False
+            else (pdf.pages[0].Contents.read_bytes())
+        )
+    # The first thing painted is the cover colour over a rectangle from the bleed's corner.
+    fill = re.search(
+        rb"([\d.]+) ([\d.]+) ([\d.]+) rg\s+(-[\d.]+) (-[\d.]+) ([\d.]+) ([\d.]+) re", content
+    )
+    assert fill, "no painted cover background"
+    x, y, width, height = (float(v) * 0.75 / PT_PER_MM for v in fill.groups()[3:])
+    assert x == pytest.approx(-3, abs=0.1) and y == pytest.approx(-3, abs=0.1)
+    assert width == pytest.approx(158.4, abs=0.2) and height == pytest.approx(234.6, abs=0.2)
+    assert [round(float(v), 3) for v in fill.groups()[:3]] == [0.039, 0.302, 0.29]
+
+
+def left_text_edge(reader: PdfReader, index: int) -> float:
+    edges = []
+
+    def visit(text, cm, tm, font, size):
+        if len(text.strip()) > 20 and "Gentium" in str(font.get("/BaseFont", "")):
+            edges.append(tm[4] * cm[0] + cm[4])
+
+    reader.pages[index].extract_text(visitor_text=visit)
+    return statistics.median(edges)
+
+
+def test_left_and_right_pages_mirror_their_margins(print_ebook):
+    reader = PdfReader(print_ebook)
+    chapter = next(
+        page for level, title, page in outline(reader) if title == SAMPLE.chapters[0].title
+    )
+    right, left = left_text_edge(reader, chapter - 1), left_text_edge(reader, chapter)
+    # A right-hand page has the narrow inside margin on its left, a left-hand page the wide
+    # outside one: the text column moves out by the difference, 16 % of the spare width.
+    measure = 152.4 * 0.72
+    shift = (152.4 - measure) * (0.58 - 0.42)
+    assert (left - right) / PT_PER_MM == pytest.approx(shift, abs=0.5)
+
+
+def test_print_chapters_start_on_right_hand_pages(print_ebook):
+    for level, title, page in outline(PdfReader(print_ebook)):
+        if level == 1:
+            assert page % 2 == 1, title
+
+
+def test_the_ebook_is_tagged_for_screen_readers(outputs):
+    with pikepdf.open(outputs["ebook-a4"]) as pdf:
+        assert pdf.Root.MarkInfo.Marked
+        kinds, alts = [], []
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if "/S" in node:
+                    kinds.append(str(node.S))
+                if "/Alt" in node:
+                    alts.append(str(node.Alt))
+                kids = node.get("/K")
+                stack.extend(
+                    kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+                )
+    for kind in ("/H1", "/H2", "/H3", "/P", "/L", "/LI", "/Figure", "/Table"):
+        assert kind in kinds, kind
+    assert any(alt.startswith("Pilates Bridge with Leg Lift, seen from the side") for alt in alts)
+
+
+@pytest.mark.parametrize(
+    ("variant", "key", "value"),
+    [("pdf/ua-1", "pdfuaid:part", "1"), ("pdf/a-3b", "pdfaid:part", "3")],
+)
+def test_variants_report_their_conformance(tmp_path, variant, key, value):
+    target = tmp_path / "variant.pdf"
+    result = run_cli("cheatsheet", "--book", SAMPLE_BOOK, "--pdf-variant", variant, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    with pikepdf.open(target) as pdf:
+        metadata = pdf.open_metadata()
+        assert metadata.get(key) == value
+        if variant == "pdf/a-3b":
+            assert metadata.get("pdfaid:conformance") == "B"
+
+
+def test_an_unknown_variant_is_refused(tmp_path):
+    result = run_cli("ebook", "--pdf-variant", "pdf/x-9", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2
+    assert "--pdf-variant: must be pdf/ua-1 or pdf/a-3b" in result.stderr
