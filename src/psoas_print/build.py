@@ -18,7 +18,7 @@ from psoas_print.model import Book, Paper
 from psoas_print.output import write_atomically, write_text
 from psoas_print.products import Rendered
 
-ProductName = Literal["cheatsheet", "ebook"]
+ProductName = Literal["cheatsheet", "ebook", "epub"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,16 @@ class Job:
     trim: str | None = None  # a print-ready ebook at this trim size
     printing: Any = None  # products.ebook.PrintSetup
     pdf_variant: str | None = None  # pdf/ua-1, pdf/a-3b
+
+
+@dataclass(frozen=True)
+class Made:
+    """A product ready to be written: how to write it and what to report about it."""
+
+    write: Callable[[IO[bytes]], object]
+    pages: int
+    html: str | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,39 +71,45 @@ def build(
     for job in jobs:
         progress(f"Laying out {job.target.name}")
         started = time.perf_counter()
-        rendered = _render(job, book, renderer, paper or book.info.paper)
-        laid_out.append((job, rendered, time.perf_counter() - started))
+        made = _make(job, book, renderer, paper or book.info.paper)
+        laid_out.append((job, made, time.perf_counter() - started))
     results = []
-    for job, rendered, seconds in laid_out:
+    for job, made, seconds in laid_out:
         progress(f"Writing {job.target.name}")
         started = time.perf_counter()
-        _write(job, rendered)
+        write_atomically(job.target, made.write)
+        if job.html_target is not None and made.html is not None:
+            write_text(job.html_target, made.html)
         seconds += time.perf_counter() - started
         size = job.target.stat().st_size
-        results.append(
-            Result(job.target, len(rendered.document.pages), size, seconds, rendered.notes)
-        )
+        results.append(Result(job.target, made.pages, size, seconds, made.notes))
     return results, book.warnings
 
 
-def _render(job: Job, book: Book, renderer: Any, paper: Paper) -> Rendered:
+def _make(job: Job, book: Book, renderer: Any, paper: Paper) -> Made:
+    if job.product == "epub":
+        from psoas_print.products.epub import build_epub
+
+        epub = build_epub(book, renderer.sources)
+        return Made(lambda stream: stream.write(epub.data), epub.documents, notes={"epub": True})
     if job.product == "cheatsheet":
         from psoas_print.products.cheatsheet import build_cheatsheet
 
-        return build_cheatsheet(book, renderer, paper, job.routine)
-    from psoas_print.products.ebook import build_ebook
+        rendered = build_cheatsheet(book, renderer, paper, job.routine)
+    else:
+        from psoas_print.products.ebook import build_ebook
 
-    return build_ebook(book, renderer, job.trim or paper, sample=job.sample, printing=job.printing)
+        trim = job.trim or paper
+        rendered = build_ebook(book, renderer, trim, sample=job.sample, printing=job.printing)
+    return _pdf(rendered, job.pdf_variant)
 
 
-def _write(job: Job, rendered: Rendered) -> None:
+def _pdf(rendered: Rendered, variant: str | None) -> Made:
     # Tagged PDF: headings, lists and figures with their alt text reach screen readers.
     def write(stream: IO[bytes]) -> None:
-        rendered.document.write_pdf(stream, pdf_tags=True, pdf_variant=job.pdf_variant)
+        rendered.document.write_pdf(stream, pdf_tags=True, pdf_variant=variant)
 
-    write_atomically(job.target, write)
-    if job.html_target is not None:
-        write_text(job.html_target, rendered.html)
+    return Made(write, len(rendered.document.pages), rendered.html, rendered.notes)
 
 
 def _check_targets(jobs: list[Job]) -> None:

@@ -96,10 +96,14 @@ def build_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the outputs.")] = Path("dist"),
     paper: PaperOption = None,
 ) -> None:
-    """Build the cheat sheet and the ebook into OUT."""
+    """Build the cheat sheet, the ebook and its EPUB edition into OUT."""
     from psoas_print.build import Job
 
-    jobs = [Job("cheatsheet", out / "cheatsheet.pdf"), Job("ebook", out / "ebook.pdf")]
+    jobs = [
+        Job("cheatsheet", out / "cheatsheet.pdf"),
+        Job("ebook", out / "ebook.pdf"),
+        Job("epub", out / "ebook.epub"),
+    ]
     _run(book, jobs, paper)
 
 
@@ -181,6 +185,20 @@ def ebook_command(
         printing=printing, pdf_variant=_variant(pdf_variant),
     )  # fmt: skip
     _run(book, [job], paper)
+
+
+@app.command("epub")
+@reports_book_errors
+def epub_command(
+    book: BookOption = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The EPUB to write.")] = Path(
+        "dist/ebook.epub"
+    ),
+) -> None:
+    """Make the EPUB 3 edition of the ebook, for ebook stores and readers."""
+    from psoas_print.build import Job
+
+    _run(book, [Job("epub", output)], None)
 
 
 @app.command("handout")
@@ -353,6 +371,8 @@ def _print_summary(results: list[Any], started: float) -> None:
                 f"{copies} {'copy' if copies == 1 else 'copies'}, "
                 f"{result.notes['per_sheet']} per sheet, {result.notes['renders']} renders"
             )
+        elif "epub" in result.notes:
+            notes = f"EPUB 3, {result.pages} documents"
         elif "renders" in result.notes:
             notes = f"fitted in {result.notes['renders']} renders at scale {result.notes['scale']}"
         table.add_row(

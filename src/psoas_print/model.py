@@ -135,6 +135,7 @@ class BookInfo(_Strict):
     rights: Text
     disclaimer: Text
     store_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    isbn: Annotated[str, Field(pattern=r"^(97[89])?[-\d ]{9,13}[\dX]$")] | None = None
 
 
 class KeyframeFacts(_Strict):

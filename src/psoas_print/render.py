@@ -76,7 +76,7 @@ def make_environment(sources: Sources) -> jinja2.Environment:
     )
     environment = jinja2.Environment(
         loader=loader,
-        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "xhtml", "opf"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

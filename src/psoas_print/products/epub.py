@@ -1,0 +1,286 @@
+"""The EPUB 3 edition: the same content and figures, reflowable, with the bundled fonts.
+
+Each chapter and each exercise is an XHTML document; figures are the same SVG files the
+PDFs draw, with their alt text; the fonts are subset to the characters the book uses.
+The zip is written in a fixed order with fixed dates, so SOURCE_DATE_EPOCH makes it
+repeat to the byte.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import uuid
+import xml.etree.ElementTree as ElementTree
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from psoas_print.figures import Style, alt_text, to_svg
+from psoas_print.model import Book, Exercise
+from psoas_print.products import build_date, common_context
+from psoas_print.render import Sources, make_environment, render_template
+from psoas_print.scene import build_scene
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
+
+FONTS = {
+    "GentiumBookPlus-Regular.ttf": "font/ttf",
+    "GentiumBookPlus-Italic.ttf": "font/ttf",
+    "GentiumBookPlus-Bold.ttf": "font/ttf",
+    "GentiumBookPlus-BoldItalic.ttf": "font/ttf",
+    "Inter-Regular.otf": "font/otf",
+    "Inter-SemiBold.otf": "font/otf",
+    "Inter-Bold.otf": "font/otf",
+}
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+XHTML = "application/xhtml+xml"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file of the EPUB and its manifest entry."""
+
+    id: str
+    href: str
+    media_type: str
+    data: bytes
+    properties: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    href: str
+    children: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class EpubResult:
+    data: bytes
+    documents: int
+
+
+def build_epub(book: Book, sources: Sources) -> EpubResult:
+    environment = make_environment(sources)
+    context = common_context(book, book.info.paper)
+
+    def page(template: str, **values: object) -> bytes:
+        return render_template(environment, f"epub/{template}", **context, **values).encode("utf-8")
+
+    assets: dict[str, Item] = {}
+    documents = [
+        Item("cover", "cover.xhtml", XHTML, page("cover.xhtml")),
+        Item("title", "title.xhtml", XHTML, page("title.xhtml")),
+    ]
+    contents = []
+    number = 0
+    for index, chapter in enumerate(book.chapters, start=1):
+        href = f"chapter-{chapter.id}.xhtml"
+        body = _xhtml(chapter.body_html, book.root, assets)
+        documents.append(
+            Item(
+                f"chapter-{chapter.id}",
+                href,
+                XHTML,
+                page("chapter.xhtml", chapter=chapter, number=index, body=body),
+            )
+        )
+        children = []
+        for exercise in book.chapter_exercises(chapter):
+            number += 1
+            documents.append(_exercise_document(exercise, number, book, assets, page))
+            children.append(Entry(exercise.name, f"exercise-{exercise.id}.xhtml"))
+        contents.append(Entry(chapter.title, href, tuple(children)))
+    nav = Item("nav", "nav.xhtml", XHTML, page("nav.xhtml", contents=contents), "nav")
+    text = _all_text(documents)
+    resources = [
+        Item(
+            "cover-image", "images/cover.png", "image/png", cover_png(book, sources), "cover-image"
+        ),
+        Item(
+            "css",
+            "css/book.css",
+            "text/css",
+            render_template(environment, "epub/book.css").encode(),
+        ),
+        *_fonts(sources, text),
+        *assets.values(),
+    ]
+    spine = [documents[0], documents[1], nav, *documents[2:]]
+    package = page(
+        "package.opf", identifier=identifier(book), modified=_modified(),
+        manifest=[nav, *documents, *resources], spine=spine,
+    )  # fmt: skip
+    files = [Item("opf", "package.opf", "", package), nav, *documents, *resources]
+    return EpubResult(
+        _zip(files, environment.get_template("epub/container.xml").render()), len(spine)
+    )
+
+
+def _exercise_document(
+    exercise: Exercise,
+    number: int,
+    book: Book,
+    assets: dict[str, Item],
+    page: Callable[..., bytes],
+) -> Item:
+    figure = None
+    if exercise.image_path is not None:
+        href = _asset(exercise.image_path, assets)
+        figure = {"href": href, "alt": f"{exercise.name}: {exercise.position}."}
+    elif exercise.pose is not None:
+        svg = to_svg(build_scene(exercise.pose), alt_text(exercise), Style())
+        href = f"figures/{exercise.id}.svg"
+        assets[href] = Item(f"figure-{exercise.id}", href, "image/svg+xml", svg.encode("utf-8"))
+        figure = {"href": href, "alt": alt_text(exercise)}
+    body = _xhtml(exercise.body_html, book.root, assets)
+    data = page("exercise.xhtml", exercise=exercise, number=number, figure=figure, body=body)
+    return Item(f"exercise-{exercise.id}", f"exercise-{exercise.id}.xhtml", XHTML, data)
+
+
+def _xhtml(html: str, root: Path, assets: dict[str, Item]) -> str:
+    """HTML from Markdown as well-formed XHTML, its images packed into the EPUB."""
+    import tinyhtml5
+
+    tree = tinyhtml5.parse(f"<body>{html}</body>", namespace_html_elements=False)
+    body = tree.find("body")
+    assert body is not None
+    for image in body.iter("img"):
+        source = image.get("src", "")
+        if not source.startswith("data:"):
+            image.set("src", _asset((root / source).resolve(), assets))
+    inner = (body.text or "") + "".join(
+        ElementTree.tostring(child, encoding="unicode", method="xml") for child in body
+    )
+    return inner.replace("&#10;", "\n")
+
+
+def _asset(path: Path, assets: dict[str, Item]) -> str:
+    href = f"images/{path.name}"
+    if href not in assets:
+        media_type = IMAGE_TYPES[path.suffix.lower()]
+        assets[href] = Item(f"image-{len(assets)}", href, media_type, path.read_bytes())
+    return href
+
+
+def identifier(book: Book) -> str:
+    """The ISBN when the book has one, else a UUID that stays the same for the same book."""
+    if book.info.isbn:
+        return f"urn:isbn:{book.info.isbn.replace('-', '')}"
+    name = f"psoas-print:{book.info.title}|{book.info.author}|{book.info.edition}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def _modified() -> str:
+    return build_date() or datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _all_text(documents: list[Item]) -> str:
+    return "".join(item.data.decode("utf-8") for item in documents)
+
+
+def _fonts(sources: Sources, text: str) -> list[Item]:
+    """The bundled fonts, cut down to the characters the book uses."""
+    from fontTools import subset
+
+    characters = set(text) | {chr(c) for c in range(0x20, 0x7F)}
+    items = []
+    for name, media_type in FONTS.items():
+        options = subset.Options()
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]  # Graphite
+        font = subset.load_font(str(sources.font(name)), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[ord(c) for c in characters])
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        stem = name.rsplit(".", 1)[0]
+        items.append(Item(f"font-{stem}", f"fonts/{name}", media_type, buffer.getvalue()))
+    return items
+
+
+def cover_png(book: Book, sources: Sources) -> bytes:
+    """A cover picture in the style of the PDF's cover, drawn with the bundled fonts."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = 1600, 2400
+    image = Image.new("RGB", (width, height), "#0a4d4a")
+    draw = ImageDraw.Draw(image)
+    left = 160
+    draw.rectangle((left, 560, left + 190, 572), fill="#7fc4bb")
+    title_font = ImageFont.truetype(str(sources.font("Inter-Bold.otf")), 150)
+    y = 640
+    for line in _wrap(draw, book.info.title, title_font, width - 2 * left):
+        draw.text((left, y), line, font=title_font, fill="#ffffff")
+        y += 170
+    subtitle_font = ImageFont.truetype(str(sources.font("Inter-Regular.otf")), 62)
+    y += 60
+    for line in _wrap(draw, book.info.subtitle, subtitle_font, width - 2 * left):
+        draw.text((left, y), line, font=subtitle_font, fill="#d4ebe8")
+        y += 84
+    author_font = ImageFont.truetype(str(sources.font("Inter-SemiBold.otf")), 54)
+    draw.text((left, height - 260), book.info.author.upper(), font=author_font, fill="#ffffff")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int
+) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(candidate, font=font) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _zip(files: list[Item], container: str) -> bytes:
+    """mimetype first and stored, then everything else in order, with fixed dates."""
+    stamp = _zip_date()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        _add(archive, "mimetype", b"application/epub+zip", stamp, zipfile.ZIP_STORED)
+        _add(archive, "META-INF/container.xml", container.encode("utf-8"), stamp)
+        for item in files:
+            _add(archive, f"EPUB/{item.href}", item.data, stamp)
+    return buffer.getvalue()
+
+
+def _add(
+    archive: zipfile.ZipFile,
+    name: str,
+    data: bytes,
+    stamp: tuple[int, int, int, int, int, int],
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> None:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = compression
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def _zip_date() -> tuple[int, int, int, int, int, int]:
+    date = build_date()
+    moment = (
+        datetime.datetime.strptime(date, "%Y-%m-%dT%H:%M:%SZ")
+        if date
+        else datetime.datetime.now(datetime.UTC)
+    )
+    moment = max(moment.replace(tzinfo=None), datetime.datetime(1980, 1, 1))
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)

@@ -1,0 +1,130 @@
+"""The EPUB 3 edition: epubcheck-clean, with every chapter and exercise in its navigation."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ElementTree
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from psoas_print.content import load_book
+from psoas_print.figures import alt_text
+from tests.conftest import SAMPLE_BOOK, run_cli
+from tests.pdfs import bundled_fonts
+
+SAMPLE = load_book(SAMPLE_BOOK)
+NS = {
+    "x": "http://www.w3.org/1999/xhtml",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "epub": "http://www.idpf.org/2007/ops",
+}
+EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
+
+
+@pytest.fixture(scope="module")
+def epub(outputs) -> zipfile.ZipFile:
+    with zipfile.ZipFile(outputs["ebook-a4"].with_suffix(".epub")) as archive:
+        yield archive
+
+
+def xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    return ElementTree.fromstring(archive.read(name))
+
+
+def epubcheck_command() -> list[str] | None:
+    if EPUBCHECK_JAR.is_file() and shutil.which("java"):
+        return ["java", "-jar", str(EPUBCHECK_JAR)]
+    if shutil.which("epubcheck"):
+        return ["epubcheck"]
+    return None
+
+
+def test_epub_passes_epubcheck_without_warnings(outputs):
+    command = epubcheck_command()
+    if command is None:
+        assert os.environ.get("CI") != "true", "CI must install epubcheck"
+        pytest.skip("epubcheck is not installed here")
+    result = subprocess.run(
+        [*command, str(outputs["ebook-a4"].with_suffix(".epub"))],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    assert "No errors or warnings detected" in report, report
+
+
+def test_the_zip_starts_with_an_uncompressed_mimetype(epub):
+    first = epub.infolist()[0]
+    assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+    assert epub.read("mimetype") == b"application/epub+zip"
+
+
+def test_navigation_lists_every_chapter_and_exercise(epub):
+    nav = xml(epub, "EPUB/nav.xhtml")
+    toc = nav.find(".//x:nav[@epub:type='toc']", NS)
+    titles = ["".join(a.itertext()) for a in toc.iter(f"{{{NS['x']}}}a")]
+    expected = []
+    for chapter in SAMPLE.chapters:
+        expected += [chapter.title, *(e.name for e in SAMPLE.chapter_exercises(chapter))]
+    assert titles == expected
+    landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
+    kinds = [a.get(f"{{{NS['epub']}}}type") for a in landmarks.iter(f"{{{NS['x']}}}a")]
+    assert kinds == ["cover", "toc", "bodymatter"]
+
+
+def test_package_metadata(epub):
+    package = xml(epub, "EPUB/package.opf")
+    metadata = package.find("opf:metadata", NS)
+    assert metadata.findtext("dc:title", namespaces=NS) == SAMPLE.info.title
+    assert metadata.findtext("dc:language", namespaces=NS) == SAMPLE.info.language
+    assert re.fullmatch(
+        r"urn:uuid:[0-9a-f-]{36}", metadata.findtext("dc:identifier", namespaces=NS)
+    )
+    modified = metadata.find("opf:meta[@property='dcterms:modified']", NS).text
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", modified)
+    items = {i.get("href"): i for i in package.iter(f"{{{NS['opf']}}}item")}
+    assert items["images/cover.png"].get("properties") == "cover-image"
+    assert items["nav.xhtml"].get("properties") == "nav"
+
+
+def test_fonts_are_the_bundled_ones(epub):
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    fonts = [name for name in epub.namelist() if name.startswith("EPUB/fonts/")]
+    assert len(fonts) >= 6
+    css = epub.read("EPUB/css/book.css").decode()
+    for name in fonts:
+        assert f'url("../{name.removeprefix("EPUB/")}")' in css
+        table = TTFont(BytesIO(epub.read(name)))["name"]
+        assert (str(table.getDebugName(6)), str(table.getDebugName(5))) in bundled_fonts()
+
+
+def test_figures_are_svg_with_alt_text(epub):
+    for exercise in SAMPLE.exercises.values():
+        page = xml(epub, f"EPUB/exercise-{exercise.id}.xhtml")
+        image = page.find(".//x:figure/x:img", NS)
+        assert image.get("src") == f"figures/{exercise.id}.svg"
+        assert image.get("alt") == alt_text(exercise)
+        svg = xml(epub, f"EPUB/figures/{exercise.id}.svg")
+        assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_the_identifier_is_stable_and_an_isbn_wins(book, tmp_path):
+    def identifier(target: Path) -> str:
+        assert run_cli("epub", "--book", book, "-o", target).exit_code == 0
+        with zipfile.ZipFile(target) as archive:
+            return xml(archive, "EPUB/package.opf").findtext(".//dc:identifier", namespaces=NS)
+
+    first = identifier(tmp_path / "one.epub")
+    assert identifier(tmp_path / "two.epub") == first
+    with (book / "book.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("isbn: 978-0-00-000000-2\n")
+    assert identifier(tmp_path / "isbn.epub") == "urn:isbn:9780000000002"
