@@ -6,6 +6,8 @@ import contextlib
 import subprocess
 import sys
 
+from pypdf import PdfReader
+
 from psoas_print import __version__
 from psoas_print.resources import shipped
 from tests.conftest import run_cli
@@ -48,16 +50,15 @@ def test_a_book_folder_in_the_working_folder_wins(book, monkeypatch):
 
 
 def test_an_interrupted_write_keeps_the_last_good_file(tmp_path, monkeypatch):
-    from weasyprint import Document
+    import psoas_print.output
 
     target = tmp_path / "sheet.pdf"
     target.write_bytes(b"%PDF last good")
 
-    def write_half_then_fail(self, target=None, **options):
-        target.write(b"%PDF-1.7 half a file")
+    def interrupted(descriptor):  # the new PDF is half on disk when the build is stopped
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Document, "write_pdf", write_half_then_fail)
+    monkeypatch.setattr(psoas_print.output.os, "fsync", interrupted)
     with contextlib.suppress(KeyboardInterrupt):
         run_cli("cheatsheet", "-o", target)
     assert target.read_bytes() == b"%PDF last good"
@@ -72,3 +73,34 @@ def test_outputs_get_ordinary_file_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(book, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", "--book", book, "--out", out).exit_code == 0
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("ebook.*")}
+    again = run_cli("build", "--book", book, "--out", out)
+    assert again.exit_code == 0
+    assert again.stdout.count("up to date") == 3
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("ebook.*")} == stamps
+
+    forced = run_cli("build", "--book", book, "--out", out, "--force")
+    assert "up to date" not in forced.stdout
+    assert all(out.joinpath(name).stat().st_mtime_ns != stamp for name, stamp in stamps.items())
+
+    path = book / "exercises/crisscross.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("4-6", "5-7"), encoding="utf-8")
+    changed = run_cli("build", "--book", book, "--out", out)
+    assert "up to date" not in changed.stdout
+    assert "5–7 reps each side" in " ".join(
+        PdfReader(out / "cheatsheet.pdf").pages[0].extract_text().split()
+    )
+
+
+def test_an_output_touched_by_hand_is_made_again(book, tmp_path):
+    target = tmp_path / "sheet.pdf"
+    assert run_cli("cheatsheet", "--book", book, "-o", target).exit_code == 0
+    target.write_bytes(b"not a pdf any more")
+    result = run_cli("cheatsheet", "--book", book, "-o", target)
+    assert "up to date" not in result.stdout
+    assert target.read_bytes().startswith(b"%PDF")

@@ -6,17 +6,19 @@ every existing output as it was.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from psoas_print.content import load_book
 from psoas_print.errors import BookError, Problem
-from psoas_print.model import Book, Paper
 from psoas_print.output import write_atomically, write_text
-from psoas_print.products import Rendered
+from psoas_print.resources import Sources
+
+if TYPE_CHECKING:
+    from psoas_print.model import Paper
 
 ProductName = Literal["cheatsheet", "ebook", "epub"]
 
@@ -37,12 +39,13 @@ class Job:
 
 @dataclass(frozen=True)
 class Made:
-    """A product ready to be written: how to write it and what to report about it."""
+    """A product laid out and turned into bytes, ready to be written."""
 
-    write: Callable[[IO[bytes]], object]
+    data: bytes
     pages: int
     html: str | None = None
     notes: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
 
 
 @dataclass
@@ -58,40 +61,82 @@ Progress = Callable[[str], None]
 
 
 def build(
-    book_dir: Path, jobs: list[Job], paper: Paper | None, progress: Progress
+    book_dir: Path,
+    jobs: list[Job],
+    paper: Paper | None,
+    progress: Progress,
+    force: bool = False,
 ) -> tuple[list[Result], tuple[Problem, ...]]:
-    """Make every job's product; return what was written and the book's warnings."""
-    progress("Reading the book")
-    book = load_book(book_dir)
-    _check_targets(jobs)
-    from psoas_print.render import Renderer, Sources  # WeasyPrint loads only when rendering
+    """Make every job whose inputs changed (all with ``force``), side by side on the cores.
 
-    renderer = Renderer(Sources(book.root))
-    laid_out = []
-    for job in jobs:
-        progress(f"Laying out {job.target.name}")
-        started = time.perf_counter()
-        made = _make(job, book, renderer, paper or book.info.paper)
-        laid_out.append((job, made, time.perf_counter() - started))
+    Returns a result per job, made or already up to date, and the book's warnings.
+    """
+    from psoas_print import cache
+
+    sources = Sources(book_dir.resolve())
+    outputs = {job.target.parent.resolve() for job in jobs}
+    prints = {job: cache.fingerprint(sources, _settings(job, paper), outputs) for job in jobs}
+    fresh = {} if force else {job: cache.recorded(job.target, prints[job]) for job in jobs}
+    stale = [job for job in jobs if not fresh.get(job)]
+    warnings: tuple[Problem, ...] = ()
+    made: dict[Job, Made] = {}
+    if stale:
+        from psoas_print.content import load_book  # only when something is to be made
+
+        progress("Reading the book")
+        book = load_book(book_dir)  # every content problem, before any render starts
+        warnings = book.warnings
+        _check_targets(stale)
+        progress(f"Laying out {', '.join(job.target.name for job in stale)}")
+        made = _make_all(book_dir, stale, paper or book.info.paper)
+        for job in stale:  # written only once everything has been laid out
+            progress(f"Writing {job.target.name}")
+            _write(job, made[job])
+            cache.remember(job.target, prints[job], made[job].pages, made[job].notes)
     results = []
-    for job, made, seconds in laid_out:
-        progress(f"Writing {job.target.name}")
-        started = time.perf_counter()
-        write_atomically(job.target, made.write)
-        if job.html_target is not None and made.html is not None:
-            write_text(job.html_target, made.html)
-        seconds += time.perf_counter() - started
-        size = job.target.stat().st_size
-        results.append(Result(job.target, made.pages, size, seconds, made.notes))
-    return results, book.warnings
+    for job in jobs:
+        if job in made:
+            item = made[job]
+            results.append(Result(job.target, item.pages, len(item.data), item.seconds, item.notes))
+        else:
+            record = fresh[job] or {}
+            notes = {**record.get("notes", {}), "up_to_date": True}
+            results.append(Result(job.target, record["pages"], record["size"], 0.0, notes))
+    return results, warnings
 
 
-def _make(job: Job, book: Book, renderer: Any, paper: Paper) -> Made:
+def _settings(job: Job, paper: Paper | None) -> dict[str, Any]:
+    settings = {
+        key: value for key, value in vars(job).items() if key not in ("target", "html_target")
+    }
+    return {**settings, "paper": paper, "html": job.html_target is not None}
+
+
+def _make_all(book_dir: Path, jobs: list[Job], paper: Paper) -> dict[Job, Made]:
+    """Lay every job out; several at once in worker processes, one per core."""
+    if len(jobs) == 1:
+        return {jobs[0]: make(book_dir, jobs[0], paper)}
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(len(jobs), os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {job: pool.submit(make, book_dir, job, paper) for job in jobs}
+        return {job: future.result() for job, future in futures.items()}
+
+
+def make(book_dir: Path, job: Job, paper: Paper) -> Made:
+    """Lay out one product from the book folder (runs in a worker process too)."""
+    from psoas_print.content import load_book
+    from psoas_print.render import Renderer
+
+    started = time.perf_counter()
+    book = load_book(book_dir)
+    renderer = Renderer(Sources(book.root))
     if job.product == "epub":
         from psoas_print.products.epub import build_epub
 
         epub = build_epub(book, renderer.sources)
-        return Made(lambda stream: stream.write(epub.data), epub.documents, notes={"epub": True})
+        return Made(epub.data, epub.documents, None, {"epub": True}, time.perf_counter() - started)
     if job.product == "cheatsheet":
         from psoas_print.products.cheatsheet import build_cheatsheet
 
@@ -101,15 +146,16 @@ def _make(job: Job, book: Book, renderer: Any, paper: Paper) -> Made:
 
         trim = job.trim or paper
         rendered = build_ebook(book, renderer, trim, sample=job.sample, printing=job.printing)
-    return _pdf(rendered, job.pdf_variant)
-
-
-def _pdf(rendered: Rendered, variant: str | None) -> Made:
     # Tagged PDF: headings, lists and figures with their alt text reach screen readers.
-    def write(stream: IO[bytes]) -> None:
-        rendered.document.write_pdf(stream, pdf_tags=True, pdf_variant=variant)
+    data = rendered.document.write_pdf(pdf_tags=True, pdf_variant=job.pdf_variant)
+    pages = len(rendered.document.pages)
+    return Made(data, pages, rendered.html, rendered.notes, time.perf_counter() - started)
 
-    return Made(write, len(rendered.document.pages), rendered.html, rendered.notes)
+
+def _write(job: Job, made: Made) -> None:
+    write_atomically(job.target, lambda stream: stream.write(made.data))
+    if job.html_target is not None and made.html is not None:
+        write_text(job.html_target, made.html)
 
 
 def _check_targets(jobs: list[Job]) -> None:
@@ -134,9 +180,10 @@ def build_handouts(
     book_dir: Path, job: HandoutJob, paper: Paper | None, progress: Progress
 ) -> tuple[list[Result], tuple[Problem, ...]]:
     """Lay the handout out once, personalise it per student, impose and write it."""
+    from psoas_print.content import load_book
     from psoas_print.imposition import assemble
     from psoas_print.products.handout import build_handout, render_names
-    from psoas_print.render import Renderer, Sources
+    from psoas_print.render import Renderer
 
     progress("Reading the book")
     book = load_book(book_dir)

@@ -11,15 +11,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from psoas_print import __version__
 from psoas_print.errors import BookError, Problem, display_path
 from psoas_print.resources import default_book
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 app = typer.Typer(
     name="psoas-print",
@@ -28,8 +29,27 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def say(text: str) -> None:
+    typer.echo(text)
+
+
+def complain(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def show(*tables: Table) -> None:
+    """Print rich tables; rich loads only for commands that show one."""
+    from rich.console import Console
+
+    Console(highlight=False, soft_wrap=True).print(*tables)
+
+
+def table(*columns: str, title: str | None = None) -> Table:
+    from rich.table import Table
+
+    return Table(*columns, title=title, title_justify="left")
 
 
 class PaperChoice(StrEnum):
@@ -51,6 +71,9 @@ PaperOption = Annotated[
         "--paper", help="Paper size. Default: the book's own setting.", show_default=False
     ),
 ]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Render even outputs that are already up to date.")
+]
 HtmlOption = Annotated[
     Path | None,
     typer.Option("--html", help="Also write the HTML that was laid out, to debug a layout."),
@@ -68,7 +91,7 @@ def reports_book_errors(command: Command) -> Command:
             return command(*args, **kwargs)
         except BookError as error:
             for problem in error.problems:
-                stderr.print(str(problem), markup=False)
+                complain(str(problem))
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -76,7 +99,7 @@ def reports_book_errors(command: Command) -> Command:
 
 def _version(value: bool) -> None:
     if value:
-        stdout.print(f"psoas-print {__version__}")
+        say(f"psoas-print {__version__}")
         raise typer.Exit()
 
 
@@ -95,8 +118,9 @@ def build_command(
     book: BookOption = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the outputs.")] = Path("dist"),
     paper: PaperOption = None,
+    force: ForceOption = False,
 ) -> None:
-    """Build the cheat sheet, the ebook and its EPUB edition into OUT."""
+    """Build the cheat sheet, the ebook and its EPUB edition into OUT, side by side."""
     from psoas_print.build import Job
 
     jobs = [
@@ -104,7 +128,7 @@ def build_command(
         Job("ebook", out / "ebook.pdf"),
         Job("epub", out / "ebook.epub"),
     ]
-    _run(book, jobs, paper)
+    _run(book, jobs, paper, force)
 
 
 @app.command("cheatsheet")
@@ -121,12 +145,13 @@ def cheatsheet_command(
     ),
     html: HtmlOption = None,
     pdf_variant: VariantOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Make the one-page routine cheat sheet for the fridge door."""
     from psoas_print.build import Job
 
     job = Job("cheatsheet", output, html, routine, pdf_variant=_variant(pdf_variant))
-    _run(book, [job], paper)
+    _run(book, [job], paper, force)
 
 
 VariantOption = Annotated[
@@ -165,6 +190,7 @@ def ebook_command(
     ] = "3mm",
     marks: Annotated[bool, typer.Option("--marks", help="With --print: crop marks.")] = False,
     pdf_variant: VariantOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Make the full illustrated ebook, its sample edition, or its print-ready PDF."""
     from psoas_print.build import Job
@@ -184,7 +210,7 @@ def ebook_command(
         "ebook", target, html, sample=sample, trim=trim if for_print else None,
         printing=printing, pdf_variant=_variant(pdf_variant),
     )  # fmt: skip
-    _run(book, [job], paper)
+    _run(book, [job], paper, force)
 
 
 @app.command("epub")
@@ -194,11 +220,12 @@ def epub_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="The EPUB to write.")] = Path(
         "dist/ebook.epub"
     ),
+    force: ForceOption = False,
 ) -> None:
     """Make the EPUB 3 edition of the ebook, for ebook stores and readers."""
     from psoas_print.build import Job
 
-    _run(book, [Job("epub", output)], None)
+    _run(book, [Job("epub", output)], None, force)
 
 
 @app.command("handout")
@@ -286,7 +313,7 @@ def stamp_command(
                 write_atomically(out / name, lambda stream, data=data: stream.write(data))
     copies_seconds = time.perf_counter() - copies_started
     rate = len(people) / copies_seconds if copies_seconds else float("inf")
-    stdout.print(
+    say(
         f"{len(people)} licensed copies in {display_path(out)}: {rate:.0f} copies a second "
         f"({time.perf_counter() - started:.1f} s with the licence lines)."
     )
@@ -308,15 +335,15 @@ def figures_command(
 
     loaded = load_book(book or default_book())
     _print_warnings(loaded.warnings)
-    table = Table("file", "size", "shows", title_justify="left")
+    shown = table("file", "size", "shows")
     for exercise in loaded.exercises.values():
         if exercise.pose is None:
-            table.add_row("", "", f"{exercise.id}: no pose description")
+            shown.add_row("", "", f"{exercise.id}: no pose description")
             continue
         target = out / f"{exercise.id}.svg"
         write_text(target, to_svg(build_scene(exercise.pose), alt_text(exercise), Style()))
-        table.add_row(display_path(target), _size(target.stat().st_size), alt_text(exercise))
-    stdout.print(table)
+        shown.add_row(display_path(target), _size(target.stat().st_size), alt_text(exercise))
+    show(shown)
 
 
 @app.command("check")
@@ -327,7 +354,7 @@ def check_command(book: BookOption = None) -> None:
 
     loaded = load_book(book or default_book())
     _print_warnings(loaded.warnings)
-    stdout.print(
+    say(
         f"{display_path(loaded.root)}: {len(loaded.chapters)} chapters, "
         f"{len(loaded.exercises)} exercises, {len(loaded.routines)} routines; no problems found"
     )
@@ -340,29 +367,29 @@ def list_command(book: BookOption = None) -> None:
     from psoas_print.content import load_book
 
     loaded = load_book(book or default_book())
-    exercises = Table("id", "name", "level", "dose", title="Exercises", title_justify="left")
+    exercises = table("id", "name", "level", "dose", title="Exercises")
     for exercise in loaded.exercises.values():
         exercises.add_row(exercise.id, exercise.name, exercise.level, exercise.dose.summary())
-    routines = Table("id", "title", "exercises", title="Routines", title_justify="left")
+    routines = table("id", "title", "exercises", title="Routines")
     for routine in loaded.routines.values():
         routines.add_row(routine.id, routine.title, ", ".join(i.exercise.id for i in routine.items))
-    stdout.print(exercises, routines)
+    show(exercises, routines)
 
 
-def _run(book: Path | None, jobs: list[Any], paper: PaperChoice | None) -> None:
+def _run(book: Path | None, jobs: list[Any], paper: PaperChoice | None, force: bool) -> None:
     from psoas_print.build import build
 
     started = time.perf_counter()
     with _status() as progress:
         results, warnings = build(
-            book or default_book(), jobs, paper.value if paper else None, progress
+            book or default_book(), jobs, paper.value if paper else None, progress, force
         )
     _print_warnings(warnings)
     _print_summary(results, started)
 
 
 def _print_summary(results: list[Any], started: float) -> None:
-    table = Table("file", "pages", "size", "seconds", "notes", title_justify="left")
+    summary = table("file", "pages", "size", "seconds", "notes")
     for result in results:
         notes = ""
         if "copies" in result.notes:
@@ -371,25 +398,29 @@ def _print_summary(results: list[Any], started: float) -> None:
                 f"{copies} {'copy' if copies == 1 else 'copies'}, "
                 f"{result.notes['per_sheet']} per sheet, {result.notes['renders']} renders"
             )
+        elif result.notes.get("up_to_date"):
+            notes = "up to date"
         elif "epub" in result.notes:
             notes = f"EPUB 3, {result.pages} documents"
         elif "renders" in result.notes:
             notes = f"fitted in {result.notes['renders']} renders at scale {result.notes['scale']}"
-        table.add_row(
+        summary.add_row(
             display_path(result.target),
             str(result.pages),
             _size(result.size),
             f"{result.seconds:.1f}",
             notes,
         )
-    stdout.print(table)
-    stdout.print(f"Done in {time.perf_counter() - started:.1f} s.")
+    show(summary)
+    say(f"Done in {time.perf_counter() - started:.1f} s.")
 
 
 @contextmanager
 def _status() -> Iterator[Callable[[str], None]]:
     """A live progress line on a terminal; silent when output is piped."""
-    with stderr.status("Starting") as status:
+    from rich.console import Console
+
+    with Console(stderr=True).status("Starting") as status:
         yield lambda message: status.update(f"{message}…")
 
 
@@ -431,7 +462,7 @@ def _url(text: str | None) -> str | None:
 def _print_warnings(warnings: tuple[Problem, ...]) -> None:
     for warning in warnings:
         where, _, message = str(warning).partition(": ")
-        stderr.print(f"{where}: warning: {message}", markup=False)
+        complain(f"{where}: warning: {message}")
 
 
 def _size(size: int) -> str:

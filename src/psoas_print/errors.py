@@ -43,6 +43,10 @@ class BookError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
 
+    def __reduce__(self) -> tuple[type[BookError], tuple[list[Problem]]]:
+        # Keep the problems when a worker process sends the error back.
+        return BookError, (self.problems,)
+
     @classmethod
     def at(cls, path: Path, line: int | None, message: str) -> BookError:
         return cls([Problem(path, line, message)])

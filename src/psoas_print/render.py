@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -18,48 +17,10 @@ from urllib.request import url2pathname
 import jinja2
 
 from psoas_print.errors import BookError, Problem
-from psoas_print.resources import shipped
+from psoas_print.resources import Sources, shipped
 
 if TYPE_CHECKING:
     from weasyprint import Document
-
-
-@dataclass(frozen=True)
-class Sources:
-    """The folders a render may read: the book first, then what ships with the tool."""
-
-    book: Path | None  # None for work on finished PDFs, which reads no book
-    extra_files: tuple[Path, ...] = ()  # files named on the command line, such as a logo
-
-    @property
-    def layout_dirs(self) -> list[Path]:
-        return self._with_book("layouts")
-
-    @property
-    def font_dirs(self) -> list[Path]:
-        return self._with_book("fonts")
-
-    def _with_book(self, name: str) -> list[Path]:
-        own = [self.book / name] if self.book else []
-        return [folder for folder in (*own, shipped(name)) if folder.is_dir()]
-
-    @property
-    def base_url(self) -> str:
-        return (self.book or shipped("layouts")).resolve().as_uri() + "/"
-
-    @property
-    def readable_roots(self) -> list[Path]:
-        own = [self.book] if self.book else []
-        folders = [*own, *self.layout_dirs, *self.font_dirs, *self.extra_files]
-        return [folder.resolve() for folder in folders]
-
-    def font(self, name: str) -> Path:
-        """A bundled font file; a missing one fails the build rather than falling back."""
-        for folder in self.font_dirs:
-            if (folder / name).is_file():
-                return (folder / name).resolve()
-        searched = ", ".join(str(folder) for folder in self.font_dirs)
-        raise BookError.at(Path(name), None, f"font file not found (searched {searched})")
 
 
 def make_environment(sources: Sources) -> jinja2.Environment:

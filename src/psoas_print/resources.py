@@ -6,7 +6,10 @@ checkout (including an editable install) they are the top-level folders of the r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+
+from psoas_print.errors import BookError
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -23,3 +26,41 @@ def default_book() -> Path:
     """``./book`` when the working folder has one, else the sample book that ships with the tool."""
     local = Path("book")
     return local if (local / "book.yaml").is_file() else shipped("book")
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The folders a render may read: the book first, then what ships with the tool."""
+
+    book: Path | None  # None for work on finished PDFs, which reads no book
+    extra_files: tuple[Path, ...] = ()  # files named on the command line, such as a logo
+
+    @property
+    def layout_dirs(self) -> list[Path]:
+        return self._with_book("layouts")
+
+    @property
+    def font_dirs(self) -> list[Path]:
+        return self._with_book("fonts")
+
+    def _with_book(self, name: str) -> list[Path]:
+        own = [self.book / name] if self.book else []
+        return [folder for folder in (*own, shipped(name)) if folder.is_dir()]
+
+    @property
+    def base_url(self) -> str:
+        return (self.book or shipped("layouts")).resolve().as_uri() + "/"
+
+    @property
+    def readable_roots(self) -> list[Path]:
+        own = [self.book] if self.book else []
+        folders = [*own, *self.layout_dirs, *self.font_dirs, *self.extra_files]
+        return [folder.resolve() for folder in folders]
+
+    def font(self, name: str) -> Path:
+        """A bundled font file; a missing one fails the build rather than falling back."""
+        for folder in self.font_dirs:
+            if (folder / name).is_file():
+                return (folder / name).resolve()
+        searched = ", ".join(str(folder) for folder in self.font_dirs)
+        raise BookError.at(Path(name), None, f"font file not found (searched {searched})")
