@@ -92,7 +92,7 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(book, tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("4-6", "5-7"), encoding="utf-8")
     changed = run_cli("build", "--book", book, "--out", out)
     assert "up to date" not in changed.stdout
-    assert "5–7 reps each side" in " ".join(
+    assert "5\u20137 reps each side" in " ".join(
         PdfReader(out / "cheatsheet.pdf").pages[0].extract_text().split()
     )
 
