@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import statistics
 
@@ -126,10 +127,21 @@ def test_body_text_is_readable_size_and_line_length(ebook):
     assert 50 <= statistics.median(len(line) for line in lines) <= 75
 
 
-def test_html_is_written_on_request(outputs):
-    html = outputs["ebook-letter-html"].read_text(encoding="utf-8")
+def test_html_is_written_on_request_and_stands_on_its_own(outputs):
+    from weasyprint import HTML
+
+    path = outputs["ebook-letter-html"]
+    html = path.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "Pilates Crisscross" in html
+    assert "file://" not in html and "<base" not in html
+    assert (path.parent / "ebook_files").is_dir()
+    # The plain WeasyPrint renders it to the same pages, fonts found beside it.
+    plain = PdfReader(io.BytesIO(HTML(filename=str(path)).write_pdf()))
+    ours = PdfReader(outputs["ebook-letter"])
+    assert len(plain.pages) == len(ours.pages)
+    assert [p.extract_text() for p in plain.pages] == [p.extract_text() for p in ours.pages]
+    assert embedded_fonts(plain) <= bundled_fonts()
 
 
 def test_sample_edition(tmp_path):
@@ -162,3 +174,29 @@ def test_sample_edition_needs_a_store(book, tmp_path):
     assert result.exit_code == 2
     assert "book.yaml: a sample edition needs store_url" in result.stderr
     assert not (tmp_path / "sample.pdf").exists()
+
+
+def test_a_long_book_in_parts_matches_a_single_render(tmp_path):
+    from bench.generate import generate
+    from tests.conftest import run_cli
+
+    book = generate(12, tmp_path / "book", per_chapter=3)
+    single, joined = tmp_path / "single.pdf", tmp_path / "joined.pdf"
+    assert run_cli("ebook", "--book", book, "--parts", "1", "-o", single).exit_code == 0
+    result = run_cli("ebook", "--book", book, "--parts", "3", "-o", joined)
+    assert result.exit_code == 0, result.stderr
+    assert "laid out in 3 parts" in result.stdout
+    one, parts = PdfReader(single), PdfReader(joined)
+    assert len(parts.pages) == len(one.pages)
+    assert contents_entries(parts) == contents_entries(one)
+    assert outline(parts) == outline(one)
+    # Running heads, page numbers and every word on every page, as in the single render.
+    assert [p.extract_text() for p in parts.pages] == [p.extract_text() for p in one.pages]
+    # The contents' links jump to the pages their numbers name.
+    contents_page = next(p for p in parts.pages if p.extract_text().startswith("Contents"))
+    destinations = parts.named_destinations
+    targets = {
+        parts.get_destination_page_number(destinations[str(a.get_object()["/Dest"])]) + 1
+        for a in contents_page["/Annots"]
+    }
+    assert targets == set(contents_entries(parts).values())

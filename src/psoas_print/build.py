@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from psoas_print.errors import BookError, Problem
-from psoas_print.output import write_atomically, write_text
+from psoas_print.output import write_atomically
 from psoas_print.resources import Sources
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class Job:
     trim: str | None = None  # a print-ready ebook at this trim size
     printing: Any = None  # products.ebook.PrintSetup
     pdf_variant: str | None = None  # pdf/ua-1, pdf/a-3b
+    parts: int | None = None  # lay a long ebook out in this many parts; None: by its length
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def build(
         made = _make_all(book_dir, stale, paper or book.info.paper)
         for job in stale:  # written only once everything has been laid out
             progress(f"Writing {job.target.name}")
-            _write(job, made[job])
+            _write(job, made[job], book.root)
             cache.remember(job.target, prints[job], made[job].pages, made[job].notes)
     results = []
     for job in jobs:
@@ -141,6 +142,8 @@ def make(book_dir: Path, job: Job, paper: Paper) -> Made:
         from psoas_print.products.cheatsheet import build_cheatsheet
 
         rendered = build_cheatsheet(book, renderer, paper, job.routine)
+    elif _in_parts(job, book):
+        return _make_in_parts(book_dir, book, job, paper, renderer, started)
     else:
         from psoas_print.products.ebook import build_ebook
 
@@ -152,10 +155,38 @@ def make(book_dir: Path, job: Job, paper: Paper) -> Made:
     return Made(data, pages, rendered.html, rendered.notes, time.perf_counter() - started)
 
 
-def _write(job: Job, made: Made) -> None:
+LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
+
+
+def _in_parts(job: Job, book: Any) -> bool:
+    """Long books go in parts; a sample edition or a tagged variant is laid out whole."""
+    if job.sample or job.pdf_variant:
+        return False
+    if job.parts is not None:
+        return job.parts > 1
+    return len(book.exercises) > LONG_BOOK_EXERCISES
+
+
+def _make_in_parts(
+    book_dir: Path, book: Any, job: Job, paper: Paper, renderer: Any, started: float
+) -> Made:
+    from psoas_print.products.ebook import ebook_html
+    from psoas_print.products.parts import Settings, build_in_portions
+
+    trim = job.trim or paper
+    settings = Settings(book_dir.resolve(), trim, job.sample, job.printing)
+    data, pages, parts = build_in_portions(book, settings, job.parts)
+    # The HTML a single render would lay out, for the plain weasyprint command to compare.
+    html = ebook_html(book, renderer, trim, printing=job.printing) if job.html_target else None
+    return Made(data, pages, html, {"parts": parts}, time.perf_counter() - started)
+
+
+def _write(job: Job, made: Made, book_root: Path) -> None:
     write_atomically(job.target, lambda stream: stream.write(made.data))
     if job.html_target is not None and made.html is not None:
-        write_text(job.html_target, made.html)
+        from psoas_print.htmlexport import export_html
+
+        export_html(made.html, job.html_target, book_root)
 
 
 def _check_targets(jobs: list[Job]) -> None:

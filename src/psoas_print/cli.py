@@ -190,6 +190,12 @@ def ebook_command(
     ] = "3mm",
     marks: Annotated[bool, typer.Option("--marks", help="With --print: crop marks.")] = False,
     pdf_variant: VariantOption = None,
+    parts: Annotated[
+        int | None,
+        typer.Option(
+            "--parts", min=1, help="Lay out in this many parts on every core (default: by length)."
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Make the full illustrated ebook, its sample edition, or its print-ready PDF."""
@@ -208,7 +214,7 @@ def ebook_command(
     target = output or Path("dist") / f"{name}.pdf"
     job = Job(
         "ebook", target, html, sample=sample, trim=trim if for_print else None,
-        printing=printing, pdf_variant=_variant(pdf_variant),
+        printing=printing, pdf_variant=_variant(pdf_variant), parts=parts,
     )  # fmt: skip
     _run(book, [job], paper, force)
 
@@ -398,6 +404,8 @@ def _print_summary(results: list[Any], started: float) -> None:
                 f"{copies} {'copy' if copies == 1 else 'copies'}, "
                 f"{result.notes['per_sheet']} per sheet, {result.notes['renders']} renders"
             )
+        elif "parts" in result.notes:
+            notes = f"laid out in {result.notes['parts']} parts"
         elif result.notes.get("up_to_date"):
             notes = "up to date"
         elif "epub" in result.notes:

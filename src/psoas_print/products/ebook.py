@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from psoas_print.errors import BookError
 from psoas_print.figures import Style, figures_for, qr_code
-from psoas_print.model import Book, Paper
+from psoas_print.model import Book, Chapter, Paper
 from psoas_print.products import (
     FIGURE_MAX_HEIGHT_MM,
     TEXT_MEASURE_MM,
@@ -19,6 +19,19 @@ from psoas_print.products import (
 from psoas_print.render import Renderer, make_environment, render_template
 
 TEMPLATE = "ebook.html"
+
+
+@dataclass(frozen=True)
+class Portion:
+    """Which part of the book one render lays out: all of it unless the book is long."""
+
+    front: bool = True  # cover, title, copyright and contents
+    chapters: tuple[Chapter, ...] | None = None  # None: every chapter
+    chapters_before: int = 0
+    exercises_before: int = 0
+    last: bool = True
+    folios: bool = True  # page numbers; laid over afterwards when the book is in portions
+    toc_pages: dict[str, int] | None = None  # the contents' page numbers, when given
 
 
 @dataclass(frozen=True)
@@ -58,7 +71,21 @@ def build_ebook(
     paper: Paper | str,
     sample: bool = False,
     printing: PrintSetup | None = None,
+    portion: Portion = Portion(),
 ) -> Rendered:
+    """Lay the ebook out (or one portion of it)."""
+    html = ebook_html(book, renderer, paper, sample, printing, portion)
+    return Rendered(renderer.render(html, layout_path(TEMPLATE)), html)
+
+
+def ebook_html(
+    book: Book,
+    renderer: Renderer,
+    paper: Paper | str,
+    sample: bool = False,
+    printing: PrintSetup | None = None,
+    portion: Portion = Portion(),
+) -> str:
     """The whole book, or with ``sample`` the free edition of the parts marked as sample."""
     store_qr = None
     if sample:
@@ -75,9 +102,11 @@ def build_ebook(
                 "no chapter is marked 'sample: true', so the sample edition would be empty",
             )  # fmt: skip
     environment = make_environment(renderer.sources)
-    figures = figures_for(list(book.exercises.values()), Style())
-    videos = {e.id: qr_code(e.video) for e in book.exercises.values() if e.video}
-    html = render_template(
+    chapters = book.chapters if portion.chapters is None else portion.chapters
+    shown = [exercise for chapter in chapters for exercise in book.chapter_exercises(chapter)]
+    figures = figures_for(shown, Style())
+    videos = {e.id: qr_code(e.video) for e in shown if e.video}
+    return render_template(
         environment,
         TEMPLATE,
         **common_context(book, paper),
@@ -87,7 +116,6 @@ def build_ebook(
         sample=sample,
         store_qr=store_qr,
         printing=printing,
+        portion=replace(portion, chapters=chapters),
         **page_geometry(TRIMS[paper]),
     )
-    document = renderer.render(html, layout_path(TEMPLATE))
-    return Rendered(document, html)
