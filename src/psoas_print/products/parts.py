@@ -28,6 +28,18 @@ from psoas_print.resources import Sources
 EXERCISES_PER_PORTION = 45  # about a hundred pages
 PORTION_SCHEME = "portion:"
 
+# The book as read once: worker processes forked from the builder inherit it, and a worker
+# that had to start afresh reads it once for all its portions.
+_BOOKS: dict[Path, Book] = {}
+
+
+def _book(settings: Settings) -> Book:
+    if settings.book_dir not in _BOOKS:
+        from psoas_print.content import load_book
+
+        _BOOKS[settings.book_dir] = load_book(settings.book_dir)
+    return _BOOKS[settings.book_dir]
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -72,6 +84,7 @@ def build_in_portions(book: Book, settings: Settings, count: int | None) -> tupl
     Returns the PDF, its page count and how many portions it was laid out in.
     """
     groups = portions_for(book, count)
+    _BOOKS[settings.book_dir] = book
     renderer = Renderer(Sources(book.root))
     workers = min(len(groups), os.cpu_count() or 1)
     with ProcessPoolExecutor(max_workers=workers) as pool:
