@@ -89,7 +89,7 @@ def build(
         warnings = book.warnings
         _check_targets(stale)
         progress(f"Laying out {', '.join(job.target.name for job in stale)}")
-        made = _make_all(book_dir, stale, paper or book.info.paper)
+        made = _make_all(book_dir, stale, paper or book.info.paper, book)
         for job in stale:  # written only once everything has been laid out
             progress(f"Writing {job.target.name}")
             _write(job, made[job], book.root)
@@ -113,10 +113,10 @@ def _settings(job: Job, paper: Paper | None) -> dict[str, Any]:
     return {**settings, "paper": paper, "html": job.html_target is not None}
 
 
-def _make_all(book_dir: Path, jobs: list[Job], paper: Paper) -> dict[Job, Made]:
+def _make_all(book_dir: Path, jobs: list[Job], paper: Paper, book: Any) -> dict[Job, Made]:
     """Lay every job out; several at once in worker processes, one per core."""
     if len(jobs) == 1:
-        return {jobs[0]: make(book_dir, jobs[0], paper)}
+        return {jobs[0]: make(book_dir, jobs[0], paper, book)}
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min(len(jobs), os.cpu_count() or 1)
@@ -125,13 +125,13 @@ def _make_all(book_dir: Path, jobs: list[Job], paper: Paper) -> dict[Job, Made]:
         return {job: future.result() for job, future in futures.items()}
 
 
-def make(book_dir: Path, job: Job, paper: Paper) -> Made:
-    """Lay out one product from the book folder (runs in a worker process too)."""
+def make(book_dir: Path, job: Job, paper: Paper, book: Any = None) -> Made:
+    """Lay out one product; a worker process reads the book for itself."""
     from psoas_print.content import load_book
     from psoas_print.render import Renderer
 
     started = time.perf_counter()
-    book = load_book(book_dir)
+    book = book or load_book(book_dir)
     renderer = Renderer(Sources(book.root))
     if job.product == "epub":
         from psoas_print.products.epub import build_epub

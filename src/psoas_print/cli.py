@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import io
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -425,11 +427,26 @@ def _print_summary(results: list[Any], started: float) -> None:
 
 @contextmanager
 def _status() -> Iterator[Callable[[str], None]]:
-    """A live progress line on a terminal; silent when output is piped."""
+    """A live progress line on a terminal; silent (and rich not even loaded) when piped."""
+    _load_renderer_in_background()
+    if not sys.stderr.isatty():
+        yield lambda message: None
+        return
     from rich.console import Console
 
     with Console(stderr=True).status("Starting") as status:
         yield lambda message: status.update(f"{message}…")
+
+
+def _load_renderer_in_background() -> None:
+    """Import WeasyPrint while the book is being read: much of it is loading libraries."""
+    import threading
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            import weasyprint  # noqa: F401
+
+    threading.Thread(target=load, daemon=True).start()
 
 
 def _date(text: str | None) -> datetime.date | None:

@@ -196,8 +196,6 @@ def _fonts(sources: Sources, text: str) -> list[Item]:
     items = []
     for name, media_type in FONTS.items():
         options = subset.Options()
-        options.layout_features = ["*"]
-        options.name_IDs = ["*"]
         options.notdef_outline = True
         options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]  # Graphite
         font = subset.load_font(str(sources.font(name)), options)

@@ -1,0 +1,173 @@
+"""The build benchmark: wall time, pages, memory and overhead, on the sample book and on
+generated books of 50, 200 and 500 exercises. Public tools only: the psoas-print and
+weasyprint commands, timed from outside, with psutil adding up the memory of every process.
+
+    pip install '.[bench]' && python bench/run.py [--sizes 50,200,500] [--repeat 3]
+
+Prints a Markdown table; copy it into bench/RESULTS.md with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+from pypdf import PdfReader
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.generate import generate
+from psoas_print.resources import shipped
+
+
+def run(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and the peak of the summed RSS of the command and all its children."""
+    started = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                family = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in family if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    _, errors = process.communicate()
+    done.set()
+    watcher.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{errors.decode()}")
+    return time.perf_counter() - started, peak
+
+
+def median_run(command: list[str], repeat: int) -> tuple[float, int]:
+    runs = [run(command) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def book_row(name: str, book: Path, work: Path, repeat: int, tagged: bool) -> dict[str, str]:
+    pdf, html = work / f"{name}.pdf", work / f"{name}.html"
+    seconds, peak = median_run(
+        [
+            "psoas-print",
+            "ebook",
+            "--book",
+            str(book),
+            "-o",
+            str(pdf),
+            "--html",
+            str(html),
+            "--force",
+        ],
+        repeat,
+    )
+    pages = len(PdfReader(pdf).pages)
+    row = {
+        "book": name, "pages": str(pages), "seconds": f"{seconds:.1f}",
+        "pages/s": f"{pages / seconds:.1f}", "peak MB": f"{peak / 2**20:.0f}",
+        "KB/page": f"{pdf.stat().st_size / pages / 1024:.1f}",
+    }  # fmt: skip
+    if compare:
+        plain, plain_peak = median_run(
+            ["weasyprint", str(html), str(work / f"{name}-plain.pdf")], repeat
+        )
+        row["WeasyPrint alone s"] = f"{plain:.1f} ({plain_peak / 2**20:.0f} MB)"
+        row["ratio"] = f"{seconds / plain:.2f}"
+    return row
+
+
+def table(rows: list[dict[str, str]]) -> str:
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(row.get(c, "") for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def timings(work: Path, repeat: int) -> list[dict[str, str]]:
+    """Start-up, the cheat sheet's fit, and rebuilds on the sample book."""
+    book = work / "sample"
+    shutil.copytree(shipped("book"), book)
+    out = work / "dist"
+    rows = []
+    help_s, _ = median_run(["psoas-print", "--help"], max(repeat, 5))
+    rows.append({"what": "`psoas-print --help`", "median s": f"{help_s:.3f}"})
+    check_s, _ = median_run(["psoas-print", "check", "--book", str(book)], max(repeat, 5))
+    rows.append({"what": "`psoas-print check` (sample book)", "median s": f"{check_s:.3f}"})
+    sheet = subprocess.run(
+        ["psoas-print", "cheatsheet", "--book", str(book), "-o", str(out / "c.pdf"), "--force"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    renders = next(w for w in sheet.stdout.split("fitted in ")[1:2]).split()[0]
+    sheet_s, _ = median_run(
+        ["psoas-print", "cheatsheet", "--book", str(book), "-o", str(out / "c.pdf"), "--force"],
+        repeat,
+    )
+    rows.append({"what": f"cheat sheet, fitted in {renders} renders", "median s": f"{sheet_s:.2f}"})
+    build = ["psoas-print", "build", "--book", str(book), "--out", str(out)]
+    full_s, _ = median_run([*build, "--force"], repeat)
+    rows.append(
+        {
+            "what": "`build` of cheat sheet, ebook and EPUB, side by side",
+            "median s": f"{full_s:.2f}",
+        }
+    )
+    for product in ("cheatsheet", "ebook", "epub"):
+        target = out / f"one.{'epub' if product == 'epub' else 'pdf'}"
+        one_s, _ = median_run(
+            ["psoas-print", product, "--book", str(book), "-o", str(target), "--force"], repeat
+        )
+        rows.append({"what": f"`{product}` alone", "median s": f"{one_s:.2f}"})
+    unchanged_s, _ = median_run(build, max(repeat, 5))
+    rows.append({"what": "`build` again, nothing changed", "median s": f"{unchanged_s:.3f}"})
+    exercise = book / "exercises" / "crisscross.md"
+    changed = []
+    for round_ in range(repeat):
+        exercise.write_text(
+            exercise.read_text(encoding="utf-8") + f"\n<!-- edit {round_} -->\n", encoding="utf-8"
+        )
+        changed.append(run(build)[0])
+    rows.append(
+        {
+            "what": "`build` after one exercise changed",
+            "median s": f"{statistics.median(changed):.2f}",
+        }
+    )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,200,500")
+    parser.add_argument("--repeat", type=int, default=3)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        rows = [book_row("sample", shipped("book"), work, arguments.repeat, tagged=True)]
+        for size in (int(s) for s in arguments.sizes.split(",") if s):
+            book = generate(size, work / f"book-{size}")
+            repeat = 1 if size >= 200 else arguments.repeat
+            # Long books are laid out in parts, untagged: compare with untagged WeasyPrint.
+            tagged = size <= LONG_BOOK_EXERCISES
+            rows.append(book_row(f"{size} exercises", book, work, repeat, tagged))
+        print("## Ebook builds\n")
+        print(table(rows))
+        print("\n## Start-up, fitting and rebuilds (sample book)\n")
+        print(table(timings(work, arguments.repeat)))
+
+
+if __name__ == "__main__":
+    main()
