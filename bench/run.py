@@ -23,9 +23,9 @@ import psutil
 from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.generate import generate  # noqa: E402
-from psoas_print.build import LONG_BOOK_EXERCISES  # noqa: E402
-from psoas_print.resources import shipped  # noqa: E402
+from bench.generate import generate
+from psoas_print.build import LONG_BOOK_EXERCISES
+from psoas_print.resources import shipped
 
 
 def run(command: list[str]) -> tuple[float, int]:
