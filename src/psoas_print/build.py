@@ -119,8 +119,10 @@ def _make_all(book_dir: Path, jobs: list[Job], paper: Paper, book: Any) -> dict[
         return {jobs[0]: make(book_dir, jobs[0], paper, book)}
     from concurrent.futures import ProcessPoolExecutor
 
+    from psoas_print.products.parts import worker_context
+
     workers = min(len(jobs), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
         futures = {job: pool.submit(make, book_dir, job, paper) for job in jobs}
         return {job: future.result() for job, future in futures.items()}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
 import io
@@ -428,7 +427,6 @@ def _print_summary(results: list[Any], started: float) -> None:
 @contextmanager
 def _status() -> Iterator[Callable[[str], None]]:
     """A live progress line on a terminal; silent (and rich not even loaded) when piped."""
-    _load_renderer_in_background()
     if not sys.stderr.isatty():
         yield lambda message: None
         return
@@ -436,17 +434,6 @@ def _status() -> Iterator[Callable[[str], None]]:
 
     with Console(stderr=True).status("Starting") as status:
         yield lambda message: status.update(f"{message}…")
-
-
-def _load_renderer_in_background() -> None:
-    """Import WeasyPrint while the book is being read: much of it is loading libraries."""
-    import threading
-
-    def load() -> None:
-        with contextlib.suppress(Exception):
-            import weasyprint  # noqa: F401
-
-    threading.Thread(target=load, daemon=True).start()
 
 
 def _date(text: str | None) -> datetime.date | None:

@@ -12,6 +12,8 @@ contents numbers and outline that a single render gives.
 from __future__ import annotations
 
 import io
+import multiprocessing
+import multiprocessing.context
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -28,9 +30,15 @@ from psoas_print.resources import Sources
 EXERCISES_PER_PORTION = 45  # about a hundred pages
 PORTION_SCHEME = "portion:"
 
-# The book as read once: worker processes forked from the builder inherit it, and a worker
-# that had to start afresh reads it once for all its portions.
+# The book as read once per process: a worker reads it once for all the portions it lays out.
 _BOOKS: dict[Path, Book] = {}
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a clean server process, never forked from one that runs threads
+    (a progress display, say): a fork taken while another thread holds a lock deadlocks."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _book(settings: Settings) -> Book:
@@ -87,7 +95,7 @@ def build_in_portions(book: Book, settings: Settings, count: int | None) -> tupl
     _BOOKS[settings.book_dir] = book
     renderer = Renderer(Sources(book.root))
     workers = min(len(groups), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
         futures = [
             pool.submit(lay_out_portion, settings, _portion(book, groups, index))
             for index in range(len(groups))
