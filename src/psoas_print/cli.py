@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import io
+import os
 import re
 import sys
 import time
@@ -13,6 +14,10 @@ from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+# Typer loads pydantic, which would look through every installed package for plugins; the
+# tool uses none, and skipping the search keeps start-up short.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
