@@ -48,6 +48,7 @@ def build_cheatsheet(
         "routine": routine,
         "margin_mm": MARGIN_MM,
         "figures": figures_for(exercises, ROBUST),
+        "ebook_pages": {},  # the sheet is for the fridge: no page references
     }
     usable_mm = PAPERS[paper].height_mm - MARGIN_MM
 
