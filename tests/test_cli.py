@@ -6,6 +6,7 @@ import contextlib
 import subprocess
 import sys
 
+import pytest
 from pypdf import PdfReader
 
 from psoas_print import __version__
@@ -104,3 +105,14 @@ def test_an_output_touched_by_hand_is_made_again(book, tmp_path):
     result = run_cli("cheatsheet", "--book", book, "-o", target)
     assert "up to date" not in result.stdout
     assert target.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("command", [["--help"], ["check"], ["list"]])
+def test_commands_that_render_nothing_never_load_weasyprint(command):
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "psoas_print", *command],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "psoas_print.cli" in imported
+    assert not {name for name in imported if name.split(".")[0] in ("weasyprint", "reportlab")}
