@@ -196,7 +196,7 @@ def contact_that_cannot_touch(book: Path) -> tuple[str, int, str]:
 
 
 def unknown_arrow_point(book: Path) -> tuple[str, int, str]:
-    line = edit(book / "figures/crisscross.yaml", "{point: head,", "{point: nose_tip,")
+    line = edit(book / "figures/crisscross.yaml", "{point: near_elbow,", "{point: nose_tip,")
     return "figures/crisscross.yaml", line, "no body point 'nose_tip'"
 
 
