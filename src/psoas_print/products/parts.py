@@ -125,15 +125,8 @@ def _portion(book: Book, groups: list[tuple[Chapter, ...]], index: int) -> Porti
 
 def lay_out_portion(settings: Settings, portion: Portion) -> Laid:
     """Lay out one group of chapters (in a worker process)."""
-    from psoas_print.content import load_book
-
-    book = load_book(settings.book_dir)
+    book = _book(settings)
     renderer = Renderer(Sources(book.root))
-    # Chapters in the portion come from this worker's own reading of the book.
-    chapters = tuple(
-        next(c for c in book.chapters if c.id == ch.id) for ch in portion.chapters or ()
-    )
-    portion = Portion(**{**vars(portion), "chapters": chapters})
     rendered = build_ebook(
         book, renderer, settings.paper, sample=settings.sample, printing=settings.printing,
         portion=portion,
@@ -194,11 +187,10 @@ def _numbering(front_pages: int, laid: list[Laid]) -> tuple[list[int], dict[str,
 
 def lay_out_folios(settings: Settings, first_page: int, blanks: tuple[bool, ...]) -> bytes:
     """The page numbers of one portion, alone on otherwise empty pages (in a worker)."""
-    from psoas_print.content import load_book
     from psoas_print.products import TRIMS, common_context
     from psoas_print.products.ebook import page_geometry
 
-    book = load_book(settings.book_dir)
+    book = _book(settings)
     renderer = Renderer(Sources(book.root))
     html = render_template(
         make_environment(renderer.sources), "ebook-folios.html",
