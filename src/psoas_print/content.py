@@ -109,41 +109,40 @@ def _load_exercise(path: Path, root: Path, report: Report) -> Exercise | None:
         image_path = _resolve_asset(facts.image, path, line, root, report)
         if image_path is not None:
             _check_resolution(image_path, path, line, report)
-    pose, pose_source = _load_pose(facts, document, path, root, report)
+    pose = _load_pose(facts, document, path, root, report)
     return Exercise(
         **(dict(facts) | {"pose": pose}),
         id=path.stem,
         source=path,
         body_html=body_html,
         image_path=image_path,
-        pose_source=pose_source,
     )
 
 
 def _load_pose(
     facts: ExerciseFacts, document: YamlDocument, path: Path, root: Path, report: Report
-) -> tuple[PoseFacts | None, Path | None]:
+) -> PoseFacts | None:
     """The exercise's pose: from its front matter, else from figures/ID.yaml; checked in full."""
     if facts.pose is not None:
         pose, source, prefix = facts.pose, path, ("pose",)
     else:
         source = root / "figures" / f"{path.stem}.yaml"
         if not source.is_file():
-            return None, None
+            return None
         text = _read_text(source, report)
         if text is None:
-            return None, None
+            return None
         document = parse_yaml(text, source)
         pose = _validate(PoseFacts, document, report)
         prefix = ()
         if pose is None:
-            return None, None
+            return None
     try:
         build_scene(pose)
     except PoseError as error:
         report.error(Problem(source, document.line_of((*prefix, *error.location)), error.message))
-        return None, None
-    return pose, source
+        return None
+    return pose
 
 
 def _load_chapter(
@@ -360,7 +359,7 @@ def _resolve_asset(url: str, path: Path, line: int, root: Path, report: Report) 
     if problem:
         report.error(Problem(path, line, problem))
         return None
-    return (root / unquote(url.split("#")[0].split("?")[0])).resolve()
+    return _target(url, root)
 
 
 def _asset_problem(url: str, root: Path) -> str | None:
@@ -374,7 +373,7 @@ def _asset_problem(url: str, root: Path) -> str | None:
         )
     if scheme or url.startswith(("/", "\\")):
         return f"'{url}' is not a path inside the book; give a path relative to the book folder"
-    target = (root / unquote(url.split("#")[0].split("?")[0])).resolve()
+    target = _target(url, root)
     if not target.is_relative_to(root):
         return f"'{url}' points outside the book folder {root}"
     if not target.is_file():
@@ -382,3 +381,8 @@ def _asset_problem(url: str, root: Path) -> str | None:
     if target.suffix.lower() not in IMAGE_SUFFIXES:
         return f"'{url}' is not a JPEG, PNG or SVG image"
     return None
+
+
+def _target(url: str, root: Path) -> Path:
+    """The file a relative URL in the book names, without its query or fragment."""
+    return (root / unquote(url.split("#")[0].split("?")[0])).resolve()

@@ -204,7 +204,6 @@ class Exercise(ExerciseFacts):
     source: Path
     body_html: str
     image_path: Path | None = None
-    pose_source: Path | None = None  # where ``pose`` was read from, for error messages
 
     @property
     def label(self) -> str:

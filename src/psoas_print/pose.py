@@ -127,10 +127,6 @@ class Segment:
     radius: float
 
     @property
-    def side(self) -> str:
-        return self.name.split("_")[0] if "_" in self.name else "centre"
-
-    @property
     def length(self) -> float:
         return math.dist(self.start, self.end)
 

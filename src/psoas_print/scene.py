@@ -44,7 +44,6 @@ class Arrow:
 @dataclass(frozen=True)
 class Scene:
     view: str
-    keyframe_names: tuple[str, ...]
     bodies: tuple[Body, ...]
     floor: float | None
     mat: Box | None
@@ -80,7 +79,6 @@ def build_scene(pose: PoseFacts) -> Scene:
     psoas = _psoas_sides(pose)
     scene = Scene(
         view=pose.view,
-        keyframe_names=tuple(k.name for k in keyframes),
         bodies=tuple(bodies),
         floor=None if pose.view == "above" else 0.0,
         mat=mat,
