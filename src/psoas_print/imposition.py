@@ -29,10 +29,12 @@ def assemble(
         width, height = (float(v) for v in base_page.mediabox[2:])
         base_form = out.copy_foreign(base_page.as_form_xobject())
         _copy_info(base_pdf, out)
-    name_forms = []
+    name_forms: dict[int, pikepdf.Object] = {}
     if names is not None:
         with Pdf.open(io.BytesIO(names)) as names_pdf:
-            name_forms = [out.copy_foreign(page.as_form_xobject()) for page in names_pdf.pages]
+            # Only the names these copies carry: one student's file needs one page, not all.
+            wanted = sorted({copy for copy in copies if copy is not None})
+            name_forms = {i: out.copy_foreign(names_pdf.pages[i].as_form_xobject()) for i in wanted}
     for start in range(0, len(copies), per_sheet):
         sheet = copies[start : start + per_sheet]
         _add_sheet(out, sheet, per_sheet, width, height, base_form, name_forms)
@@ -43,7 +45,7 @@ def assemble(
 
 def _add_sheet(
     out: Pdf, sheet: Sequence[int | None], per_sheet: int, width: float, height: float,
-    base_form: pikepdf.Object, name_forms: list[pikepdf.Object],
+    base_form: pikepdf.Object, name_forms: dict[int, pikepdf.Object],
 ) -> None:  # fmt: skip
     xobjects = Dictionary(Base=base_form)
     content = []
