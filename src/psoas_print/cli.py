@@ -341,9 +341,8 @@ def figures_command(
 ) -> None:
     """Write every exercise's generated figure as a standalone SVG, for review or reuse."""
     from psoas_print.content import load_book
-    from psoas_print.figures import Style, alt_text, to_svg
+    from psoas_print.figures import alt_text, svg_for
     from psoas_print.output import write_text
-    from psoas_print.scene import build_scene
 
     loaded = load_book(book or default_book())
     _print_warnings(loaded.warnings)
@@ -353,7 +352,7 @@ def figures_command(
             shown.add_row("", "", f"{exercise.id}: no pose description")
             continue
         target = out / f"{exercise.id}.svg"
-        write_text(target, to_svg(build_scene(exercise.pose), alt_text(exercise), Style()))
+        write_text(target, svg_for(exercise))
         shown.add_row(display_path(target), _size(target.stat().st_size), alt_text(exercise))
     show(shown)
 

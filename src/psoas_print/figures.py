@@ -79,8 +79,13 @@ def figure_for(exercise: Exercise, style: Style) -> Figure | None:
         return Figure(exercise.image_path.as_uri(), f"{exercise.name}: {exercise.position}.", False)
     if exercise.pose is None:
         return None
-    svg = to_svg(build_scene(exercise.pose), alt_text(exercise), style)
-    return Figure(data_uri(svg), alt_text(exercise), True)
+    return Figure(data_uri(svg_for(exercise, style)), alt_text(exercise), True)
+
+
+def svg_for(exercise: Exercise, style: Style = Style()) -> str:
+    """The exercise's generated figure as a standalone SVG, its alt text as the title."""
+    assert exercise.pose is not None
+    return to_svg(build_scene(exercise.pose), alt_text(exercise), style)
 
 
 def figures_for(exercises: list[Exercise], style: Style) -> dict[str, Figure]:

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from psoas_print.figures import Style, alt_text, to_svg
+from psoas_print.figures import alt_text, svg_for
 from psoas_print.model import Book, Exercise
 from psoas_print.products import build_date, common_context
 from psoas_print.render import Sources, make_environment, render_template
-from psoas_print.scene import build_scene
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
@@ -138,7 +137,7 @@ def _exercise_document(
         href = _asset(exercise.image_path, assets)
         figure = {"href": href, "alt": f"{exercise.name}: {exercise.position}."}
     elif exercise.pose is not None:
-        svg = to_svg(build_scene(exercise.pose), alt_text(exercise), Style())
+        svg = svg_for(exercise)
         href = f"figures/{exercise.id}.svg"
         assets[href] = Item(f"figure-{exercise.id}", href, "image/svg+xml", svg.encode("utf-8"))
         figure = {"href": href, "alt": alt_text(exercise)}
