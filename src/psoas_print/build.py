@@ -119,8 +119,10 @@ def _make_all(book_dir: Path, jobs: list[Job], paper: Paper, book: Any) -> dict[
         return {jobs[0]: make(book_dir, jobs[0], paper, book)}
     from concurrent.futures import ProcessPoolExecutor
 
+    from psoas_print import typesetter
     from psoas_print.products.parts import worker_context
 
+    typesetter.dismiss()  # the workers need both cores
     workers = min(len(jobs), os.cpu_count() or 1)
     with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
         futures = {job: pool.submit(make, book_dir, job, paper) for job in jobs}
@@ -130,31 +132,39 @@ def _make_all(book_dir: Path, jobs: list[Job], paper: Paper, book: Any) -> dict[
 def make(book_dir: Path, job: Job, paper: Paper, book: Any = None) -> Made:
     """Lay out one product; a worker process reads the book for itself."""
     from psoas_print.content import load_book
-    from psoas_print.render import Renderer
 
     started = time.perf_counter()
     book = book or load_book(book_dir)
-    renderer = Renderer(Sources(book.root))
+    sources = Sources(book.root)
     if job.product == "epub":
         from psoas_print.products.epub import build_epub
 
-        epub = build_epub(book, renderer.sources)
+        epub = build_epub(book, sources)
         return Made(epub.data, epub.documents, None, {"epub": True}, time.perf_counter() - started)
-    if job.product == "cheatsheet":
-        from psoas_print.products.cheatsheet import build_cheatsheet
+    if job.product == "ebook" and _in_parts(job, book):
+        return _make_in_parts(book_dir, book, job, paper, sources, started)
+    if job.product == "ebook":
+        return _make_ebook(book, job, paper, sources, started)
+    from psoas_print.products.cheatsheet import build_cheatsheet
+    from psoas_print.typesetter import Renderer
 
-        rendered = build_cheatsheet(book, renderer, paper, job.routine)
-    elif _in_parts(job, book):
-        return _make_in_parts(book_dir, book, job, paper, renderer, started)
-    else:
-        from psoas_print.products.ebook import build_ebook
-
-        trim = job.trim or paper
-        rendered = build_ebook(book, renderer, trim, sample=job.sample, printing=job.printing)
+    rendered = build_cheatsheet(book, Renderer(sources), paper, job.routine)
     # Tagged PDF: headings, lists and figures with their alt text reach screen readers.
     data = rendered.document.write_pdf(pdf_tags=True, pdf_variant=job.pdf_variant)
     pages = len(rendered.document.pages)
     return Made(data, pages, rendered.html, rendered.notes, time.perf_counter() - started)
+
+
+def _make_ebook(book: Any, job: Job, paper: Paper, sources: Sources, started: float) -> Made:
+    """The ebook in one render: its HTML made here, laid out by the typesetter."""
+    from psoas_print.products import layout_path
+    from psoas_print.products.ebook import TEMPLATE, ebook_html
+    from psoas_print.typesetter import typeset
+
+    trim = job.trim or paper
+    html = ebook_html(book, sources, trim, sample=job.sample, printing=job.printing)
+    data, pages = typeset(html, sources, layout_path(TEMPLATE), job.pdf_variant)
+    return Made(data, pages, html, {}, time.perf_counter() - started)
 
 
 LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
@@ -170,16 +180,18 @@ def _in_parts(job: Job, book: Any) -> bool:
 
 
 def _make_in_parts(
-    book_dir: Path, book: Any, job: Job, paper: Paper, renderer: Any, started: float
+    book_dir: Path, book: Any, job: Job, paper: Paper, sources: Sources, started: float
 ) -> Made:
+    from psoas_print import typesetter
     from psoas_print.products.ebook import ebook_html
     from psoas_print.products.parts import Settings, build_in_portions
 
+    typesetter.dismiss()  # the portions' workers need both cores
     trim = job.trim or paper
     settings = Settings(book_dir.resolve(), trim, job.sample, job.printing)
     data, pages, parts = build_in_portions(book, settings, job.parts)
     # The HTML a single render would lay out, for the plain weasyprint command to compare.
-    html = ebook_html(book, renderer, trim, printing=job.printing) if job.html_target else None
+    html = ebook_html(book, sources, trim, printing=job.printing) if job.html_target else None
     return Made(data, pages, html, {"parts": parts}, time.perf_counter() - started)
 
 
@@ -216,7 +228,7 @@ def build_handouts(
     from psoas_print.content import load_book
     from psoas_print.imposition import assemble
     from psoas_print.products.handout import build_handout, render_names
-    from psoas_print.render import Renderer
+    from psoas_print.typesetter import Renderer
 
     progress("Reading the book")
     book = load_book(book_dir)

@@ -37,6 +37,20 @@ app = typer.Typer(
 )
 
 
+def main() -> None:
+    """The console script: for a command that lays a book out, WeasyPrint is made ready on
+    the second core while the command line is parsed and the book is read."""
+    if _lays_out_a_book(sys.argv[1:]):
+        from psoas_print import typesetter
+
+        typesetter.start()
+    app(prog_name="psoas-print")
+
+
+def _lays_out_a_book(arguments: list[str]) -> bool:
+    return arguments[:1] == ["ebook"] and "--help" not in arguments
+
+
 def say(text: str) -> None:
     typer.echo(text)
 
@@ -110,7 +124,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def common_options(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -400,32 +414,50 @@ def _run(book: Path | None, jobs: list[Any], paper: PaperChoice | None, force: b
 
 
 def _print_summary(results: list[Any], started: float) -> None:
-    summary = table("file", "pages", "size", "seconds", "notes")
-    for result in results:
-        notes = ""
-        if "copies" in result.notes:
-            copies = result.notes["copies"]
-            notes = (
-                f"{copies} {'copy' if copies == 1 else 'copies'}, "
-                f"{result.notes['per_sheet']} per sheet, {result.notes['renders']} renders"
-            )
-        elif "parts" in result.notes:
-            notes = f"laid out in {result.notes['parts']} parts"
-        elif result.notes.get("up_to_date"):
-            notes = "up to date"
-        elif "epub" in result.notes:
-            notes = f"EPUB 3, {result.pages} documents"
-        elif "renders" in result.notes:
-            notes = f"fitted in {result.notes['renders']} renders at scale {result.notes['scale']}"
-        summary.add_row(
-            display_path(result.target),
-            str(result.pages),
-            _size(result.size),
-            f"{result.seconds:.1f}",
-            notes,
-        )
-    show(summary)
+    columns = ("file", "pages", "size", "seconds", "notes")
+    rows = [_summary_row(result) for result in results]
+    if sys.stdout.isatty():
+        summary = table(*columns)
+        for row in rows:
+            summary.add_row(*row)
+        show(summary)
+    else:  # a log or a pipe: plain columns, and rich is not even loaded
+        say(_plain_table(columns, rows))
     say(f"Done in {time.perf_counter() - started:.1f} s.")
+
+
+def _summary_row(result: Any) -> tuple[str, ...]:
+    notes = ""
+    if "copies" in result.notes:
+        copies = result.notes["copies"]
+        notes = (
+            f"{copies} {'copy' if copies == 1 else 'copies'}, "
+            f"{result.notes['per_sheet']} per sheet, {result.notes['renders']} renders"
+        )
+    elif "parts" in result.notes:
+        notes = f"laid out in {result.notes['parts']} parts"
+    elif result.notes.get("up_to_date"):
+        notes = "up to date"
+    elif "epub" in result.notes:
+        notes = f"EPUB 3, {result.pages} documents"
+    elif "renders" in result.notes:
+        notes = f"fitted in {result.notes['renders']} renders at scale {result.notes['scale']}"
+    return (
+        display_path(result.target),
+        str(result.pages),
+        _size(result.size),
+        f"{result.seconds:.1f}",
+        notes,
+    )
+
+
+def _plain_table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(line[i]) for line in (columns, *rows)) for i in range(len(columns))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+        for line in (columns, *rows)
+    ]
+    return "\n".join(line.rstrip() for line in lines)
 
 
 @contextmanager

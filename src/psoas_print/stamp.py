@@ -17,7 +17,9 @@ import pikepdf
 from psoas_print.csvfile import read_csv
 from psoas_print.errors import BookError, Problem
 from psoas_print.glyphs import unprintable
-from psoas_print.render import Renderer, Sources, make_environment, render_template
+from psoas_print.render import make_environment, render_template
+from psoas_print.resources import Sources
+from psoas_print.typesetter import Renderer
 
 TEMPLATE = "stamp.html"
 FONTS = ("Inter-Regular.otf", "GentiumBookPlus-Regular.ttf")

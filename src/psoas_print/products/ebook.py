@@ -16,7 +16,9 @@ from psoas_print.products import (
     common_context,
     layout_path,
 )
-from psoas_print.render import Renderer, make_environment, render_template
+from psoas_print.render import make_environment, render_template
+from psoas_print.resources import Sources
+from psoas_print.typesetter import Renderer
 
 TEMPLATE = "ebook.html"
 
@@ -74,13 +76,13 @@ def build_ebook(
     portion: Portion = Portion(),
 ) -> Rendered:
     """Lay the ebook out (or one portion of it)."""
-    html = ebook_html(book, renderer, paper, sample, printing, portion)
+    html = ebook_html(book, renderer.sources, paper, sample, printing, portion)
     return Rendered(renderer.render(html, layout_path(TEMPLATE)), html)
 
 
 def ebook_html(
     book: Book,
-    renderer: Renderer,
+    sources: Sources,
     paper: Paper | str,
     sample: bool = False,
     printing: PrintSetup | None = None,
@@ -101,7 +103,7 @@ def ebook_html(
                 full_book.root / "chapters", None,
                 "no chapter is marked 'sample: true', so the sample edition would be empty",
             )  # fmt: skip
-    environment = make_environment(renderer.sources)
+    environment = make_environment(sources)
     chapters = book.chapters if portion.chapters is None else portion.chapters
     shown = [exercise for chapter in chapters for exercise in book.chapter_exercises(chapter)]
     figures = figures_for(shown, Style())

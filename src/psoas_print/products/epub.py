@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from psoas_print.figures import alt_text, svg_for
 from psoas_print.model import Book, Exercise
 from psoas_print.products import build_date, common_context
-from psoas_print.render import Sources, make_environment, render_template
+from psoas_print.render import make_environment, render_template
+from psoas_print.resources import Sources
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from weasyprint import Document
 
-    from psoas_print.render import Renderer
+    from psoas_print.typesetter import Renderer
 
 ENDLESS_PAGE_MM = 5000
 TOLERANCE = 0.02  # a fit within 2 % of filling the page is good enough

@@ -19,7 +19,8 @@ from psoas_print.products import PAPERS, Rendered, common_context, layout_path
 from psoas_print.products.cheatsheet import choose_routine
 from psoas_print.products.ebook import build_ebook
 from psoas_print.products.fitting import PX_PER_MM, TooLong, fit_to_one_page
-from psoas_print.render import Renderer, make_environment, render_template
+from psoas_print.render import make_environment, render_template
+from psoas_print.typesetter import Renderer
 
 TEMPLATE = "handout.html"
 NAMES_TEMPLATE = "handout-names.html"

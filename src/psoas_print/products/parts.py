@@ -24,8 +24,9 @@ import pikepdf
 
 from psoas_print.model import Book, Chapter
 from psoas_print.products.ebook import Portion, PrintSetup, build_ebook
-from psoas_print.render import Renderer, make_environment, render_template
+from psoas_print.render import make_environment, render_template
 from psoas_print.resources import Sources
+from psoas_print.typesetter import Renderer
 
 EXERCISES_PER_PORTION = 45  # about a hundred pages
 PORTION_SCHEME = "portion:"

@@ -1,0 +1,215 @@
+"""HTML to PDF, in a WeasyPrint made ready on the second core while the command starts.
+
+Importing WeasyPrint costs about 0.4 s (most of it cffi reading Pango's declarations), as
+much as laying out half the sample book. The ``ebook`` command therefore forks a process
+that imports WeasyPrint before the command line is even parsed; while it does, this process
+parses the options, reads the book, draws the figures and fills the layouts, then sends it
+the HTML and gets the PDF back. When nothing needs laying out, the process is stopped unused.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from psoas_print.errors import BookError, Problem
+from psoas_print.resources import Sources
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from weasyprint import Document
+
+
+def _fetcher_class() -> type:
+    from urllib.request import url2pathname  # slow to import: loads http.client
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):
+        """Serves data: URLs and files under the allowed roots; refuses everything else."""
+
+        def __init__(self, roots: list[Path]) -> None:
+            super().__init__(fail_on_errors=True)
+            self.roots = roots
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                raise PermissionError(f"refused to fetch {url}: nothing is loaded from the network")
+            path = Path(url2pathname(parts.path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise PermissionError(
+                    f"refused to read {path}: only the book, the layouts and the fonts may be read"
+                )
+            if not path.is_file():
+                raise FileNotFoundError(f"file not found: {path}")
+            return URLFetcherResponse(url, path.read_bytes())
+
+    return ConfinedFetcher
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().splitlines()[0])
+
+
+@contextmanager
+def _warnings_as_errors(origin: Path) -> Iterator[None]:
+    """WeasyPrint only logs failed images, fonts and bad CSS; make them fail the build."""
+    logger = logging.getLogger("weasyprint")
+    collector = _WarningCollector()
+    logger.addHandler(collector)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+    if collector.messages:
+        raise BookError(
+            [Problem(origin, None, message) for message in dict.fromkeys(collector.messages)]
+        )
+
+
+class Renderer:
+    """One font configuration and one confined fetcher for all renders of a build."""
+
+    def __init__(self, sources: Sources) -> None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.sources = sources
+        self.font_config = FontConfiguration()
+        self.fetcher = _fetcher_class()(sources.readable_roots)
+
+    def render(self, html: str, origin: Path) -> Document:
+        """Lay out ``html``; ``origin`` names the layout in any error message."""
+        from weasyprint import HTML
+        from weasyprint.urls import FatalURLFetchingError
+
+        try:
+            with _warnings_as_errors(origin):
+                document = HTML(
+                    string=html,
+                    base_url=self.sources.base_url,
+                    url_fetcher=self.fetcher,
+                ).render(font_config=self.font_config)
+        except FatalURLFetchingError as error:
+            reason = error.__cause__ or error
+            raise BookError.at(origin, None, str(reason)) from None
+        return document
+
+
+Request = tuple[str, Sources, Path, "str | None"]  # html, sources, origin, pdf variant
+
+
+def typeset(
+    html: str, sources: Sources, origin: Path, pdf_variant: str | None
+) -> tuple[bytes, int]:
+    """The tagged PDF of ``html`` and its page count; ``origin`` names the layout in errors.
+
+    Uses the ready process when there is one, else lays out in this process.
+    """
+    global _ready
+    if _ready is not None:
+        ready, _ready = _ready, None
+        return ready.typeset((html, sources, origin, pdf_variant))
+    return _typeset_here((html, sources, origin, pdf_variant))
+
+
+def _typeset_here(request: Request) -> tuple[bytes, int]:
+    html, sources, origin, pdf_variant = request
+    document = Renderer(sources).render(html, origin)
+    # Tagged PDF: headings, lists and figures with their alt text reach screen readers.
+    return document.write_pdf(pdf_tags=True, pdf_variant=pdf_variant), len(document.pages)
+
+
+class _ReadyTypesetter:
+    """A forked process with WeasyPrint imported, waiting for one piece of HTML."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        # Fork, not spawn: the child starts at once with what is already imported; nothing
+        # has started a thread this early, so forking is safe.
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process: BaseProcess = context.Process(
+            target=_serve, args=(theirs, self.connection), daemon=True, name="typesetter"
+        )
+        self.process.start()
+        theirs.close()
+
+    def typeset(self, request: Request) -> tuple[bytes, int]:
+        try:
+            self.connection.send(request)
+            outcome, value = self.connection.recv()
+        except (EOFError, OSError):  # the process died (killed, or out of memory)
+            self.stop()
+            return _typeset_here(request)
+        self.stop()
+        if outcome == "problem":
+            raise value
+        if outcome == "crash":
+            raise RuntimeError(f"the typesetting process failed:\n{value}")
+        return value
+
+    def stop(self) -> None:
+        self.connection.close()
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+
+
+def _serve(connection: Connection, parents_end: Connection) -> None:
+    """In the forked process: import WeasyPrint, lay out one request, send the PDF back."""
+    parents_end.close()  # so that this end sees EOF when the parent goes away
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
+    import weasyprint  # noqa: F401  - the slow import this process exists for
+
+    try:
+        request = connection.recv()
+    except EOFError:  # nothing to lay out after all
+        return
+    connection.send(_answer(request))
+
+
+def _answer(request: Request) -> tuple[str, Any]:
+    try:
+        return "pdf", _typeset_here(request)
+    except BookError as error:
+        return "problem", error
+    except Exception:  # a bug: the parent shows the traceback
+        import traceback
+
+        return "crash", traceback.format_exc()
+
+
+_ready: _ReadyTypesetter | None = None
+
+
+def start() -> None:
+    """Fork the process that makes WeasyPrint ready; call before anything slow."""
+    global _ready
+    if _ready is None:
+        _ready = _ReadyTypesetter()
+
+
+def dismiss() -> None:
+    """Stop the ready process when the command will not use it, freeing its core."""
+    global _ready
+    if _ready is not None:
+        ready, _ready = _ready, None
+        ready.stop()
