@@ -107,6 +107,21 @@ def test_fonts_are_the_bundled_ones(epub):
         assert (str(table.getDebugName(6)), str(table.getDebugName(5))) in bundled_fonts()
 
 
+def test_the_cut_down_fonts_still_have_every_character_of_the_text(epub):
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    pages = [n for n in epub.namelist() if n.endswith(".xhtml")]
+    text = "".join("".join(xml(epub, name).itertext()) for name in pages)
+    used = {ord(c) for c in text if not c.isspace()} | {ord(" ")}
+    assert ord("\N{EN DASH}") in used  # "5\N{EN DASH}7 reps": the text is not only ASCII
+    for name in ("GentiumBookPlus-Regular.ttf", "GentiumBookPlus-Bold.ttf", "Inter-Bold.otf"):
+        font = TTFont(BytesIO(epub.read(f"EPUB/fonts/{name}")))
+        assert used <= set(font.getBestCmap()), name
+        assert font["maxp"].numGlyphs < 600  # cut down: the full fonts hold thousands
+
+
 def test_figures_are_svg_with_alt_text(epub):
     for exercise in SAMPLE.exercises.values():
         page = xml(epub, f"EPUB/exercise-{exercise.id}.xhtml")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from psoas_print.errors import BookError
 from psoas_print.figures import alt_text, svg_for
 from psoas_print.model import Book, Exercise
 from psoas_print.products import build_date, common_context
@@ -189,23 +190,20 @@ def _all_text(documents: list[Item]) -> str:
 
 
 def _fonts(sources: Sources, text: str) -> list[Item]:
-    """The bundled fonts, cut down to the characters the book uses."""
-    from fontTools import subset
+    """The bundled fonts, cut down by HarfBuzz to the characters the book uses."""
+    import uharfbuzz as harfbuzz
 
-    characters = set(text) | {chr(c) for c in range(0x20, 0x7F)}
+    codepoints = {ord(character) for character in text} | set(range(0x20, 0x7F))
     items = []
     for name, media_type in FONTS.items():
-        options = subset.Options()
-        options.notdef_outline = True
-        options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]  # Graphite
-        font = subset.load_font(str(sources.font(name)), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=[ord(c) for c in characters])
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        font.save(buffer)
+        path = sources.font(name)
+        request = harfbuzz.SubsetInput()
+        request.unicode_set.update(codepoints)
+        subset = harfbuzz.subset(harfbuzz.Face(harfbuzz.Blob.from_file_path(str(path))), request)
+        if subset is None:
+            raise BookError.at(path, None, "this font could not be cut down for the EPUB")
         stem = name.rsplit(".", 1)[0]
-        items.append(Item(f"font-{stem}", f"fonts/{name}", media_type, buffer.getvalue()))
+        items.append(Item(f"font-{stem}", f"fonts/{name}", media_type, subset.blob.data))
     return items
 
 
