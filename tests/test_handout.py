@@ -119,7 +119,7 @@ def test_a_very_long_name_shrinks_to_its_line(tmp_path):
 def test_split_writes_one_file_per_student(tmp_path):
     roster = write_roster(tmp_path, ["Zoë Ørsted", "Юлия Иванова", "Zoë Ørsted"])
     make(tmp_path / "out", "--roster", roster, "--split")
-    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    files = sorted(p.name for p in (tmp_path / "out").glob("*.pdf"))
     assert files == [
         "handout-zoë-ørsted-2.pdf",
         "handout-zoë-ørsted.pdf",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -47,6 +47,7 @@ class Made:
     html: str | None = None
     notes: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    drawn: dict[str, str] = field(default_factory=dict)  # figures drawn, to keep for next time
 
 
 @dataclass
@@ -83,17 +84,19 @@ def build(
     made: dict[Job, Made] = {}
     if stale:
         from psoas_print.content import load_book  # only when something is to be made
+        from psoas_print.figures import KEPT, keep_drawings
 
         progress("Reading the book")
         book = load_book(book_dir)  # every content problem, before any render starts
         warnings = book.warnings
         _check_targets(stale)
         progress(f"Laying out {', '.join(job.target.name for job in stale)}")
-        made = _make_all(book_dir, stale, paper or book.info.paper, book)
+        made = _make_all(book_dir, stale, paper or book.info.paper, book, force)
         for job in stale:  # written only once everything has been laid out
             progress(f"Writing {job.target.name}")
             _write(job, made[job], book.root)
             cache.remember(job.target, prints[job], made[job].pages, made[job].notes)
+            keep_drawings(job.target.parent / KEPT, made[job].drawn)
     results = []
     for job in jobs:
         if job in made:
@@ -113,10 +116,12 @@ def _settings(job: Job, paper: Paper | None) -> dict[str, Any]:
     return {**settings, "paper": paper, "html": job.html_target is not None}
 
 
-def _make_all(book_dir: Path, jobs: list[Job], paper: Paper, book: Any) -> dict[Job, Made]:
+def _make_all(
+    book_dir: Path, jobs: list[Job], paper: Paper, book: Any, force: bool
+) -> dict[Job, Made]:
     """Lay every job out; several at once in worker processes, one per core."""
     if len(jobs) == 1:
-        return {jobs[0]: make(book_dir, jobs[0], paper, book)}
+        return {jobs[0]: make(book_dir, jobs[0], paper, force, book)}
     from concurrent.futures import ProcessPoolExecutor
 
     from psoas_print import typesetter
@@ -125,12 +130,24 @@ def _make_all(book_dir: Path, jobs: list[Job], paper: Paper, book: Any) -> dict[
     typesetter.dismiss()  # the workers need both cores
     workers = min(len(jobs), os.cpu_count() or 1)
     with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-        futures = {job: pool.submit(make, book_dir, job, paper) for job in jobs}
+        futures = {job: pool.submit(make, book_dir, job, paper, force) for job in jobs}
         return {job: future.result() for job, future in futures.items()}
 
 
-def make(book_dir: Path, job: Job, paper: Paper, book: Any = None) -> Made:
-    """Lay out one product; a worker process reads the book for itself."""
+def make(book_dir: Path, job: Job, paper: Paper, force: bool = False, book: Any = None) -> Made:
+    """Lay out one product; a worker process reads the book for itself.
+
+    Figures drawn by earlier builds into the same folder are reused, unless ``force``.
+    """
+    from psoas_print import figures
+
+    drawings = None if force else job.target.parent / figures.KEPT
+    figures.read_drawings_from(drawings)
+    made = _make(book_dir, job, paper, book, drawings)
+    return replace(made, drawn={**made.drawn, **figures.new_drawings()})
+
+
+def _make(book_dir: Path, job: Job, paper: Paper, book: Any, drawings: Path | None) -> Made:
     from psoas_print.content import load_book
 
     started = time.perf_counter()
@@ -142,7 +159,7 @@ def make(book_dir: Path, job: Job, paper: Paper, book: Any = None) -> Made:
         epub = build_epub(book, sources)
         return Made(epub.data, epub.documents, None, {"epub": True}, time.perf_counter() - started)
     if job.product == "ebook" and _in_parts(job, book):
-        return _make_in_parts(book_dir, book, job, paper, sources, started)
+        return _make_in_parts(book_dir, book, job, paper, sources, drawings, started)
     if job.product == "ebook":
         return _make_ebook(book, job, paper, sources, started)
     from psoas_print.products.cheatsheet import build_cheatsheet
@@ -180,7 +197,13 @@ def _in_parts(job: Job, book: Any) -> bool:
 
 
 def _make_in_parts(
-    book_dir: Path, book: Any, job: Job, paper: Paper, sources: Sources, started: float
+    book_dir: Path,
+    book: Any,
+    job: Job,
+    paper: Paper,
+    sources: Sources,
+    drawings: Path | None,
+    started: float,
 ) -> Made:
     from psoas_print import typesetter
     from psoas_print.products.ebook import ebook_html
@@ -188,11 +211,12 @@ def _make_in_parts(
 
     typesetter.dismiss()  # the portions' workers need both cores
     trim = job.trim or paper
-    settings = Settings(book_dir.resolve(), trim, job.sample, job.printing)
-    data, pages, parts = build_in_portions(book, settings, job.parts)
+    settings = Settings(book_dir.resolve(), trim, job.sample, job.printing, drawings)
+    data, pages, parts, drawn = build_in_portions(book, settings, job.parts)
     # The HTML a single render would lay out, for the plain weasyprint command to compare.
     html = ebook_html(book, sources, trim, printing=job.printing) if job.html_target else None
-    return Made(data, pages, html, {"parts": parts}, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Made(data, pages, html, {"parts": parts}, seconds, drawn)
 
 
 def _write(job: Job, made: Made, book_root: Path) -> None:
@@ -225,6 +249,7 @@ def build_handouts(
     book_dir: Path, job: HandoutJob, paper: Paper | None, progress: Progress
 ) -> tuple[list[Result], tuple[Problem, ...]]:
     """Lay the handout out once, personalise it per student, impose and write it."""
+    from psoas_print import figures
     from psoas_print.content import load_book
     from psoas_print.imposition import assemble
     from psoas_print.products.handout import build_handout, render_names
@@ -234,6 +259,8 @@ def build_handouts(
     book = load_book(book_dir)
     students = _read_roster(job.roster) if job.roster else []
     _check_handout_targets(job)
+    drawings = (job.target if job.split else job.target.parent) / figures.KEPT
+    figures.read_drawings_from(drawings)
     paper = paper or book.info.paper
     extra = (job.options.logo,) if job.options.logo else ()
     renderer = Renderer(Sources(book.root, extra))
@@ -257,6 +284,7 @@ def build_handouts(
         sheets = -(-len(copies) // job.per_sheet)
         notes = {"renders": renders, "copies": len(copies), "per_sheet": job.per_sheet}
         results.append(Result(target, sheets, len(data), 0.0, notes))
+    figures.keep_drawings(drawings, figures.new_drawings())
     seconds = time.perf_counter() - started
     for result in results:
         result.seconds = seconds / len(results)

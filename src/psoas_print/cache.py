@@ -14,7 +14,8 @@ from psoas_print import __version__
 from psoas_print.output import write_text
 from psoas_print.resources import Sources
 
-RECORD = ".psoas-print.json"
+STATE = ".psoas-print"  # beside the outputs: what the tool keeps between builds
+RECORD = Path(STATE) / "records.json"
 
 
 def fingerprint(sources: Sources, settings: dict[str, Any], outputs: set[Path]) -> str:
@@ -36,9 +37,9 @@ def _files(root: Path, outputs: set[Path]) -> list[Path]:
     for folder, subfolders, names in os.walk(root):
         here = Path(folder)
         subfolders[:] = sorted(
-            d for d in subfolders if here / d not in outputs and d != "__pycache__"
+            d for d in subfolders if here / d not in outputs and d not in ("__pycache__", STATE)
         )
-        found += [here / name for name in sorted(names) if name != RECORD]
+        found += [here / name for name in sorted(names)]
     return found
 
 

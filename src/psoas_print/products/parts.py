@@ -16,7 +16,7 @@ import multiprocessing
 import multiprocessing.context
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ class Settings:
     paper: str
     sample: bool
     printing: PrintSetup | None
+    drawings: Path | None = None  # figures drawn by earlier builds
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Laid:
     pages: int
     blanks: tuple[bool, ...]
     anchors: dict[str, int]
+    drawn: dict[str, str] = field(default_factory=dict)  # figures drawn, by file name
 
 
 def portions_for(book: Book, count: int | None) -> list[tuple[Chapter, ...]]:
@@ -87,10 +89,13 @@ def portions_for(book: Book, count: int | None) -> list[tuple[Chapter, ...]]:
     return [tuple(group) for group in groups]
 
 
-def build_in_portions(book: Book, settings: Settings, count: int | None) -> tuple[bytes, int, int]:
+def build_in_portions(
+    book: Book, settings: Settings, count: int | None
+) -> tuple[bytes, int, int, dict[str, str]]:
     """The whole ebook as one PDF, laid out in portions on every core.
 
-    Returns the PDF, its page count and how many portions it was laid out in.
+    Returns the PDF, its page count, how many portions it was laid out in and the figures
+    the portions drew.
     """
     groups = portions_for(book, count)
     _BOOKS[settings.book_dir] = book
@@ -112,7 +117,8 @@ def build_in_portions(book: Book, settings: Settings, count: int | None) -> tupl
             pool.map(lay_out_folios, [settings] * len(laid), starts, [p.blanks for p in laid])
         )
     data = join(front, laid, folios, starts)
-    return data, starts[-1] + laid[-1].pages - 1, len(groups)
+    drawn = {name: svg for portion in laid for name, svg in portion.drawn.items()}
+    return data, starts[-1] + laid[-1].pages - 1, len(groups), drawn
 
 
 def _portion(book: Book, groups: list[tuple[Chapter, ...]], index: int) -> Portion:
@@ -126,6 +132,9 @@ def _portion(book: Book, groups: list[tuple[Chapter, ...]], index: int) -> Porti
 
 def lay_out_portion(settings: Settings, portion: Portion) -> Laid:
     """Lay out one group of chapters (in a worker process)."""
+    from psoas_print import figures
+
+    figures.read_drawings_from(settings.drawings)
     book = _book(settings)
     renderer = Renderer(Sources(book.root))
     rendered = build_ebook(
@@ -137,7 +146,8 @@ def lay_out_portion(settings: Settings, portion: Portion) -> Laid:
         for name in page.anchors:
             anchors.setdefault(name, number)
     data = rendered.document.write_pdf()
-    return Laid(data, len(rendered.document.pages), _blank_pages(data), anchors)
+    drawn = figures.new_drawings()
+    return Laid(data, len(rendered.document.pages), _blank_pages(data), anchors, drawn)
 
 
 def _blank_pages(data: bytes) -> tuple[bool, ...]:
