@@ -91,7 +91,7 @@ def build(
         warnings = book.warnings
         _check_targets(stale)
         progress(f"Laying out {', '.join(job.target.name for job in stale)}")
-        made = _make_all(book_dir, stale, paper or book.info.paper, book, force)
+        made = _make_all(book_dir, stale, paper or book.info.paper, book)
         for job in stale:  # written only once everything has been laid out
             progress(f"Writing {job.target.name}")
             _write(job, made[job], book.root)
@@ -116,12 +116,10 @@ def _settings(job: Job, paper: Paper | None) -> dict[str, Any]:
     return {**settings, "paper": paper, "html": job.html_target is not None}
 
 
-def _make_all(
-    book_dir: Path, jobs: list[Job], paper: Paper, book: Any, force: bool
-) -> dict[Job, Made]:
+def _make_all(book_dir: Path, jobs: list[Job], paper: Paper, book: Any) -> dict[Job, Made]:
     """Lay every job out; several at once in worker processes, one per core."""
     if len(jobs) == 1:
-        return {jobs[0]: make(book_dir, jobs[0], paper, force, book)}
+        return {jobs[0]: make(book_dir, jobs[0], paper, book)}
     from concurrent.futures import ProcessPoolExecutor
 
     from psoas_print import typesetter
@@ -130,18 +128,19 @@ def _make_all(
     typesetter.dismiss()  # the workers need both cores
     workers = min(len(jobs), os.cpu_count() or 1)
     with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-        futures = {job: pool.submit(make, book_dir, job, paper, force) for job in jobs}
+        futures = {job: pool.submit(make, book_dir, job, paper) for job in jobs}
         return {job: future.result() for job, future in futures.items()}
 
 
-def make(book_dir: Path, job: Job, paper: Paper, force: bool = False, book: Any = None) -> Made:
+def make(book_dir: Path, job: Job, paper: Paper, book: Any = None) -> Made:
     """Lay out one product; a worker process reads the book for itself.
 
-    Figures drawn by earlier builds into the same folder are reused, unless ``force``.
+    Figures drawn by earlier builds into the same folder are read back, even when forced:
+    each is named by a digest of everything that makes it, so it is never stale.
     """
     from psoas_print import figures
 
-    drawings = None if force else job.target.parent / figures.KEPT
+    drawings = job.target.parent / figures.KEPT
     figures.read_drawings_from(drawings)
     made = _make(book_dir, job, paper, book, drawings)
     return replace(made, drawn={**made.drawn, **figures.new_drawings()})
