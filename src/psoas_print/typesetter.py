@@ -210,9 +210,14 @@ _ready: _ReadyTypesetter | None = None
 
 
 def start() -> None:
-    """Fork the process that makes WeasyPrint ready; call before anything slow."""
+    """Fork the process that makes WeasyPrint ready; call before anything slow.
+
+    Where processes cannot be forked (Windows), the book is laid out in this process.
+    """
+    import multiprocessing
+
     global _ready
-    if _ready is None:
+    if _ready is None and "fork" in multiprocessing.get_all_start_methods():
         _ready = _ReadyTypesetter()
 
 
