@@ -4,6 +4,9 @@ weasyprint commands, timed from outside, with psutil adding up the memory of eve
 
     pip install '.[bench]' && python bench/run.py [--sizes 50,200,500] [--repeat 3]
 
+Use a regular install, as users get it: an editable one may compile the tool's modules
+afresh at every start (with PYTHONDONTWRITEBYTECODE set), which start-up times would show.
+
 Prints a Markdown table; copy it into bench/RESULTS.md with the machine it ran on.
 """
 
