@@ -88,6 +88,19 @@ def test_typeset_uses_the_ready_process_once_then_lays_out_here(tmp_path):
         assert "Laid out elsewhere." in PdfReader(tmp_path / "out.pdf").pages[0].extract_text()
 
 
+def test_if_the_ready_process_died_the_book_is_laid_out_here(tmp_path):
+    typesetter.start()
+    ready = typesetter._ready
+    assert ready is not None
+    ready.process.kill()
+    ready.process.join()
+    html = "<html lang='en'><body><p>Still made.</p></body></html>"
+    data, pages = typesetter.typeset(html, Sources(SAMPLE_BOOK), Path("test.html"), None)
+    (tmp_path / "out.pdf").write_bytes(data)
+    assert pages == 1
+    assert "Still made." in PdfReader(tmp_path / "out.pdf").pages[0].extract_text()
+
+
 def test_a_dismissed_ready_process_is_stopped():
     typesetter.start()
     ready = typesetter._ready
