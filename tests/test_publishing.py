@@ -138,3 +138,39 @@ def test_an_unknown_variant_is_refused(tmp_path):
     result = run_cli("ebook", "--pdf-variant", "pdf/x-9", "-o", tmp_path / "x.pdf")
     assert result.exit_code == 2
     assert "--pdf-variant: must be pdf/ua-1 or pdf/a-3b" in result.stderr
+
+
+def exercise_pages(reader: PdfReader) -> dict[str, tuple[int, int]]:
+    """Each exercise's first page and the page of its last box (its caution), from 1."""
+    destinations = reader.named_destinations
+    pages = {}
+    for exercise in SAMPLE.exercises.values():
+        start = reader.get_destination_page_number(destinations[f"exercise-{exercise.id}"])
+        end = reader.get_destination_page_number(destinations[f"caution-{exercise.id}"])
+        pages[exercise.id] = (start + 1, end + 1)
+    return pages
+
+
+@pytest.mark.parametrize("trim", ["6x9in", "5.5x8.5in", "a5"])
+def test_every_exercise_keeps_to_one_spread_at_every_trim(tmp_path, trim):
+    target = tmp_path / f"{trim}.pdf"
+    result = run_cli("ebook", "--book", SAMPLE_BOOK, "--print", "--trim", trim, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert "warning" not in result.stderr
+    pages = exercise_pages(PdfReader(target))
+    assert len(pages) == 5
+    for start, end in pages.values():
+        assert start % 2 == 0 and end == start + 1  # a left-hand page, then the facing one
+
+
+def test_an_exercise_too_long_for_its_spread_is_named_in_a_warning(book, tmp_path):
+    exercise = book / "exercises" / "crisscross.md"
+    tips = "".join(f"- Tip {n}: keep the movement slow, steady and even.\n" for n in range(12))
+    exercise.write_text(exercise.read_text().replace("## Tips\n", f"## Tips\n\n{tips}", 1))
+    target = tmp_path / "a5.pdf"
+    result = run_cli("ebook", "--book", book, "--print", "--trim", "a5", "-o", target)
+    assert result.exit_code == 0
+    [warning] = result.stderr.strip().splitlines()
+    assert warning.startswith(f"{exercise}: warning: at A5 its instructions run past")
+    start, end = exercise_pages(PdfReader(target))["crisscross"]
+    assert end > start + 1

@@ -74,7 +74,7 @@ def command_lines() -> list[str]:
 
 
 def test_typeset_uses_the_ready_process_once_then_lays_out_here(tmp_path):
-    html = "<html lang='en'><body><h1>Ready</h1><p>Laid out elsewhere.</p></body></html>"
+    html = "<html lang='en'><body><h1 id='top'>Ready</h1><p>Laid out elsewhere.</p></body></html>"
     sources = Sources(SAMPLE_BOOK)
     typesetter.start()
     ready = typesetter._ready
@@ -82,8 +82,9 @@ def test_typeset_uses_the_ready_process_once_then_lays_out_here(tmp_path):
     there = typesetter.typeset(html, sources, Path("test.html"), None)
     assert typesetter._ready is None and not ready.process.is_alive()
     here = typesetter.typeset(html, sources, Path("test.html"), None)
-    assert there[1] == here[1] == 1
-    for data in (there[0], here[0]):
+    assert there.pages == here.pages == 1
+    assert there.anchors == here.anchors == {"top": 1}
+    for data in (there.data, here.data):
         (tmp_path / "out.pdf").write_bytes(data)
         assert "Laid out elsewhere." in PdfReader(tmp_path / "out.pdf").pages[0].extract_text()
 
@@ -95,9 +96,9 @@ def test_if_the_ready_process_died_the_book_is_laid_out_here(tmp_path):
     ready.process.kill()
     ready.process.join()
     html = "<html lang='en'><body><p>Still made.</p></body></html>"
-    data, pages = typesetter.typeset(html, Sources(SAMPLE_BOOK), Path("test.html"), None)
-    (tmp_path / "out.pdf").write_bytes(data)
-    assert pages == 1
+    laid = typesetter.typeset(html, Sources(SAMPLE_BOOK), Path("test.html"), None)
+    (tmp_path / "out.pdf").write_bytes(laid.data)
+    assert laid.pages == 1
     assert "Still made." in PdfReader(tmp_path / "out.pdf").pages[0].extract_text()
 
 

@@ -48,6 +48,7 @@ class Made:
     notes: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     drawn: dict[str, str] = field(default_factory=dict)  # figures drawn, to keep for next time
+    warnings: tuple[Problem, ...] = ()  # found while laying out, such as a spread overrun
 
 
 @dataclass
@@ -92,6 +93,7 @@ def build(
         _check_targets(stale)
         progress(f"Laying out {', '.join(job.target.name for job in stale)}")
         made = _make_all(book_dir, stale, paper or book.info.paper, book)
+        warnings += tuple(warning for job in stale for warning in made[job].warnings)
         for job in stale:  # written only once everything has been laid out
             progress(f"Writing {job.target.name}")
             _write(job, made[job], book.root)
@@ -174,13 +176,15 @@ def _make(book_dir: Path, job: Job, paper: Paper, book: Any, drawings: Path | No
 def _make_ebook(book: Any, job: Job, paper: Paper, sources: Sources, started: float) -> Made:
     """The ebook in one render: its HTML made here, laid out by the typesetter."""
     from psoas_print.products import layout_path
-    from psoas_print.products.ebook import TEMPLATE, ebook_html
+    from psoas_print.products.ebook import TEMPLATE, ebook_html, spilled_exercises
     from psoas_print.typesetter import typeset
 
     trim = job.trim or paper
     html = ebook_html(book, sources, trim, sample=job.sample, printing=job.printing)
-    data, pages = typeset(html, sources, layout_path(TEMPLATE), job.pdf_variant)
-    return Made(data, pages, html, {}, time.perf_counter() - started)
+    laid = typeset(html, sources, layout_path(TEMPLATE), job.pdf_variant)
+    warnings = tuple(spilled_exercises(book, laid.anchors, trim))
+    seconds = time.perf_counter() - started
+    return Made(laid.data, laid.pages, html, {}, seconds, warnings=warnings)
 
 
 LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
@@ -205,17 +209,19 @@ def _make_in_parts(
     started: float,
 ) -> Made:
     from psoas_print import typesetter
-    from psoas_print.products.ebook import ebook_html
+    from psoas_print.products.ebook import ebook_html, spilled_exercises
     from psoas_print.products.parts import Settings, build_in_portions
 
     typesetter.dismiss()  # the portions' workers need both cores
     trim = job.trim or paper
     settings = Settings(book_dir.resolve(), trim, job.sample, job.printing, drawings)
-    data, pages, parts, drawn = build_in_portions(book, settings, job.parts)
+    joined = build_in_portions(book, settings, job.parts)
     # The HTML a single render would lay out, for the plain weasyprint command to compare.
     html = ebook_html(book, sources, trim, printing=job.printing) if job.html_target else None
     seconds = time.perf_counter() - started
-    return Made(data, pages, html, {"parts": parts}, seconds, drawn)
+    warnings = tuple(spilled_exercises(book, joined.anchors, trim))
+    notes = {"parts": joined.portions}
+    return Made(joined.data, joined.pages, html, notes, seconds, joined.drawn, warnings)
 
 
 def _write(job: Job, made: Made, book_root: Path) -> None:

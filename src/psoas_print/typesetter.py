@@ -18,6 +18,7 @@ import logging
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -120,10 +121,17 @@ class Renderer:
 Request = tuple[str, Sources, Path, "str | None"]  # html, sources, origin, pdf variant
 
 
-def typeset(
-    html: str, sources: Sources, origin: Path, pdf_variant: str | None
-) -> tuple[bytes, int]:
-    """The tagged PDF of ``html`` and its page count; ``origin`` names the layout in errors.
+@dataclass(frozen=True)
+class Typeset:
+    """A laid-out document: its tagged PDF, and where its parts landed."""
+
+    data: bytes
+    pages: int
+    anchors: dict[str, int]  # the first page of every element with an id, counted from 1
+
+
+def typeset(html: str, sources: Sources, origin: Path, pdf_variant: str | None) -> Typeset:
+    """The tagged PDF of ``html``; ``origin`` names the layout in any error message.
 
     Uses the ready process when there is one, else lays out in this process.
     """
@@ -134,11 +142,16 @@ def typeset(
     return _typeset_here((html, sources, origin, pdf_variant))
 
 
-def _typeset_here(request: Request) -> tuple[bytes, int]:
+def _typeset_here(request: Request) -> Typeset:
     html, sources, origin, pdf_variant = request
     document = Renderer(sources).render(html, origin)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name in page.anchors:
+            anchors.setdefault(name, number)
     # Tagged PDF: headings, lists and figures with their alt text reach screen readers.
-    return document.write_pdf(pdf_tags=True, pdf_variant=pdf_variant), len(document.pages)
+    data = document.write_pdf(pdf_tags=True, pdf_variant=pdf_variant)
+    return Typeset(data, len(document.pages), anchors)
 
 
 class _ReadyTypesetter:
@@ -157,7 +170,7 @@ class _ReadyTypesetter:
         self.process.start()
         theirs.close()
 
-    def typeset(self, request: Request) -> tuple[bytes, int]:
+    def typeset(self, request: Request) -> Typeset:
         try:
             self.connection.send(request)
             outcome, value = self.connection.recv()

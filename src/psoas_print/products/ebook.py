@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from psoas_print.errors import BookError
+from psoas_print.errors import BookError, Problem
 from psoas_print.figures import Style, figures_for, qr_code
 from psoas_print.model import Book, Chapter, Paper
 from psoas_print.products import (
@@ -45,6 +45,7 @@ class PrintSetup:
 
 
 EXERCISE_FACTS_MM = 100  # an exercise's left-hand page but its figure: heading and dose box
+SHORT_PAGE_MM = 220  # pages shorter than this set their exercises a little tighter
 
 
 def page_geometry(paper: PaperSize) -> dict[str, float]:
@@ -58,11 +59,16 @@ def page_geometry(paper: PaperSize) -> dict[str, float]:
     # A narrower column wraps the heading and the dose box onto more lines.
     facts = EXERCISE_FACTS_MM * TEXT_MEASURE_MM / measure
     room = paper.height_mm - top - bottom - facts
+    # A5 and 5.5 x 8.5 in: a little less space between the parts of an exercise's right-hand
+    # page, so that its instructions stay on that one page.
+    short = paper.height_mm < SHORT_PAGE_MM
+    body_pt = 11.5 if measure >= 120 else 10.5 if measure >= 105 and not short else 10
     return {
         "measure_mm": round(measure, 1),
         "margin_top_mm": top,
         "margin_bottom_mm": bottom,
-        "body_pt": 11.5 if measure >= 120 else 10.5 if measure >= 105 else 10,
+        "body_pt": body_pt,
+        "short_page": short,
         "figure_max_height_mm": round(min(FIGURE_MAX_HEIGHT_MM, room), 1),
     }
 
@@ -121,3 +127,22 @@ def ebook_html(
         portion=replace(portion, chapters=chapters),
         **page_geometry(TRIMS[paper]),
     )
+
+
+def spilled_exercises(book: Book, anchors: dict[str, int], paper: Paper | str) -> list[Problem]:
+    """A warning for each exercise whose instructions ran past its right-hand page.
+
+    ``anchors`` holds the page of every element with an id; an exercise's last box (its
+    caution, or its video code) should sit on the page after the one it starts on.
+    """
+    message = (
+        f"at {TRIMS[paper].label} its instructions run past the right-hand page onto another"
+        " spread; shorten its steps or tips, or choose a larger page"
+    )
+    warnings = []
+    for exercise in book.exercises.values():
+        start = anchors.get(f"exercise-{exercise.id}")
+        end = anchors.get(f"video-{exercise.id}", anchors.get(f"caution-{exercise.id}"))
+        if start is not None and end is not None and end - start > 1:
+            warnings.append(Problem(exercise.source, None, message))
+    return warnings

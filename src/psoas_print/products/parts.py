@@ -89,14 +89,19 @@ def portions_for(book: Book, count: int | None) -> list[tuple[Chapter, ...]]:
     return [tuple(group) for group in groups]
 
 
-def build_in_portions(
-    book: Book, settings: Settings, count: int | None
-) -> tuple[bytes, int, int, dict[str, str]]:
-    """The whole ebook as one PDF, laid out in portions on every core.
+@dataclass(frozen=True)
+class Joined:
+    """The whole ebook, joined from its portions."""
 
-    Returns the PDF, its page count, how many portions it was laid out in and the figures
-    the portions drew.
-    """
+    data: bytes
+    pages: int
+    portions: int
+    anchors: dict[str, int]  # the page of every element with an id, counted from 1
+    drawn: dict[str, str]  # the figures the portions drew, by file name
+
+
+def build_in_portions(book: Book, settings: Settings, count: int | None) -> Joined:
+    """The whole ebook as one PDF, laid out in portions on every core."""
     groups = portions_for(book, count)
     _BOOKS[settings.book_dir] = book
     renderer = Renderer(Sources(book.root))
@@ -118,7 +123,7 @@ def build_in_portions(
         )
     data = join(front, laid, folios, starts)
     drawn = {name: svg for portion in laid for name, svg in portion.drawn.items()}
-    return data, starts[-1] + laid[-1].pages - 1, len(groups), drawn
+    return Joined(data, starts[-1] + laid[-1].pages - 1, len(groups), toc_pages, drawn)
 
 
 def _portion(book: Book, groups: list[tuple[Chapter, ...]], index: int) -> Portion:
