@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from psoas_print.content import load_book
+from psoas_print.errors import display_path
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import outline
 
@@ -171,6 +172,7 @@ def test_an_exercise_too_long_for_its_spread_is_named_in_a_warning(book, tmp_pat
     result = run_cli("ebook", "--book", book, "--print", "--trim", "a5", "-o", target)
     assert result.exit_code == 0
     [warning] = result.stderr.strip().splitlines()
-    assert warning.startswith(f"{exercise}: warning: at A5 its instructions run past")
+    where = display_path(exercise)  # as the user would type it, from the working folder
+    assert warning.startswith(f"{where}: warning: at A5 its instructions run past")
     start, end = exercise_pages(PdfReader(target))["crisscross"]
     assert end > start + 1
