@@ -37,20 +37,6 @@ app = typer.Typer(
 )
 
 
-def main() -> None:
-    """The console script: for a command that lays a book out, WeasyPrint is made ready on
-    the second core while the command line is parsed and the book is read."""
-    if _lays_out_a_book(sys.argv[1:]):
-        from psoas_print import typesetter
-
-        typesetter.start()
-    app(prog_name="psoas-print")
-
-
-def _lays_out_a_book(arguments: list[str]) -> bool:
-    return arguments[:1] == ["ebook"] and "--help" not in arguments
-
-
 def say(text: str) -> None:
     typer.echo(text)
 

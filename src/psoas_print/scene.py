@@ -1,6 +1,6 @@
 """A figure's scene: its keyframes placed side by side in time, the props, the arrows.
 
-Everything here is geometry in centimetres; figures.py turns a scene into vector art.
+Everything here is geometry in centimetres; drawing.py turns a scene into vector art.
 """
 
 from __future__ import annotations
