@@ -164,11 +164,10 @@ def _make(book_dir: Path, job: Job, paper: Paper, book: Any, drawings: Path | No
     if job.product == "ebook":
         return _make_ebook(book, job, paper, sources, started)
     from psoas_print.products.cheatsheet import build_cheatsheet
-    from psoas_print.typesetter import Renderer
+    from psoas_print.typesetter import Renderer, tagged_pdf
 
     rendered = build_cheatsheet(book, Renderer(sources), paper, job.routine)
-    # Tagged PDF: headings, lists and figures with their alt text reach screen readers.
-    data = rendered.document.write_pdf(pdf_tags=True, pdf_variant=job.pdf_variant)
+    data = tagged_pdf(rendered.document, job.pdf_variant)
     pages = len(rendered.document.pages)
     return Made(data, pages, rendered.html, rendered.notes, time.perf_counter() - started)
 

@@ -145,13 +145,23 @@ def typeset(html: str, sources: Sources, origin: Path, pdf_variant: str | None) 
 def _typeset_here(request: Request) -> Typeset:
     html, sources, origin, pdf_variant = request
     document = Renderer(sources).render(html, origin)
-    anchors: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
+    data = tagged_pdf(document, pdf_variant)
+    return Typeset(data, len(document.pages), anchor_pages(document))
+
+
+def tagged_pdf(document: Document, pdf_variant: str | None) -> bytes:
+    """The PDF of a laid-out product, tagged: headings, lists and figures with their alt
+    text reach screen readers."""
+    return document.write_pdf(pdf_tags=True, pdf_variant=pdf_variant)
+
+
+def anchor_pages(document: Document, first: int = 1) -> dict[str, int]:
+    """The page each element with an id starts on, the first page counted as ``first``."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=first):
         for name in page.anchors:
-            anchors.setdefault(name, number)
-    # Tagged PDF: headings, lists and figures with their alt text reach screen readers.
-    data = document.write_pdf(pdf_tags=True, pdf_variant=pdf_variant)
-    return Typeset(data, len(document.pages), anchors)
+            pages.setdefault(name, number)
+    return pages
 
 
 class _ReadyTypesetter:

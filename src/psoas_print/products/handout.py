@@ -20,7 +20,7 @@ from psoas_print.products.cheatsheet import choose_routine
 from psoas_print.products.ebook import build_ebook
 from psoas_print.products.fitting import PX_PER_MM, TooLong, fit_to_one_page
 from psoas_print.render import make_environment, render_template
-from psoas_print.typesetter import Renderer
+from psoas_print.typesetter import Renderer, anchor_pages
 
 TEMPLATE = "handout.html"
 NAMES_TEMPLATE = "handout-names.html"
@@ -106,13 +106,12 @@ def build_handout(
 
 def ebook_pages(book: Book, renderer: Renderer, paper: Paper) -> dict[str, int]:
     """The page of each exercise in the ebook, read off its real layout."""
-    document = build_ebook(book, renderer, paper).document
-    pages = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            if anchor.startswith("exercise-"):
-                pages.setdefault(anchor.removeprefix("exercise-"), number)
-    return pages
+    pages = anchor_pages(build_ebook(book, renderer, paper).document)
+    return {
+        name.removeprefix("exercise-"): page
+        for name, page in pages.items()
+        if name.startswith("exercise-")
+    }
 
 
 def render_names(

@@ -26,7 +26,7 @@ from psoas_print.model import Book, Chapter
 from psoas_print.products.ebook import Portion, PrintSetup, build_ebook
 from psoas_print.render import make_environment, render_template
 from psoas_print.resources import Sources
-from psoas_print.typesetter import Renderer
+from psoas_print.typesetter import Renderer, anchor_pages
 
 EXERCISES_PER_PORTION = 45  # about a hundred pages
 PORTION_SCHEME = "portion:"
@@ -146,10 +146,7 @@ def lay_out_portion(settings: Settings, portion: Portion) -> Laid:
         book, renderer, settings.paper, sample=settings.sample, printing=settings.printing,
         portion=portion,
     )  # fmt: skip
-    anchors = {}
-    for number, page in enumerate(rendered.document.pages):
-        for name in page.anchors:
-            anchors.setdefault(name, number)
+    anchors = anchor_pages(rendered.document, first=0)
     data = rendered.document.write_pdf()
     drawn = figures.new_drawings()
     return Laid(data, len(rendered.document.pages), _blank_pages(data), anchors, drawn)
