@@ -28,6 +28,15 @@ def test_python_dash_m_works_the_same():
     assert result.stdout.strip() == f"psoas-print {__version__}"
 
 
+def test_the_console_script_runs_the_same_entry_as_python_dash_m():
+    from importlib.metadata import entry_points
+
+    from psoas_print.__main__ import main
+
+    [script] = entry_points(group="console_scripts", name="psoas-print")
+    assert script.load() is main
+
+
 def test_list_shows_exercises_and_routines():
     result = run_cli("list")
     assert result.exit_code == 0
