@@ -278,6 +278,8 @@ def _describe(detail: dict) -> str:
     field = ".".join(str(part) for part in detail["loc"] if not _is_union_branch(part))
     kind = detail["type"]
     value = detail.get("input")
+    if kind in ("missing_author", "two_authors"):
+        return str(detail["msg"])
     if kind == "missing":
         return f"missing required field '{field}'"
     if kind == "extra_forbidden":

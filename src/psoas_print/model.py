@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validator
 from pydantic_core import PydanticCustomError
 
 from psoas_print.errors import Problem
@@ -125,7 +125,8 @@ class BookInfo(_Strict):
 
     title: Text
     subtitle: str = ""
-    author: Text
+    author: Text | None = None
+    authors: list[Text] = []  # co-authors, in the order they are credited
     language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
     paper: Paper = "a4"
     edition: str = ""
@@ -136,6 +137,28 @@ class BookInfo(_Strict):
     disclaimer: Text
     store_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     isbn: Annotated[str, Field(pattern=r"^(97[89])?[-\d ]{9,13}[\dX]$")] | None = None
+    cheatsheet: Text | None = None  # the routine the cheat sheet shows
+
+    @model_validator(mode="after")
+    def _one_way_to_name_authors(self) -> BookInfo:
+        if self.author is None and not self.authors:
+            raise PydanticCustomError("missing_author", "give 'author' or 'authors'")
+        if self.author is not None and self.authors:
+            raise PydanticCustomError(
+                "two_authors", "give either 'author' or 'authors', not both"
+            )
+        return self
+
+    @property
+    def author_names(self) -> list[str]:
+        """Every author, in the order they are credited."""
+        return [self.author] if self.author is not None else list(self.authors)
+
+    @property
+    def byline(self) -> str:
+        """The authors as a cover names them: "A", "A and B", "A, B and C"."""
+        names = self.author_names
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 class KeyframeFacts(_Strict):
@@ -215,6 +238,7 @@ class ChapterFacts(_Strict):
     """A chapter file's front matter."""
 
     title: Text
+    short_title: str | None = None  # for the running heads, where space is short
     exercises: list[Text] = []
     sample: bool = False  # part of the free sample edition
 
@@ -223,6 +247,11 @@ class Chapter(ChapterFacts):
     id: str
     source: Path
     body_html: str
+
+    @property
+    def label(self) -> str:
+        """The title where space is short."""
+        return self.short_title or self.title
 
 
 class RoutineEntryFacts(_Strict):

@@ -177,7 +177,7 @@ def identifier(book: Book) -> str:
     """The ISBN when the book has one, else a UUID that stays the same for the same book."""
     if book.info.isbn:
         return f"urn:isbn:{book.info.isbn.replace('-', '')}"
-    name = f"psoas-print:{book.info.title}|{book.info.author}|{book.info.edition}"
+    name = f"psoas-print:{book.info.title}|{book.info.byline}|{book.info.edition}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
@@ -227,7 +227,10 @@ def cover_png(book: Book, sources: Sources) -> bytes:
         draw.text((left, y), line, font=subtitle_font, fill="#d4ebe8")
         y += 84
     author_font = ImageFont.truetype(str(sources.font("Inter-SemiBold.otf")), 54)
-    draw.text((left, height - 260), book.info.author.upper(), font=author_font, fill="#ffffff")
+    byline = _wrap(draw, book.info.byline.upper(), author_font, width - 2 * left)
+    for index, line in enumerate(byline):
+        y = height - 260 - 70 * (len(byline) - 1 - index)
+        draw.text((left, y), line, font=author_font, fill="#ffffff")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
