@@ -36,6 +36,7 @@ class Job:
     printing: Any = None  # products.ebook.PrintSetup
     pdf_variant: str | None = None  # pdf/ua-1, pdf/a-3b
     parts: int | None = None  # lay a long ebook out in this many parts; None: by its length
+    optional: bool = False  # a cheat sheet that a book without routines simply goes without
 
 
 @dataclass(frozen=True)
@@ -72,17 +73,21 @@ def build(
 ) -> tuple[list[Result], tuple[Problem, ...]]:
     """Make every job whose inputs changed (all with ``force``), side by side on the cores.
 
-    Returns a result per job, made or already up to date, and the book's warnings.
+    Returns a result per job (made, up to date or skipped) and the book's warnings.
     """
     from psoas_print import cache
 
-    sources = Sources(book_dir.resolve())
+    book_root = book_dir.resolve()
+    sources = Sources(book_root)
     outputs = {job.target.parent.resolve() for job in jobs}
     prints = {job: cache.fingerprint(sources, _settings(job, paper), outputs) for job in jobs}
-    fresh = {} if force else {job: cache.recorded(job.target, prints[job]) for job in jobs}
+    fresh = {} if force else {
+        job: cache.recorded(job.target, prints[job], book_root, outputs) for job in jobs
+    }  # fmt: skip
     stale = [job for job in jobs if not fresh.get(job)]
     warnings: tuple[Problem, ...] = ()
     made: dict[Job, Made] = {}
+    skipped: dict[Job, str] = {}
     if stale:
         from psoas_print.content import load_book  # only when something is to be made
         from psoas_print.figures import KEPT, keep_drawings
@@ -90,25 +95,73 @@ def build(
         progress("Reading the book")
         book = load_book(book_dir)  # every content problem, before any render starts
         warnings = book.warnings
-        _check_targets(stale)
-        progress(f"Laying out {', '.join(job.target.name for job in stale)}")
-        made = _make_all(book_dir, stale, paper or book.info.paper, book)
+        skipped = _skipped(book, stale)
+        stale = [job for job in stale if job not in skipped]
+        _check_before_rendering(book, stale)
+        if stale:
+            progress(f"Laying out {', '.join(job.target.name for job in stale)}")
+            made = _make_all(book_dir, stale, paper or book.info.paper, book)
         warnings += tuple(warning for job in stale for warning in made[job].warnings)
         for job in stale:  # written only once everything has been laid out
             progress(f"Writing {job.target.name}")
             _write(job, made[job], book.root)
-            cache.remember(job.target, prints[job], made[job].pages, made[job].notes)
+            inputs = cache.input_digests(book.root, _inputs(book, job), outputs)
+            cache.remember(job.target, prints[job], inputs, made[job].pages, made[job].notes)
             keep_drawings(job.target.parent / KEPT, made[job].drawn)
-    results = []
+    return [_result(job, made, fresh, skipped) for job in jobs], warnings
+
+
+def _result(
+    job: Job, made: dict[Job, Made], fresh: dict[Job, Any], skipped: dict[Job, str]
+) -> Result:
+    if job in skipped:
+        return Result(job.target, 0, 0, 0.0, {"skipped": skipped[job]})
+    if job in made:
+        item = made[job]
+        return Result(job.target, item.pages, len(item.data), item.seconds, item.notes)
+    record = fresh[job] or {}
+    notes = {**record.get("notes", {}), "up_to_date": True}
+    return Result(job.target, record["pages"], record["size"], 0.0, notes)
+
+
+def _skipped(book: Any, jobs: list[Job]) -> dict[Job, str]:
+    """Optional cheat sheets of a book without routines: made by no one, and said so."""
+    from psoas_print.products.cheatsheet import NO_ROUTINE
+
+    if book.routines:
+        return {}
+    return {job: NO_ROUTINE for job in jobs if job.product == "cheatsheet" and job.optional}
+
+
+def _check_before_rendering(book: Any, jobs: list[Job]) -> None:
+    """What the book alone shows to be wrong with a job fails it before any render starts."""
+    from psoas_print.products.cheatsheet import choose_routine
+
+    _check_targets(jobs)
     for job in jobs:
-        if job in made:
-            item = made[job]
-            results.append(Result(job.target, item.pages, len(item.data), item.seconds, item.notes))
-        else:
-            record = fresh[job] or {}
-            notes = {**record.get("notes", {}), "up_to_date": True}
-            results.append(Result(job.target, record["pages"], record["size"], 0.0, notes))
-    return results, warnings
+        if job.product == "cheatsheet":
+            choose_routine(book, job.routine)
+
+
+def _inputs(book: Any, job: Job) -> list[str]:
+    """The book files an output is made from, relative to the book folder.
+
+    A cheat sheet shows one routine: its file, its exercises' files and pictures, book.yaml
+    and the names in routines/ (which choose the routine). Other products show everything.
+    """
+    from psoas_print.cache import WHOLE_BOOK
+    from psoas_print.products.cheatsheet import choose_routine
+
+    if job.product != "cheatsheet":
+        return [WHOLE_BOOK]
+    routine = choose_routine(book, job.routine)
+    files = [book.root / "book.yaml", routine.source]
+    for item in routine.items:
+        exercise = item.exercise
+        files += [exercise.source, book.root / "figures" / f"{exercise.id}.yaml"]
+        files += [exercise.image_path] if exercise.image_path else []
+    relative = [path.relative_to(book.root).as_posix() for path in files]
+    return ["routines/", *dict.fromkeys(relative)]
 
 
 def _settings(job: Job, paper: Paper | None) -> dict[str, Any]:
@@ -228,7 +281,7 @@ def _write(job: Job, made: Made, book_root: Path) -> None:
     if job.html_target is not None and made.html is not None:
         from psoas_print.htmlexport import export_html
 
-        export_html(made.html, job.html_target, book_root)
+        export_html(made.html, job.html_target, Sources(book_root))
 
 
 def _check_targets(jobs: list[Job]) -> None:

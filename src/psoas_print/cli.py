@@ -124,13 +124,25 @@ def build_command(
     book: BookOption = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the outputs.")] = Path("dist"),
     paper: PaperOption = None,
+    routine: Annotated[
+        str | None,
+        typer.Option(
+            "--routine",
+            help="The cheat sheet's routine (a file in routines/). Default: book.yaml's "
+            "'cheatsheet', else 'fridge', else the first by file name.",
+            show_default=False,
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
-    """Build the cheat sheet, the ebook and its EPUB edition into OUT, side by side."""
+    """Build the cheat sheet, the ebook and its EPUB edition into OUT, side by side.
+
+    A book without routines gets no cheat sheet, and the summary says so.
+    """
     from psoas_print.build import Job
 
     jobs = [
-        Job("cheatsheet", out / "cheatsheet.pdf"),
+        Job("cheatsheet", out / "cheatsheet.pdf", routine=routine, optional=routine is None),
         Job("ebook", out / "ebook.pdf"),
         Job("epub", out / "ebook.epub"),
     ]
@@ -143,7 +155,12 @@ def cheatsheet_command(
     book: BookOption = None,
     routine: Annotated[
         str | None,
-        typer.Option("--routine", help="Routine id (a file in routines/). Default: fridge."),
+        typer.Option(
+            "--routine",
+            help="Routine id (a file in routines/). Default: book.yaml's 'cheatsheet', "
+            "else 'fridge', else the first by file name.",
+            show_default=False,
+        ),
     ] = None,
     paper: PaperOption = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="The PDF to write.")] = Path(
@@ -420,6 +437,8 @@ def _summary_row(result: Any) -> tuple[str, ...]:
             f"{copies} {'copy' if copies == 1 else 'copies'}, "
             f"{result.notes['per_sheet']} per sheet, {result.notes['renders']} renders"
         )
+    elif "skipped" in result.notes:
+        return (display_path(result.target), "-", "-", "-", f"skipped: {result.notes['skipped']}")
     elif "parts" in result.notes:
         notes = f"laid out in {result.notes['parts']} parts"
     elif result.notes.get("up_to_date"):

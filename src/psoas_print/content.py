@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ValidationError
 
 from psoas_print import markdown
-from psoas_print.errors import BookError, Problem
+from psoas_print.errors import BookError, Problem, display_path
 from psoas_print.model import (
     Book,
     BookInfo,
@@ -62,7 +62,7 @@ def load_book(root: Path) -> Book:
             root / "book.yaml", None, "no book.yaml here; point --book at a book folder"
         )
     report = Report()
-    info = _load_info(root, report)
+    info, info_document = _load_info(root, report)
     exercise_files = sorted((root / "exercises").glob("*.md"))
     exercises = {
         exercise.id: exercise
@@ -71,27 +71,152 @@ def load_book(root: Path) -> Book:
     }
     # An exercise whose own file has a problem is not also reported as unknown elsewhere.
     broken = {path.stem for path in exercise_files} - set(exercises)
-    chapters = tuple(
-        chapter
-        for path in sorted((root / "chapters").glob("*.md"))
-        if (chapter := _load_chapter(path, root, exercises, broken, report))
+    chapters = _unique_ids(
+        tuple(
+            chapter
+            for path in sorted((root / "chapters").glob("*.md"))
+            if (chapter := _load_chapter(path, root, exercises, broken, report))
+        )
     )
     routines = {
         routine.id: routine
         for path in sorted((root / "routines").glob("*.yaml"))
         if (routine := _load_routine(path, exercises, broken, report))
     }
+    if info is not None and info_document is not None:
+        _check_cheatsheet_routine(info, info_document, routines, report)
+    _check_chapter_exercises(chapters, report)
+    _check_author_ids(chapters, exercises, report)
     if report.problems or info is None:
         raise BookError(report.problems)
+    _warn_left_out(chapters, exercises, report)
     return Book(root, info, chapters, exercises, routines, tuple(report.warnings))
 
 
-def _load_info(root: Path, report: Report) -> BookInfo | None:
+def _load_info(root: Path, report: Report) -> tuple[BookInfo | None, YamlDocument | None]:
     path = root / "book.yaml"
     text = _read_text(path, report)
     if text is None:
-        return None
-    return _validate(BookInfo, parse_yaml(text, path), report)
+        return None, None
+    document = parse_yaml(text, path)
+    return _validate(BookInfo, document, report), document
+
+
+def _check_cheatsheet_routine(
+    info: BookInfo, document: YamlDocument, routines: dict[str, Routine], report: Report
+) -> None:
+    if info.cheatsheet is None or info.cheatsheet in routines:
+        return
+    known = ", ".join(sorted(routines)) or "none"
+    message = f"cheatsheet: no routine '{info.cheatsheet}' (routines/ has: {known})"
+    report.error(Problem(document.path, document.line_of(("cheatsheet",)), message))
+
+
+def _unique_ids(chapters: tuple[Chapter, ...]) -> tuple[Chapter, ...]:
+    """Chapter ids come from file names without their number prefix (``050-more.md`` is
+    ``more``); two such files get ``more`` and ``more-2``, so every anchor is unique."""
+    taken: set[str] = set()
+    unique = []
+    for chapter in chapters:
+        candidate, number = chapter.id, 2
+        while candidate in taken:
+            candidate, number = f"{chapter.id}-{number}", number + 1
+        taken.add(candidate)
+        unique.append(chapter.model_copy(update={"id": candidate}))
+    return tuple(unique)
+
+
+def _check_chapter_exercises(chapters: tuple[Chapter, ...], report: Report) -> None:
+    """An exercise has one spread in the book: a second place for it is an error."""
+    placed: dict[str, Path] = {}
+    for chapter in chapters:
+        for index, exercise_id in enumerate(chapter.exercises):
+            if exercise_id in placed:
+                where = display_path(placed[exercise_id])
+                message = f"exercise '{exercise_id}' is already in {where}; list it only once"
+                line = _chapter_line(chapter, ("exercises", index))
+                report.error(Problem(chapter.source, line, message))
+            placed.setdefault(exercise_id, chapter.source)
+
+
+def _chapter_line(chapter: Chapter, location: tuple[str | int, ...]) -> int | None:
+    """The line of a key in a chapter's front matter, read again only to report a problem."""
+    parsed = _read_markdown(chapter.source, Report())
+    return parsed[0].line_of(location) if parsed else None
+
+
+def _check_author_ids(
+    chapters: tuple[Chapter, ...], exercises: dict[str, Exercise], report: Report
+) -> None:
+    """An id written into raw HTML must be unique in the book and not one the tool makes."""
+    seen: dict[str, Path] = {}
+    for item in (*chapters, *exercises.values()):
+        ids = markdown.element_ids(item.body_html)
+        lines = _id_lines(item.source, ids) if ids else []
+        for element_id, line in zip(ids, lines, strict=True):
+            problem = None
+            if element_id in seen:
+                also = display_path(seen[element_id])
+                problem = f"id '{element_id}' is given twice (also in {also}); ids must be unique"
+            elif element_id.startswith(RESERVED_ID_PREFIXES) or element_id in RESERVED_IDS:
+                problem = f"id '{element_id}' is one psoas-print makes itself; choose another"
+            if problem:
+                report.error(Problem(item.source, line, problem))
+            seen.setdefault(element_id, item.source)
+
+
+RESERVED_IDS = {"cover", "contents", "routines", "full-book", "sheet-end"}
+RESERVED_ID_PREFIXES = ("chapter-", "exercise-", "caution-", "video-", "routine-", "after-card-")
+
+
+def _id_lines(path: Path, ids: list[str]) -> list[int | None]:
+    """The file line of each id, in order: the n-th ``id="X"`` written in the file."""
+    text = path.read_text(encoding="utf-8-sig")
+    found: dict[str, list[int]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        for match in _ID_ATTRIBUTE.finditer(line):
+            found.setdefault(match[1], []).append(number)
+    counts: dict[str, int] = {}
+    lines: list[int | None] = []
+    for element_id in ids:
+        index = counts[element_id] = counts.get(element_id, -1) + 1
+        candidates = found.get(element_id, [])
+        lines.append(candidates[index] if index < len(candidates) else None)
+    return lines
+
+
+_ID_ATTRIBUTE = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
+
+
+def _warn_left_out(
+    chapters: tuple[Chapter, ...], exercises: dict[str, Exercise], report: Report
+) -> None:
+    """Content that the products would silently leave out, named before anything is made."""
+    chapter_of = {exercise_id: chapter for chapter in chapters for exercise_id in chapter.exercises}
+    for exercise in exercises.values():
+        chapter = chapter_of.get(exercise.id)
+        if chapter is None:
+            message = NO_CHAPTER
+        elif exercise.sample and not chapter.sample:
+            message = f"marked 'sample: true' but {display_path(chapter.source)} {NOT_SAMPLE}"
+        else:
+            message = None
+        if message:
+            report.warnings.append(Problem(exercise.source, None, message))
+        if exercise.pose is None and exercise.image_path is None:
+            message = NO_FIGURE.format(id=exercise.id)
+            report.warnings.append(Problem(exercise.source, None, message))
+
+
+NO_CHAPTER = (
+    "in no chapter, so it is in neither the ebook nor the EPUB; "
+    "list it under 'exercises:' in a chapter"
+)
+NOT_SAMPLE = "is not, so the sample edition leaves it out"
+NO_FIGURE = (
+    "has neither a pose (figures/{id}.yaml or 'pose:') nor an 'image:', "
+    "so it shows a placeholder instead of a figure"
+)
 
 
 def _load_exercise(path: Path, root: Path, report: Report) -> Exercise | None:

@@ -105,3 +105,20 @@ def _html_references(html: str) -> list[str]:
     collector.feed(html)
     collector.close()
     return collector.urls
+
+
+class _IdCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids.extend(value for name, value in attrs if name == "id" and value)
+
+
+def element_ids(html: str) -> list[str]:
+    """Every ``id`` attribute in ``html``, in order: the anchors an author wrote."""
+    collector = _IdCollector()
+    collector.feed(html)
+    collector.close()
+    return collector.ids

@@ -144,9 +144,7 @@ class BookInfo(_Strict):
         if self.author is None and not self.authors:
             raise PydanticCustomError("missing_author", "give 'author' or 'authors'")
         if self.author is not None and self.authors:
-            raise PydanticCustomError(
-                "two_authors", "give either 'author' or 'authors', not both"
-            )
+            raise PydanticCustomError("two_authors", "give either 'author' or 'authors', not both")
         return self
 
     @property
@@ -285,6 +283,9 @@ class Routine:
     exercises_line: int
 
 
+DEFAULT_CHEATSHEET = "fridge"  # the routine a cheat sheet shows when book.yaml names none
+
+
 @dataclass(frozen=True)
 class Book:
     root: Path
@@ -293,6 +294,14 @@ class Book:
     exercises: dict[str, Exercise]
     routines: dict[str, Routine]
     warnings: tuple[Problem, ...] = ()
+
+    def cheatsheet_routine(self) -> Routine | None:
+        """The routine the cheat sheet shows unless told otherwise: the one book.yaml names,
+        else one called ``fridge``, else the first by file name; None without routines."""
+        for routine_id in (self.info.cheatsheet, DEFAULT_CHEATSHEET):
+            if routine_id in self.routines:
+                return self.routines[routine_id]
+        return next(iter(self.routines.values()), None)
 
     def chapter_exercises(self, chapter: Chapter) -> list[Exercise]:
         return [self.exercises[exercise_id] for exercise_id in chapter.exercises]

@@ -15,7 +15,6 @@ from psoas_print.render import make_environment, render_template
 from psoas_print.typesetter import Renderer
 
 TEMPLATE = "cheatsheet.html"
-DEFAULT_ROUTINE = "fridge"
 
 # Base sizes in the layout are 13 pt body and 20 pt names. The smallest legible
 # scale keeps them at 9 pt and 14 pt at least; the largest keeps a short routine sane.
@@ -27,15 +26,21 @@ MARGIN_MM = 12
 
 
 def choose_routine(book: Book, routine_id: str | None) -> Routine:
-    routine_id = routine_id or DEFAULT_ROUTINE
+    """The routine asked for, else the book's cheat-sheet routine (see Book.cheatsheet_routine)."""
+    if routine_id is None:
+        routine = book.cheatsheet_routine()
+        if routine is None:
+            raise BookError.at(book.root / "routines", None, NO_ROUTINE)
+        return routine
     if routine_id in book.routines:
         return book.routines[routine_id]
     known = ", ".join(sorted(book.routines)) or "none"
     raise BookError.at(
-        book.root / "routines",
-        None,
-        f"no routine '{routine_id}' (routines/ has: {known}); use --routine",
+        book.root / "routines", None, f"no routine '{routine_id}' (routines/ has: {known})"
     )
+
+
+NO_ROUTINE = "the book has no routine: add one to routines/ (a YAML file listing exercises)"
 
 
 def build_cheatsheet(
