@@ -72,6 +72,7 @@ def test_navigation_lists_every_chapter_and_exercise(epub):
     expected = []
     for chapter in SAMPLE.chapters:
         expected += [chapter.title, *(e.name for e in SAMPLE.chapter_exercises(chapter))]
+    expected += ["Routines", *(routine.title for routine in SAMPLE.routines.values())]
     assert titles == expected
     landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
     kinds = [a.get(f"{{{NS['epub']}}}type") for a in landmarks.iter(f"{{{NS['x']}}}a")]

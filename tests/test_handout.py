@@ -45,26 +45,22 @@ def handouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
         folder / "class.pdf", "--roster", class_roster, "--class-name", "Tuesday Pilates"
     )
     made["class"] = folder / "class.pdf"
-    for paper in PAPERS:
-        for per_sheet in ("1", "2", "4"):
-            target = folder / f"{paper}-{per_sheet}.pdf"
-            make(target, "--paper", paper, "--per-sheet", per_sheet, "--date", "2026-12-01")
-            made[f"{paper}-{per_sheet}"] = target
+    make(folder / "a4-1.pdf", "--paper", "a4", "--date", "2026-12-01")
+    made["a4-1"] = folder / "a4-1.pdf"
     return made
 
 
-@pytest.mark.parametrize("paper", PAPERS)
-@pytest.mark.parametrize("per_sheet", [1, 2, 4])
-def test_one_sheet_holds_that_many_copies(handouts, paper, per_sheet):
-    reader = PdfReader(handouts[f"{paper}-{per_sheet}"])
+def test_one_copy_fills_one_sheet(handouts):
+    reader = PdfReader(handouts["a4-1"])
     assert len(reader.pages) == 1
-    assert page_size_mm(reader) == PAPERS[paper]
+    assert page_size_mm(reader) == PAPERS["a4"]
     text = reader.pages[0].extract_text()
-    assert text.count("Two-week log") == per_sheet
-    assert text.count(FRIDGE.items[0].exercise.label) == 2 * per_sheet  # card and log row
-    with pikepdf.open(handouts[f"{paper}-{per_sheet}"]) as pdf:
+    assert text.count("Two-week log") == 1
+    assert text.count(FRIDGE.items[0].exercise.label) == 2  # card and log row
+    assert min(size for _, size, _ in text_runs(reader, 0)) >= 7
+    with pikepdf.open(handouts["a4-1"]) as pdf:
         content = pdf.pages[0].Contents.read_bytes()
-    assert (b" l S" in content) == (per_sheet > 1)  # cut marks between copies
+    assert b" l S" not in content  # no cut marks on a sheet of one
 
 
 def test_log_has_a_row_per_exercise_and_boxes_per_side(handouts):
@@ -104,16 +100,15 @@ def test_names_print_in_the_bundled_fonts(handouts):
     assert embedded_fonts(PdfReader(handouts["class"])) <= bundled_fonts()
 
 
-def test_a_very_long_name_shrinks_to_its_line(tmp_path):
+def test_a_very_long_name_shrinks_then_takes_two_lines(tmp_path):
     long_name = "Maria Magdalena Fernández de la Concepción y Santísima Trinidad Ørsted-Łukasiewicz"
     make(tmp_path / "long.pdf", "--roster", write_roster(tmp_path, ["Ana Li", long_name]))
     reader = PdfReader(tmp_path / "long.pdf")
-    sizes = {}
-    for index, name in enumerate(["Ana Li", long_name]):
-        runs = text_runs(reader, index)
-        sizes[name] = next(size for text, size, _ in runs if text.strip() == name)
-    assert sizes["Ana Li"] == 15
-    assert 6 < sizes[long_name] < 12
+    assert [size for text, size, _ in text_runs(reader, 0) if text.strip() == "Ana Li"] == [15]
+    runs = [(text, size) for text, size, _ in text_runs(reader, 1) if text.strip() in long_name]
+    assert " ".join(" ".join(text.split()) for text, _ in runs) == long_name  # in full
+    assert len(runs) == 2  # on two lines, rather than under 7 pt on one
+    assert all(7 <= size < 15 for _, size in runs)
 
 
 def test_split_writes_one_file_per_student(tmp_path):
@@ -156,6 +151,28 @@ def test_bad_rosters_are_located_errors(tmp_path, monkeypatch, content, message)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), lines
     assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_a_name_the_fonts_lack_fails_before_anything_is_laid_out(tmp_path, monkeypatch):
+    from psoas_print.typesetter import Renderer
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("laid out before the roster was checked")
+
+    monkeypatch.setattr(Renderer, "render", refuse)
+    roster = write_roster(tmp_path, ["Ana", "Zoë", "王小明"])
+    result = run_cli(
+        "handout", "--book", SAMPLE_BOOK, "--routine", "fridge", "--roster", roster,
+        "-o", tmp_path / "out.pdf",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].endswith(
+        "roster.csv:4: no bundled font can print '王' (U+738B), '小' (U+5C0F), '明' (U+660E) "
+        "in '王小明'"
+    )
     assert not (tmp_path / "out.pdf").exists()
 
 

@@ -309,34 +309,37 @@ def build_handouts(
     from psoas_print import figures
     from psoas_print.content import load_book
     from psoas_print.imposition import assemble
-    from psoas_print.products.handout import build_handout, render_names
+    from psoas_print.products.handout import build_handout, check_students, render_names
     from psoas_print.typesetter import Renderer
 
     progress("Reading the book")
     book = load_book(book_dir)
-    students = _read_roster(job.roster) if job.roster else []
     _check_handout_targets(job)
+    sources = Sources(book.root, (job.options.logo,) if job.options.logo else ())
+    students = _read_roster(job.roster) if job.roster else []
+    check_students(sources, students)  # a name the fonts lack fails before any render
     drawings = (job.target if job.split else job.target.parent) / figures.KEPT
     figures.read_drawings_from(drawings)
     paper = paper or book.info.paper
-    extra = (job.options.logo,) if job.options.logo else ()
-    renderer = Renderer(Sources(book.root, extra))
+    renderer = Renderer(sources)
     started = time.perf_counter()
     progress("Laying out the handout")
-    handout = build_handout(book, renderer, paper, job.options, any(s.notes for s in students))
+    with_notes = any(student.notes for student in students)
+    handout = build_handout(book, renderer, paper, job.options, with_notes, job.per_sheet)
     base = handout.rendered.document.write_pdf()
     names = None
     if students:
         progress(f"Laying out {len(students)} names")
         names = render_names(book, renderer, paper, handout, students).document.write_pdf()
-    renders = (
-        handout.rendered.notes["renders"] + 1 + (1 if students else 0)
-    )  # ebook, handout, names
-    outputs = _handout_outputs(job, students)
+    # The ebook (for page references), the fitting renders and the page of names.
+    renders = 1 + handout.rendered.notes["renders"] + (1 if students else 0)
+    made = [
+        (target, copies, assemble(base, names, copies, job.per_sheet))
+        for target, copies in _handout_outputs(job, students)
+    ]
     results = []
-    for target, copies in outputs:
+    for target, copies, data in made:  # written only once every file is made
         progress(f"Writing {target.name}")
-        data = assemble(base, names, copies, job.per_sheet)
         write_atomically(target, lambda stream, data=data: stream.write(data))
         sheets = -(-len(copies) // job.per_sheet)
         notes = {"renders": renders, "copies": len(copies), "per_sheet": job.per_sheet}

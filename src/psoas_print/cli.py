@@ -46,16 +46,36 @@ def complain(text: str) -> None:
 
 
 def show(*tables: Table) -> None:
-    """Print rich tables; rich loads only for commands that show one."""
+    """Print tables: drawn by rich on a terminal, plain columns when piped or logged.
+
+    Nothing is ever cut short: on a narrow terminal a long cell wraps inside its column,
+    and plain columns are as wide as their longest cell, one row to a line, for grep.
+    """
+    if not sys.stdout.isatty():
+        say("\n\n".join(_plain(shown) for shown in tables))
+        return
     from rich.console import Console
 
-    Console(highlight=False, soft_wrap=True).print(*tables)
+    Console(highlight=False).print(*tables)
 
 
 def table(*columns: str, title: str | None = None) -> Table:
     from rich.table import Table
 
-    return Table(*columns, title=title, title_justify="left")
+    shown = Table(title=title, title_justify="left")
+    for index, column in enumerate(columns):
+        # The first column names the row (an id, a file): kept whole while the others wrap.
+        # A word too long for its column folds rather than ending in an ellipsis.
+        shown.add_column(column, no_wrap=index == 0, overflow="fold")
+    return shown
+
+
+def _plain(shown: Table) -> str:
+    headers = tuple(str(column.header) for column in shown.columns)
+    cells = [[str(cell) for cell in column.cells] for column in shown.columns]
+    rows = list(zip(*cells, strict=True))
+    body = _plain_table(headers, rows)
+    return f"{shown.title}\n{body}" if shown.title else body
 
 
 class PaperChoice(StrEnum):
@@ -386,6 +406,11 @@ def check_command(book: BookOption = None) -> None:
         f"{display_path(loaded.root)}: {len(loaded.chapters)} chapters, "
         f"{len(loaded.exercises)} exercises, {len(loaded.routines)} routines; no problems found"
     )
+    routine = loaded.cheatsheet_routine()
+    if routine is None:
+        say("No routine, so 'build' makes no cheat sheet: add one to routines/.")
+    else:
+        say(f"The cheat sheet shows the routine '{routine.id}' ({display_path(routine.source)}).")
 
 
 @app.command("list")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
@@ -31,9 +31,11 @@ from psoas_print.model import (
     shown,
 )
 from psoas_print.pose import PoseError
-from psoas_print.products import printed_figure_width_mm
 from psoas_print.scene import build_scene
 from psoas_print.yamlfile import YamlDocument, parse_yaml
+
+if TYPE_CHECKING:
+    from psoas_print.products.ebook import ImageKind
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -437,30 +439,100 @@ def _is_union_branch(part: object) -> bool:
 PRINT_DPI, MINIMUM_DPI = 300, 150
 
 
-def _check_resolution(image: Path, path: Path, line: int, report: Report) -> None:
-    """A photo must stay sharp at the size the ebook prints it: 150 dpi at least, 300 ideally."""
+def _check_resolution(
+    image: Path, path: Path, line: int, report: Report, kind: ImageKind = "figure"
+) -> None:
+    """A photo must stay sharp at the size the ebook prints it: 150 dpi at least, 300 ideally.
+
+    ``kind`` says where it prints: as an exercise's figure, or in the text of a chapter or
+    of an exercise's instructions; either way across the text column, capped in height.
+    """
     if image.suffix.lower() == ".svg":
         return
+    pixels = _pixel_size(image)
+    if pixels is None:
+        report.error(Problem(path, line, f"'{image.name}' is not a readable JPEG or PNG image"))
+        return
+    from psoas_print.products.ebook import default_printed_width_mm
+
+    width, height = pixels
+    printed_mm = default_printed_width_mm(width / height, kind)
+    dpi = width * 25.4 / printed_mm
+    if dpi >= PRINT_DPI:
+        return
+    message = sharpness_message(image, width, printed_mm, "in the ebook")
+    if dpi < MINIMUM_DPI:
+        report.error(Problem(path, line, f"{message} (under {MINIMUM_DPI} dpi is too blurred)"))
+    else:
+        report.warnings.append(Problem(path, line, message))
+
+
+def sharpness_message(image: Path, width_px: int, printed_mm: float, where: str) -> str:
+    """How sharp a picture prints, and how many pixels it needs for print quality."""
+    dpi = width_px * 25.4 / printed_mm
+    return (
+        f"'{image.name}' prints at {dpi:.0f} dpi, {printed_mm:.0f} mm wide {where}; "
+        f"{PRINT_DPI} dpi needs {round(PRINT_DPI * printed_mm / 25.4)} pixels across"
+    )
+
+
+def _pixel_size(image: Path) -> tuple[int, int] | None:
+    """A raster image's width and height in pixels, or None when it cannot be read."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(image) as picture:
             width, height = picture.size
     except (OSError, UnidentifiedImageError):
-        report.error(Problem(path, line, f"'{image.name}' is not a readable JPEG or PNG image"))
-        return
-    printed_mm = printed_figure_width_mm(width / height)
-    dpi = width / (printed_mm / 25.4)
-    if dpi >= PRINT_DPI:
-        return
-    message = (
-        f"'{image.name}' prints at {dpi:.0f} dpi, {printed_mm:.0f} mm wide in the ebook; "
-        f"{PRINT_DPI} dpi needs {round(PRINT_DPI * printed_mm / 25.4)} pixels across"
-    )
-    if dpi < MINIMUM_DPI:
-        report.error(Problem(path, line, f"{message} (under {MINIMUM_DPI} dpi is too blurred)"))
-    else:
-        report.warnings.append(Problem(path, line, message))
+        return None
+    return (width, height) if width and height else None
+
+
+@dataclass(frozen=True)
+class BookImage:
+    """A raster picture the ebook prints, and the line of the book that names it."""
+
+    path: Path
+    pixels: tuple[int, int]
+    source: Path
+    line: int
+    kind: ImageKind
+
+
+def book_images(book: Book) -> list[BookImage]:
+    """Every raster picture the ebook of ``book`` prints: exercise photos and the images in
+    the text of the chapters and exercises it shows.
+
+    The model keeps the pictures' paths but not the lines that name them, so the files that
+    name them are read again (a few milliseconds; only a print edition asks).
+    """
+    shown = {e.id: e for chapter in book.chapters for e in book.chapter_exercises(chapter)}
+    sources = [chapter.source for chapter in book.chapters]
+    sources += [exercise.source for exercise in shown.values()]
+    return [image for source in sources for image in _named_images(source, book.root)]
+
+
+def _named_images(source: Path, root: Path) -> list[BookImage]:
+    """The raster pictures one Markdown file names: its front matter's image, its body's."""
+    parsed = _read_markdown(source, Report())
+    if parsed is None:
+        return []
+    document, body, offset = parsed
+    named: list[tuple[str, int, ImageKind]] = []
+    facts = document.data if isinstance(document.data, dict) else {}
+    if isinstance(facts.get("image"), str):
+        named.append((facts["image"], document.line_of(("image",)), "figure"))
+    for reference in markdown.references(markdown.parse(body)):
+        named.append((reference.url, offset + reference.line, "inline"))
+    images = []
+    for url, line, kind in named:
+        if url.startswith("data:") or _asset_problem(url, root):
+            continue
+        target = _target(url, root)
+        pixels = None if target.suffix.lower() == ".svg" else _pixel_size(target)
+        if pixels is not None:
+            images.append(BookImage(target, pixels, source, line, kind))
+    return images
 
 
 # --- references to files -----------------------------------------------------
@@ -471,7 +543,11 @@ def _render_body(
 ) -> str:
     tokens = markdown.parse(body)
     for reference in markdown.references(tokens):
-        _resolve_asset(reference.url, path, offset + reference.line, root, report)
+        line = offset + reference.line
+        image = _resolve_asset(reference.url, path, line, root, report)
+        if image is not None:
+            # Printed across the text column like an exercise's figure: its dpi is known.
+            _check_resolution(image, path, line, report, kind="inline")
     return markdown.to_html(tokens, heading_shift=heading_shift)
 
 

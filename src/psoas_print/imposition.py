@@ -1,7 +1,8 @@
 """Putting finished pages together without laying them out again (pikepdf).
 
-A copy is the handout page with, optionally, one page of names laid over it; sheets hold
-one, two (turned a quarter) or four copies, with cut marks between them.
+A copy is the handout page with, optionally, one page of names laid over it, both the
+size of the copy's part of the sheet: the whole sheet, half of it (turned a quarter) or a
+quarter of it. Copies are placed at their own size, never scaled, with cut marks between.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def assemble(
     out = Pdf.new()
     with Pdf.open(io.BytesIO(base)) as base_pdf:
         base_page = base_pdf.pages[0]
-        width, height = (float(v) for v in base_page.mediabox[2:])
+        cell = tuple(float(v) for v in base_page.mediabox[2:])
         base_form = out.copy_foreign(base_page.as_form_xobject())
         _copy_info(base_pdf, out)
     name_forms: dict[int, pikepdf.Object] = {}
@@ -37,20 +38,31 @@ def assemble(
             name_forms = {i: out.copy_foreign(names_pdf.pages[i].as_form_xobject()) for i in wanted}
     for start in range(0, len(copies), per_sheet):
         sheet = copies[start : start + per_sheet]
-        _add_sheet(out, sheet, per_sheet, width, height, base_form, name_forms)
+        _add_sheet(out, sheet, per_sheet, (cell[0], cell[1]), base_form, name_forms)
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True)
     return buffer.getvalue()
 
 
+def sheet_size(per_sheet: int, cell: tuple[float, float]) -> tuple[float, float]:
+    """The sheet that ``per_sheet`` copies of size ``cell`` (width, height) tile exactly."""
+    width, height = cell
+    if per_sheet == 1:
+        return width, height
+    if per_sheet == 2:  # turned a quarter, one above the other
+        return height, 2 * width
+    return 2 * width, 2 * height
+
+
 def _add_sheet(
-    out: Pdf, sheet: Sequence[int | None], per_sheet: int, width: float, height: float,
+    out: Pdf, sheet: Sequence[int | None], per_sheet: int, cell: tuple[float, float],
     base_form: pikepdf.Object, name_forms: dict[int, pikepdf.Object],
 ) -> None:  # fmt: skip
+    width, height = sheet_size(per_sheet, cell)
     xobjects = Dictionary(Base=base_form)
     content = []
     for slot, copy in enumerate(sheet):
-        matrix = " ".join(f"{v:.4f}" for v in _placement(slot, per_sheet, width, height))
+        matrix = " ".join(f"{v:.4f}" for v in placement(slot, per_sheet, cell))
         drawing = "/Base Do"
         if copy is not None:
             xobjects[f"/Name{slot}"] = name_forms[copy]
@@ -66,19 +78,20 @@ def _add_sheet(
     out.pages.append(pikepdf.Page(page))
 
 
-def _placement(slot: int, per_sheet: int, width: float, height: float) -> tuple[float, ...]:
-    """The matrix that puts a full page into its slot of the sheet."""
+def placement(slot: int, per_sheet: int, cell: tuple[float, float]) -> tuple[float, ...]:
+    """The matrix that puts a copy into its part of the sheet, at its own size.
+
+    Slots fill the sheet from the top: two copies one above the other, four in reading order.
+    """
+    width, height = cell
+    sheet_height = sheet_size(per_sheet, cell)[1]
     if per_sheet == 1:
         return (1, 0, 0, 1, 0, 0)
     if per_sheet == 4:
         column, row = slot % 2, slot // 2
-        return (0.5, 0, 0, 0.5, column * width / 2, (1 - row) * height / 2)
-    # Two per sheet: each copy turned a quarter to the left, one above the other.
-    scale = min(width / height, (height / 2) / width)
-    turned_width, turned_height = height * scale, width * scale
-    x = (width - turned_width) / 2 + turned_width
-    y = (1 - slot) * height / 2 + (height / 2 - turned_height) / 2
-    return (0, scale, -scale, 0, x, y)
+        return (1, 0, 0, 1, column * width, sheet_height - (row + 1) * height)
+    # Two per sheet: each copy turned a quarter to the left, its top at the sheet's left edge.
+    return (0, 1, -1, 0, height, sheet_height - (slot + 1) * width)
 
 
 def _cut_marks(per_sheet: int, width: float, height: float) -> str:

@@ -1,7 +1,8 @@
 """The EPUB 3 edition: the same content and figures, reflowable, with the bundled fonts.
 
-Each chapter and each exercise is an XHTML document; figures are the same SVG files the
-PDFs draw, with their alt text; the fonts are subset to the characters the book uses.
+Each chapter and each exercise is an XHTML document, and the routines one more after them,
+their exercises linked to their documents; figures are the same SVG files the PDFs draw,
+with their alt text; the fonts are subset to the characters the book uses.
 The zip is written in a fixed order with fixed dates, so SOURCE_DATE_EPOCH makes it
 repeat to the byte.
 """
@@ -99,8 +100,12 @@ def build_epub(book: Book, sources: Sources) -> EpubResult:
         for exercise in book.chapter_exercises(chapter):
             number += 1
             documents.append(_exercise_document(exercise, number, book, assets, page))
-            children.append(Entry(exercise.name, f"exercise-{exercise.id}.xhtml"))
+            children.append(Entry(exercise.name, _exercise_href(exercise)))
         contents.append(Entry(chapter.title, href, tuple(children)))
+    if book.routines:
+        routines, entry = _routines_document(book, page)
+        documents.append(routines)
+        contents.append(entry)
     nav = Item("nav", "nav.xhtml", XHTML, page("nav.xhtml", contents=contents), "nav")
     text = _all_text(documents)
     resources = [
@@ -145,7 +150,26 @@ def _exercise_document(
         figure = {"href": href, "alt": alt_text(exercise)}
     body = _xhtml(exercise.body_html, book.root, assets)
     data = page("exercise.xhtml", exercise=exercise, number=number, figure=figure, body=body)
-    return Item(f"exercise-{exercise.id}", f"exercise-{exercise.id}.xhtml", XHTML, data)
+    return Item(f"exercise-{exercise.id}", _exercise_href(exercise), XHTML, data)
+
+
+def _exercise_href(exercise: Exercise) -> str:
+    return f"exercise-{exercise.id}.xhtml"
+
+
+def _routines_document(book: Book, page: Callable[..., bytes]) -> tuple[Item, Entry]:
+    """The book's routines, after the chapters, each exercise a link to its own document,
+    and their entry in the navigation."""
+    href = "routines.xhtml"
+    documents = {
+        exercise.id: _exercise_href(exercise)
+        for chapter in book.chapters
+        for exercise in book.chapter_exercises(chapter)
+    }
+    routines = list(book.routines.values())
+    data = page("routines.xhtml", routines=routines, documents=documents)
+    entries = tuple(Entry(routine.title, f"{href}#routine-{routine.id}") for routine in routines)
+    return Item("routines", href, XHTML, data), Entry("Routines", href, entries)
 
 
 def _xhtml(html: str, root: Path, assets: dict[str, Item]) -> str:

@@ -3,13 +3,15 @@
 The layout is laid out on an endless page; the positions of markers after each card
 and at the very end say how tall it is. Each measurement predicts the next scale, so a
 fit takes a few renders. Layouts that fit this way place ``<div id="after-card-N">``
-after card N and ``<div id="sheet-end">`` after everything.
+after card N and ``<div id="sheet-end">`` after everything. Every other element with an
+id is measured too, so that a layout too long for its page can say what takes the room
+without being laid out again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,10 +29,19 @@ PX_PER_MM = 96 / 25.4
 
 @dataclass(frozen=True)
 class Measurement:
-    """Where the layout ends and where each card ends, in mm from the top of the page."""
+    """Where the layout ends and where each card ends, in mm from the top of the page.
+
+    ``boxes`` holds the top and bottom of every element with an id, in mm.
+    """
 
     end_mm: float
     card_ends_mm: list[float]
+    boxes: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def height(self, name: str) -> float:
+        """How tall the element with this id is, in mm; 0 when the layout has none."""
+        top, bottom = self.boxes.get(name, (0.0, 0.0))
+        return bottom - top
 
     def cards_that_fit(self, usable_mm: float) -> int:
         """How many cards fit above ``usable_mm`` with whatever follows the last card."""
@@ -48,8 +59,10 @@ class TooLong(Exception):
 
 def measure(document: Document, cards: int) -> Measurement:
     page = document.pages[0]
-    ends = [page.anchors[f"after-card-{n}"][1] / PX_PER_MM for n in range(1, cards + 1)]
-    return Measurement(page.anchors["sheet-end"][1] / PX_PER_MM, ends)
+    # WeasyPrint gives each id's border box as (left, top, right, bottom) in CSS pixels.
+    boxes = {name: (box[1] / PX_PER_MM, box[3] / PX_PER_MM) for name, box in page.anchors.items()}
+    ends = [boxes[f"after-card-{n}"][0] for n in range(1, cards + 1)]
+    return Measurement(boxes["sheet-end"][0], ends, boxes)
 
 
 def fit_scale(
@@ -59,49 +72,69 @@ def fit_scale(
 
     Returns the scale and how many measuring renders it took; raises TooLong.
     """
-    fits, overflows = None, None
+    fits: tuple[float, float] | None = None  # (scale, end) of the largest scale that fits
+    overflows: tuple[float, float] | None = None  # and of the smallest that overflows
     scale, measures = largest, 0
     while measures < MAX_MEASURES:
         measurement = measure_at(scale)
         measures += 1
         if measurement.end_mm <= usable_mm:
-            fits = scale
+            fits = (scale, measurement.end_mm)
         else:
-            overflows = scale
+            overflows = (scale, measurement.end_mm)
             if scale <= smallest:
                 raise TooLong(measurement)
-        if fits == scale and (
-            scale >= largest or measurement.end_mm >= usable_mm * (1 - TOLERANCE)
+        if (
+            fits is not None
+            and fits[0] == scale
+            and (scale >= largest or measurement.end_mm >= usable_mm * (1 - TOLERANCE))
         ):
             break  # as large as allowed, or fills the page to within the tolerance
         if (
             fits is not None
             and overflows is not None
-            and (overflows - fits) / overflows < TOLERANCE
+            and (overflows[0] - fits[0]) / overflows[0] < TOLERANCE
         ):
             break  # the best fit is next to the smallest overflow
-        guess = scale * usable_mm / measurement.end_mm
-        scale = _next_guess(guess, fits, overflows, smallest, largest)
+        scale = _next_guess(fits, overflows, usable_mm * (1 - TOLERANCE / 2), smallest, largest)
     if fits is None:  # pragma: no cover - the guesses always reach the smallest scale first
         raise TooLong(measure_at(smallest))
-    return fits, measures
+    return fits[0], measures
 
 
 def _next_guess(
-    proportional: float,
-    fits: float | None,
-    overflows: float | None,
+    fits: tuple[float, float] | None,
+    overflows: tuple[float, float] | None,
+    target_mm: float,
     smallest: float,
     largest: float,
 ) -> float:
-    """The proportional guess, kept strictly inside what is already known."""
-    low = fits if fits is not None else smallest
-    high = overflows if overflows is not None else largest
-    if fits is None and proportional <= smallest:
-        return smallest
-    if not low < proportional < high:
-        return (low + high) / 2
-    return proportional
+    """The scale expected to end the layout at ``target_mm``, kept inside what is known.
+
+    Between a fit and an overflow the height is close to a straight line in the scale
+    (margins and the pen-sized log do not scale, so a proportional guess would not do).
+    """
+    if fits is not None and overflows is not None:
+        (low, low_end), (high, high_end) = fits, overflows
+        guess = low + (target_mm - low_end) * (high - low) / (high_end - low_end)
+        return guess if low < guess < high else (low + high) / 2
+    known = overflows or fits
+    assert known is not None
+    guess = known[0] * target_mm / known[1]
+    if fits is None:
+        return max(smallest, min(guess, known[0] - 1e-3))
+    return min(largest, max(guess, known[0] + 1e-3))
+
+
+def measure_once(
+    html_at: Callable[[float, float | None], str],
+    renderer: Renderer,
+    origin: Path,
+    cards: int,
+    scale: float,
+) -> Measurement:
+    """One measuring render of ``html_at`` at ``scale``, on an endless page."""
+    return measure(renderer.render(html_at(scale, ENDLESS_PAGE_MM), origin), cards)
 
 
 @dataclass(frozen=True)
@@ -127,7 +160,7 @@ def fit_to_one_page(
     """
 
     def measure_at(scale: float) -> Measurement:
-        return measure(renderer.render(html_at(scale, ENDLESS_PAGE_MM), origin), cards)
+        return measure_once(html_at, renderer, origin, cards, scale)
 
     scale, measures = fit_scale(measure_at, usable_mm, *scales)
     html = html_at(scale, None)

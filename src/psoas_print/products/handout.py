@@ -1,34 +1,50 @@
 """Class handouts: one page per copy, personalised per student, imposed n-up for copying.
 
-The handout is laid out once; each student's name is laid out with all the others in a
-single small render and laid over their copy, so a class of thirty costs three renders
-(the ebook for page references, the handout, the names), not thirty.
+Each copy is laid out at the size it is printed: a whole sheet, half of one (turned a
+quarter on the sheet) or a quarter of one, so that four to a sheet still prints text at
+7 pt or more. The handout is laid out once; each student's name is laid out with all the
+others in a single small render and laid over their copy, so a class of thirty costs
+three renders (the ebook for page references, the handout, the names), not thirty.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from psoas_print.errors import BookError, Problem
 from psoas_print.figures import ROBUST, figures_for, qr_code
 from psoas_print.glyphs import unprintable
-from psoas_print.model import Book, Paper
+from psoas_print.model import Book, Paper, Routine
 from psoas_print.products import PAPERS, Rendered, common_context, layout_path
 from psoas_print.products.cheatsheet import choose_routine
 from psoas_print.products.ebook import build_ebook
-from psoas_print.products.fitting import PX_PER_MM, TooLong, fit_to_one_page
+from psoas_print.products.fitting import (
+    PX_PER_MM,
+    Fitted,
+    Measurement,
+    TooLong,
+    fit_to_one_page,
+    measure_once,
+)
 from psoas_print.render import make_environment, render_template
 from psoas_print.typesetter import Renderer, anchor_pages
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from psoas_print.resources import Sources
+
 TEMPLATE = "handout.html"
 NAMES_TEMPLATE = "handout-names.html"
-MARGIN_MM = 12
-SCALES = (0.8, 1.25)  # body text from 8 pt to 12.5 pt
-NAME_WIDTH_MM = 110  # the name line, before scaling
-NAME_PT = 15  # a name's size when it fits; a longer one shrinks to its line
-NOTES_HEIGHT_MM = 9
+MIN_TEXT_PT = 7  # nothing on any copy prints smaller, whatever the copy's size
+FINE_PT = 8.5  # the smallest scaled text in the layout (captions, page references) at scale 1
+SCALES = (MIN_TEXT_PT / FINE_PT, 1.25)  # body text from 8.2 pt to 12.5 pt
+NAME_PT = 15  # a name's size when it fits; a longer one shrinks to its line, then takes two
+NAME_LEADING = 1.2
 LOG_DAYS = 14
 TEXT_FONTS = ("Inter-Bold.otf", "Inter-Regular.otf", "GentiumBookPlus-Regular.ttf")
 
@@ -53,55 +69,143 @@ class Student:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """The page one copy is laid out on: the whole sheet, half of it or a quarter.
+
+    Smaller pages get narrower margins, smaller figures and header, and a log whose
+    days stack their L and R boxes so that fourteen of them still fit across.
+    """
+
+    per_sheet: int
+    label: str
+    width_mm: float
+    height_mm: float
+    margin_mm: float
+    body_pt: float  # before scaling; never under FINE_PT, so never under 7 pt once scaled
+    leading: float
+    figure_mm: float  # a card's figure column, before scaling
+    badge_mm: float  # the logo and the QR code, before scaling
+    title_pt: float  # the class name, before scaling
+    ruled_lines: int
+
+    @property
+    def usable_mm(self) -> float:
+        """How far down the page the layout may reach (the top margin included)."""
+        return self.height_mm - self.margin_mm
+
+    @property
+    def stacked_log(self) -> bool:
+        return self.per_sheet > 1
+
+
+CELL_LABELS = {
+    ("a4", 1): "A4",
+    ("a4", 2): "A5 half-sheet",
+    ("a4", 4): "A6 quarter-sheet",
+    ("letter", 1): "US Letter",
+    ("letter", 2): "half-letter",
+    ("letter", 4): "quarter-letter",
+}
+
+
+def cell_for(paper: Paper, per_sheet: int) -> Cell:
+    """The page of one copy when ``per_sheet`` copies share a sheet of ``paper``."""
+    sheet = PAPERS[paper]
+    label = CELL_LABELS[(paper, per_sheet)]
+    if per_sheet == 1:
+        return Cell(1, label, sheet.width_mm, sheet.height_mm, 12, 10, 1.3, 30, 20, 22, 3)
+    # On part of a sheet, the body text is as small as the fine print may go, and set tighter.
+    if per_sheet == 2:  # turned a quarter: the sheet's width is the half sheet's height
+        half = (sheet.height_mm / 2, sheet.width_mm)
+        return Cell(2, label, *half, 7, FINE_PT, 1.22, 22, 15, 17, 2)
+    quarter = (sheet.width_mm / 2, sheet.height_mm / 2)
+    return Cell(4, label, *quarter, 5.5, FINE_PT, 1.22, 17, 13, 15, 2)
+
+
+@dataclass(frozen=True)
 class Handout:
-    """The laid-out handout and where the name and the student's notes go on it."""
+    """The laid-out copy and where the name and the student's notes go on it."""
 
     rendered: Rendered
+    cell: Cell
+    scale: float
     name_box_mm: tuple[float, float, float, float]  # x, y, width, height from the top left
     notes_box_mm: tuple[float, float, float, float]
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """The handout's layout for one routine, ready to be laid out on any cell."""
+
+    renderer: Renderer
+    environment: Environment
+    context: dict[str, Any]
+    paper: Paper
+    routine: Routine
+
+    def html_at(self, cell: Cell) -> Callable[[float, float | None], str]:
+        """The handout's HTML on ``cell``, as the fitting loop asks for it."""
+
+        def html(scale: float, page_height_mm: float | None) -> str:
+            return render_template(
+                self.environment, TEMPLATE, **self.context, cell=cell, scale=scale,
+                page_height_mm=page_height_mm or cell.height_mm,
+                compact_cards=cell.per_sheet > 1,
+            )  # fmt: skip
+
+        return html
+
+    def fit(self, cell: Cell) -> Fitted:
+        cards = len(self.routine.items)
+        html = self.html_at(cell)
+        return fit_to_one_page(html, self.renderer, _ORIGIN, cards, cell.usable_mm, SCALES)
+
+    def measure_smallest(self, cell: Cell) -> Measurement:
+        """The layout on ``cell`` at the smallest legible scale: one render."""
+        cards = len(self.routine.items)
+        return measure_once(self.html_at(cell), self.renderer, _ORIGIN, cards, SCALES[0])
+
+
+_ORIGIN = layout_path(TEMPLATE)
+
+
 def build_handout(
-    book: Book, renderer: Renderer, paper: Paper, options: HandoutOptions, with_notes: bool
+    book: Book,
+    renderer: Renderer,
+    paper: Paper,
+    options: HandoutOptions,
+    with_notes: bool,
+    per_sheet: int = 1,
 ) -> Handout:
+    """The routine's handout fitted to its part of the sheet, with ebook page references.
+
+    Raises a BookError, measured, when the routine cannot fit that part legibly.
+    """
     routine = choose_routine(book, options.routine)
-    _check_printable(renderer, options)
-    environment = make_environment(renderer.sources)
+    check_options(renderer.sources, options)
     context = {
         **common_context(book, paper),
         "routine": routine,
         "handout": options,
-        "margin_mm": MARGIN_MM,
         "figures": figures_for([item.exercise for item in routine.items], ROBUST),
         "ebook_pages": ebook_pages(book, renderer, paper),
         "logo_url": options.logo.resolve().as_uri() if options.logo else None,
         "qr_url": qr_code(options.qr) if options.qr else None,
         "class_date": _long_date(options.date),
         "log_days": _log_days(options.date),
-        "name_width_mm": NAME_WIDTH_MM,
-        "student_notes_height_mm": NOTES_HEIGHT_MM if with_notes else 0,
+        "with_student_notes": with_notes,
     }
-
-    def html_at(scale: float, page_height_mm: float | None) -> str:
-        height = page_height_mm or PAPERS[paper].height_mm
-        return render_template(environment, TEMPLATE, **context, scale=scale, page_height_mm=height)
-
-    usable_mm = PAPERS[paper].height_mm - MARGIN_MM
-    origin = layout_path(TEMPLATE)
+    layout = _Layout(renderer, make_environment(renderer.sources), context, paper, routine)
+    cell = cell_for(paper, per_sheet)
     try:
-        fitted = fit_to_one_page(html_at, renderer, origin, len(routine.items), usable_mm, SCALES)
-    except TooLong:
-        raise BookError.at(
-            routine.source, routine.exercises_line,
-            f"routine '{routine.id}' has {len(routine.items)} exercises, too many for one legible "
-            "handout page; split it into shorter routines",
-        ) from None  # fmt: skip
+        fitted = layout.fit(cell)
+    except TooLong as too_long:
+        raise _too_long(layout, cell, too_long.smallest) from None
     anchors = fitted.document.pages[0].anchors
-    scale = fitted.scale
-    name_box = (*_mm(anchors["student-name"]), NAME_WIDTH_MM * scale, 7 * scale)
-    notes_box = (*_mm(anchors["student-notes"]), NAME_WIDTH_MM * scale, NOTES_HEIGHT_MM * scale)
-    notes = {"renders": fitted.renders, "scale": round(scale, 3)}
-    return Handout(Rendered(fitted.document, fitted.html, notes), name_box, notes_box)
+    notes = {"renders": fitted.renders, "scale": round(fitted.scale, 3)}
+    rendered = Rendered(fitted.document, fitted.html, notes)
+    name_box, notes_box = _box_mm(anchors["student-name"]), _box_mm(anchors["student-notes"])
+    return Handout(rendered, cell, fitted.scale, name_box, notes_box)
 
 
 def ebook_pages(book: Book, renderer: Renderer, paper: Paper) -> dict[str, int]:
@@ -114,37 +218,155 @@ def ebook_pages(book: Book, renderer: Renderer, paper: Paper) -> dict[str, int]:
     }
 
 
+def _too_long(layout: _Layout, cell: Cell, smallest: Measurement) -> BookError:
+    """Why the routine does not fit ``cell``, measured, and what would fit instead."""
+    routine = layout.routine
+    if cell.per_sheet == 1:
+        return _too_long_for_a_page(routine, cell, smallest)
+    larger, measured = _larger_cell(layout, cell)
+    if measured.end_mm > larger.usable_mm:
+        return _too_long_for_a_page(routine, larger, measured)
+    advice = (
+        "the most per sheet that stays legible is 2: use --per-sheet 2"
+        if larger.per_sheet == 2
+        else "only one per sheet stays legible: use --per-sheet 1"
+    )
+    fitting = _fit(exercises_that_fit(smallest, cell.usable_mm))
+    return BookError.at(
+        routine.source, routine.exercises_line,
+        f"routine '{routine.id}' has {len(routine.items)} exercises but {fitting} on a legible "
+        f"{cell.label} copy (text at least {MIN_TEXT_PT} pt); {advice}",
+    )  # fmt: skip
+
+
+def _larger_cell(layout: _Layout, cell: Cell) -> tuple[Cell, Measurement]:
+    """The next larger cell that holds the routine at the smallest legible size, measured
+    in one render each; the whole page, measured, when none does."""
+    larger = cell_for(layout.paper, 2 if cell.per_sheet == 4 else 1)
+    measured = layout.measure_smallest(larger)
+    if larger.per_sheet == 1 or measured.end_mm <= larger.usable_mm:
+        return larger, measured
+    return _larger_cell(layout, larger)
+
+
+def _too_long_for_a_page(routine: Routine, cell: Cell, smallest: Measurement) -> BookError:
+    """How many exercises fit a whole page, what else takes its room, and how many would fit
+    without it: all read off the measuring render at the smallest legible size."""
+    fitting = exercises_that_fit(smallest, cell.usable_mm)
+    notes = smallest.end_mm - smallest.boxes["notes"][0]
+    space = [f"the header takes {smallest.height('head'):.0f} mm"]
+    space += [f"{part} {smallest.height(name):.0f} mm" for name, part in _badges(smallest)]
+    space += [f"the notes {notes:.0f} mm"]
+    gains = []
+    for part, saved in [("the notes", notes), *_badge_savings(smallest)]:
+        more = exercises_that_fit(smallest, cell.usable_mm, saved)
+        gains.append(f"without {part} {'' if more > fitting else 'still '}{more}")
+    gains[0] += " would fit"
+    return BookError.at(
+        routine.source, routine.exercises_line,
+        f"routine '{routine.id}' has {len(routine.items)} exercises but {_fit(fitting)} on one "
+        f"legible {cell.label} handout (text at least {MIN_TEXT_PT} pt); {', '.join(space)}: "
+        f"{', '.join(gains)}; split it into shorter routines",
+    )  # fmt: skip
+
+
+def _fit(count: int) -> str:
+    if count == 0:
+        return "not even one fits"
+    return f"only {count} {'fits' if count == 1 else 'fit'}"
+
+
+def _badges(measured: Measurement) -> list[tuple[str, str]]:
+    """The header's logo and QR code, those it has: (id, what the reader calls it)."""
+    return [
+        (name, part)
+        for name, part in (("head-logo", "the logo"), ("head-qr", "the QR code"))
+        if name in measured.boxes
+    ]
+
+
+def _badge_savings(measured: Measurement) -> list[tuple[str, float]]:
+    """What leaving out the logo and QR code would save: the header is as tall as the
+    tallest of its text, logo and QR code, side by side."""
+    badges = _badges(measured)
+    if not badges:
+        return []
+    tallest = max(measured.height(name) for name in ("head-text", *(n for n, _ in badges)))
+    named = " and ".join(part.removeprefix("the ") for _, part in badges)
+    return [(f"the {named}", tallest - measured.height("head-text"))]
+
+
+def exercises_that_fit(measured: Measurement, usable_mm: float, saved_mm: float = 0.0) -> int:
+    """How many of the routine's first exercises fit above ``usable_mm``, with their log rows,
+    when ``saved_mm`` of the rest is left out."""
+    count = len(measured.card_ends_mm)
+    return max(
+        (k for k in range(count + 1) if _height_with(measured, k) - saved_mm <= usable_mm),
+        default=0,
+    )
+
+
+def _height_with(measured: Measurement, kept: int) -> float:
+    """The layout's height with only its first ``kept`` exercises: later cards and rows go."""
+    count = len(measured.card_ends_mm)
+    if kept == count:
+        return measured.end_mm
+    kept_end = measured.card_ends_mm[kept - 1] if kept else measured.boxes["cards"][0]
+    cards = measured.card_ends_mm[-1] - kept_end
+    rows = measured.boxes[f"log-row-{count}"][1] - measured.boxes[f"log-row-{kept + 1}"][0]
+    return measured.end_mm - cards - rows
+
+
 def render_names(
     book: Book, renderer: Renderer, paper: Paper, handout: Handout, students: list[Student]
 ) -> Rendered:
-    """One page per student, blank but for the name (and notes) where the handout has room."""
-    _check_students(renderer, students)
-    width = handout.name_box_mm[2]
-    names = [(student, _fitting_size(renderer, student.name, width)) for student in students]
+    """One page per student, the size of a copy, blank but for the name (and notes) where
+    the copy leaves room for them."""
+    _, _, width, height = handout.name_box_mm
+    names = [(student, *_name_size(renderer, student.name, width, height)) for student in students]
     html = render_template(
         make_environment(renderer.sources),
         NAMES_TEMPLATE,
         **common_context(book, paper),
+        cell=handout.cell,
         students=names,
         name_box=handout.name_box_mm,
         notes_box=handout.notes_box_mm,
+        notes_pt=max(MIN_TEXT_PT, round(9 * handout.scale, 2)),
     )
     return Rendered(renderer.render(html, layout_path(NAMES_TEMPLATE)), html)
 
 
-def _fitting_size(renderer: Renderer, name: str, width_mm: float) -> float:
-    """The name's size in points: NAME_PT, or smaller so that it fits on its line."""
+def _name_size(
+    renderer: Renderer, name: str, width_mm: float, height_mm: float
+) -> tuple[float, float]:
+    """The name's size and line height in points: on one line at NAME_PT or smaller to fit
+    it; a name that would print under MIN_TEXT_PT that way takes two lines instead."""
+    box_pt = height_mm * 72 / 25.4
+    largest = min(NAME_PT, box_pt / NAME_LEADING)
+    natural_mm = _width_mm(renderer, name, 1)
+    one_line = min(largest, width_mm * 0.96 / natural_mm) if natural_mm else largest
+    if one_line >= MIN_TEXT_PT:
+        return round(one_line, 2), round(box_pt, 2)
+    # Two lines, with room to spare for where the words happen to break.
+    two_lines = min(box_pt / 2 / NAME_LEADING, 2 * width_mm * 0.85 / natural_mm)
+    size = max(MIN_TEXT_PT, two_lines)
+    return round(size, 2), round(size * NAME_LEADING, 2)
+
+
+def _width_mm(renderer: Renderer, text: str, size_pt: float) -> float:
+    """How wide ``text`` sets in the bold face of the names, at ``size_pt``."""
     from fontTools.ttLib import TTFont
 
     font = TTFont(renderer.sources.font("Inter-Bold.otf"), lazy=True)
     cmap, metrics = font.getBestCmap(), font["hmtx"].metrics
-    units = sum(metrics[cmap.get(ord(c), ".notdef")][0] for c in name) / font["head"].unitsPerEm
-    natural_mm = units * NAME_PT * 25.4 / 72
-    return round(min(NAME_PT, NAME_PT * width_mm * 0.96 / natural_mm), 2) if natural_mm else NAME_PT
+    units = sum(metrics[cmap.get(ord(c), ".notdef")][0] for c in text) / font["head"].unitsPerEm
+    return units * size_pt * 25.4 / 72
 
 
-def _check_printable(renderer: Renderer, options: HandoutOptions) -> None:
-    fonts = [renderer.sources.font(name) for name in TEXT_FONTS]
+def check_options(sources: Sources, options: HandoutOptions) -> None:
+    """The header's texts must print in the bundled fonts."""
+    fonts = [sources.font(name) for name in TEXT_FONTS]
     for option, text in (
         ("--class-name", options.class_name),
         ("--instructor", options.instructor),
@@ -156,8 +378,10 @@ def _check_printable(renderer: Renderer, options: HandoutOptions) -> None:
             )
 
 
-def _check_students(renderer: Renderer, students: list[Student]) -> None:
-    fonts = [renderer.sources.font(name) for name in TEXT_FONTS]
+def check_students(sources: Sources, students: list[Student]) -> None:
+    """Every name and note must print in the bundled fonts: checked before anything is laid
+    out, so a bad roster line fails at once."""
+    fonts = [sources.font(name) for name in TEXT_FONTS]
     problems = []
     for student in students:
         if missing := unprintable(student.name + student.notes, fonts):
@@ -167,8 +391,10 @@ def _check_students(renderer: Renderer, students: list[Student]) -> None:
         raise BookError(problems)
 
 
-def _mm(point: tuple[float, float]) -> tuple[float, float]:
-    return point[0] / PX_PER_MM, point[1] / PX_PER_MM
+def _box_mm(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """An anchor's (left, top, right, bottom) in CSS pixels as (x, y, width, height) in mm."""
+    left, top, right, bottom = (value / PX_PER_MM for value in box)
+    return left, top, right - left, bottom - top
 
 
 def _long_date(date: datetime.date | None) -> str:

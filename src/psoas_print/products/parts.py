@@ -3,10 +3,12 @@
 WeasyPrint holds a whole document in memory and slows down as it grows, so a long book is
 laid out in portions of about a hundred pages, in worker processes. Each portion starts
 with a chapter, on a right-hand page, so its length does not depend on where it ends up.
-The front matter is laid out last, with the contents' page numbers now known; the page
-numbers are laid over each portion in one small render of its own; and the portions are
-joined with their links, named destinations and bookmarks, which makes the same pages,
-contents numbers and outline that a single render gives.
+The front matter is laid out last, with the contents' page numbers now known, and so is
+the back matter (the routines, and a sample's closing page), whose routines give the page
+of each exercise; the page numbers are laid over each portion in one small render of its
+own; and the portions are joined with their links, named destinations and bookmarks, which
+makes the same pages, contents numbers, routine pages and outline that a single render
+gives.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from psoas_print.typesetter import Renderer, anchor_pages
 
 EXERCISES_PER_PORTION = 45  # about a hundred pages
 PORTION_SCHEME = "portion:"
+ROUTINES_ANCHOR = "routines"  # the routines' heading, first in the back matter
 
 # The book as read once per process: a worker reads it once for all the portions it lays out.
 _BOOKS: dict[Path, Book] = {}
@@ -113,17 +116,50 @@ def build_in_portions(book: Book, settings: Settings, count: int | None) -> Join
         ]
         front = _front(book, renderer, settings, None)
         laid = [future.result() for future in futures]
-        starts, toc_pages = _numbering(front.pages, laid)
-        front = _front(book, renderer, settings, toc_pages)
-        if _numbering(front.pages, laid)[0] != starts:  # pragma: no cover - a contents page more
-            starts, toc_pages = _numbering(front.pages, laid)
-            front = _front(book, renderer, settings, toc_pages)
+        measured = front.pages
+        front, whole = _front_and_back(book, renderer, settings, pool, measured, laid)
+        if _numbering(front.pages, laid)[0] != _numbering(measured, laid)[0]:  # pragma: no cover
+            # A contents page more than the placeholder numbers made: every page moves on.
+            front, whole = _front_and_back(book, renderer, settings, pool, front.pages, laid)
+        starts, toc_pages = _numbering(front.pages, whole)
         folios = list(
-            pool.map(lay_out_folios, [settings] * len(laid), starts, [p.blanks for p in laid])
+            pool.map(lay_out_folios, [settings] * len(whole), starts, [p.blanks for p in whole])
         )
-    data = join(front, laid, folios, starts)
+    data = join(front, whole, folios, starts)
     drawn = {name: svg for portion in laid for name, svg in portion.drawn.items()}
-    return Joined(data, starts[-1] + laid[-1].pages - 1, len(groups), toc_pages, drawn)
+    return Joined(data, starts[-1] + whole[-1].pages - 1, len(groups), toc_pages, drawn)
+
+
+def _front_and_back(
+    book: Book,
+    renderer: Renderer,
+    settings: Settings,
+    pool: ProcessPoolExecutor,
+    front_pages: int,
+    laid: list[Laid],
+) -> tuple[Laid, list[Laid]]:
+    """The front matter and, side by side with it, the back matter (in a worker), laid out
+    with the page numbers the portions give when the front matter has ``front_pages``.
+
+    Returns the front matter and the portions followed by the back matter, if it has any.
+    """
+    starts, pages = _numbering(front_pages, laid)
+    # The back matter starts on the right-hand page after the last portion, with its heading.
+    pages[ROUTINES_ANCHOR] = _right_hand(starts[-1] + laid[-1].pages)
+    back = None
+    if settings.sample or book.routines:
+        back = pool.submit(lay_out_portion, settings, _back_portion(pages))
+    front = _front(book, renderer, settings, pages)
+    if back is None:
+        return front, laid
+    # Nothing to show (the sample keeps no routine, say) lays out one empty page: left out.
+    back_matter = back.result()
+    return front, [*laid, back_matter] if back_matter.anchors else laid
+
+
+def _back_portion(pages: dict[str, int]) -> Portion:
+    """What follows the chapters; its routines give each exercise's page, from ``pages``."""
+    return Portion(front=False, chapters=(), last=True, folios=False, toc_pages=pages)
 
 
 def _portion(book: Book, groups: list[tuple[Chapter, ...]], index: int) -> Portion:
@@ -131,7 +167,7 @@ def _portion(book: Book, groups: list[tuple[Chapter, ...]], index: int) -> Porti
     return Portion(
         front=False, chapters=groups[index], chapters_before=len(before),
         exercises_before=sum(len(chapter.exercises) for chapter in before),
-        last=index == len(groups) - 1, folios=False,
+        last=False, folios=False,  # the back matter comes after them all
     )  # fmt: skip
 
 
@@ -182,7 +218,7 @@ def _placeholder_pages(book: Book) -> dict[str, int]:
     """Page numbers as wide as the real ones will be, to measure the front matter with."""
     widest = 10 ** len(str(8 * len(book.exercises) + 4 * len(book.chapters) + 20)) - 1
     anchors = [f"chapter-{c.id}" for c in book.chapters] + [f"exercise-{e}" for e in book.exercises]
-    return dict.fromkeys(anchors, widest)
+    return dict.fromkeys([*anchors, ROUTINES_ANCHOR], widest)
 
 
 def _numbering(front_pages: int, laid: list[Laid]) -> tuple[list[int], dict[str, int]]:
@@ -190,12 +226,17 @@ def _numbering(front_pages: int, laid: list[Laid]) -> tuple[list[int], dict[str,
     starts, next_page = [], front_pages + 1
     toc_pages = {}
     for portion in laid:
-        next_page += next_page % 2 == 0  # a blank left-hand page before a right-hand start
+        next_page = _right_hand(next_page)
         starts.append(next_page)
         for name, local in portion.anchors.items():
             toc_pages[name] = next_page + local
         next_page += portion.pages
     return starts, toc_pages
+
+
+def _right_hand(page: int) -> int:
+    """The first right-hand (odd) page from ``page`` on: a blank left-hand page comes first."""
+    return page + (page % 2 == 0)
 
 
 def lay_out_folios(settings: Settings, first_page: int, blanks: tuple[bool, ...]) -> bytes:
@@ -239,7 +280,7 @@ def join(front: Laid, laid: list[Laid], folios: list[bytes], starts: list[int]) 
             for name, (local, rest) in named.items():
                 destinations[name] = pikepdf.Array([out.pages[offset + local].obj, *rest])
     _set_destinations(out, destinations)
-    _link_contents(out, front.pages)
+    _link_portions(out)
     _set_outline(out, outline)
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True)
@@ -286,9 +327,10 @@ def _set_destinations(pdf: pikepdf.Pdf, destinations: dict[str, pikepdf.Array]) 
     pdf.Root.Names.Dests = tree.obj
 
 
-def _link_contents(pdf: pikepdf.Pdf, front_pages: int) -> None:
-    """The contents' links name the portions' anchors: make them jumps inside the book."""
-    for page in pdf.pages[:front_pages]:
+def _link_portions(pdf: pikepdf.Pdf) -> None:
+    """The contents' and the routines' links name anchors in other portions: make them
+    jumps inside the book."""
+    for page in pdf.pages:
         for annotation in page.obj.get("/Annots", []):
             action = annotation.get("/A")
             uri = str(action.get("/URI", "")) if action is not None else ""
