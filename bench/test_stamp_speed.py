@@ -1,6 +1,6 @@
 """How fast licensed copies of the sample ebook are made (pytest-benchmark, not a test).
 
-Run:  pip install '.[bench]' && python -m pytest bench --benchmark-only
+Run:  pip install '.[bench]' && python -m pytest bench --benchmark-only -n 0
 """
 
 from __future__ import annotations

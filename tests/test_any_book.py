@@ -21,8 +21,8 @@ from pypdf import PdfReader
 
 from psoas_print import typesetter
 from psoas_print.content import load_book
-from psoas_print.products import TRIMS
-from psoas_print.products.ebook import css_string, ebook_html, fit_head, page_geometry
+from psoas_print.geometry import TRIMS, page_geometry
+from psoas_print.products.ebook import css_string, ebook_html, fit_head
 from psoas_print.resources import Sources, shipped
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import embedded_fonts, outline, tagged_figures

@@ -45,6 +45,7 @@ def epubcheck_command() -> list[str] | None:
     return None
 
 
+@pytest.mark.slow
 def test_epub_passes_epubcheck_without_warnings(outputs):
     command = epubcheck_command()
     if command is None:

@@ -223,6 +223,7 @@ def fail(book: Path, target: Path, *options: str | Path) -> str:
     return lines[0]
 
 
+@pytest.mark.slow
 def test_too_long_for_a_quarter_sheet_names_the_most_per_sheet_that_stays_legible(tmp_path):
     message = fail(SAMPLE_BOOK, tmp_path / "out.pdf", "--routine", "fridge", "--per-sheet", "4")
     match = re.fullmatch(
@@ -236,6 +237,7 @@ def test_too_long_for_a_quarter_sheet_names_the_most_per_sheet_that_stays_legibl
     handout(SAMPLE_BOOK, tmp_path / "two.pdf", "--routine", "fridge", "--per-sheet", "2")
 
 
+@pytest.mark.slow
 def test_too_long_for_half_a_sheet_says_one_per_sheet(book, tmp_path):
     routine_of(book, "six", FIVE + FIVE[:1])  # A4 holds six or seven; A5 only five
     message = fail(book, tmp_path / "out.pdf", "--routine", "six", "--per-sheet", "4")
@@ -255,6 +257,7 @@ def routine_of(book: Path, name: str, exercises: list[str]) -> None:
     )
 
 
+@pytest.mark.slow
 def test_too_long_for_a_page_says_what_takes_the_room(book, tmp_path):
     from PIL import Image
 

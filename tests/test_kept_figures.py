@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_cli
 
 KEPT = Path(".psoas-print/figures")
@@ -46,6 +48,7 @@ def test_a_build_that_changes_no_pose_reads_the_figures_back(book, tmp_path):
     assert figure_uris(out / "ebook.html") == first
 
 
+@pytest.mark.slow
 def test_figures_drawn_again_are_the_same_as_those_kept(book, tmp_path):
     out = tmp_path / "out"
     build_ebook(book, out)
@@ -56,6 +59,7 @@ def test_figures_drawn_again_are_the_same_as_those_kept(book, tmp_path):
     assert "reportlab.graphics.shapes" not in build_ebook(book, out, "--force")
 
 
+@pytest.mark.slow
 def test_a_changed_pose_redraws_only_its_figure(book, tmp_path):
     out = tmp_path / "out"
     build_ebook(book, out)

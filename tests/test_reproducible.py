@@ -9,6 +9,8 @@ from pypdf import PdfReader
 
 from tests.conftest import SAMPLE_BOOK, run_cli
 
+pytestmark = pytest.mark.slow  # every product built twice
+
 EPOCH = "1767225600"  # 2026-01-01 00:00:00 UTC
 PRODUCTS = {
     "cheatsheet.pdf": ["cheatsheet"],

@@ -116,6 +116,7 @@ def add_left_out_routine(book: Path, first: str, last: str, original: str) -> No
     )
 
 
+@pytest.mark.slow
 def test_in_parts_the_routines_give_the_same_pages_and_links(long_book, tmp_path):
     single, joined = tmp_path / "single.pdf", tmp_path / "joined.pdf"
     assert run_cli("ebook", "--book", long_book, "--parts", "1", "-o", single).exit_code == 0
@@ -184,6 +185,7 @@ def xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
     return ElementTree.fromstring(archive.read(name))
 
 
+@pytest.mark.slow
 def test_the_epub_links_each_routine_exercise_to_its_document(book, tmp_path):
     add_left_out_routine(book, "squat-arm-raise", "crisscross", original="bridge-leg-lift")
     target = tmp_path / "ebook.epub"

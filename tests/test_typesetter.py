@@ -31,6 +31,7 @@ def command(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_the_command_makes_the_same_ebook_as_a_build_in_one_process(tmp_path, monkeypatch):
     made = command("ebook", "--book", SAMPLE_BOOK, "-o", tmp_path / "command.pdf")
     assert made.returncode == 0, made.stderr

@@ -243,7 +243,7 @@ def ebook_command(
 ) -> None:
     """Make the full illustrated ebook, its sample edition, or its print-ready PDF."""
     from psoas_print.build import Job
-    from psoas_print.products import TRIMS
+    from psoas_print.geometry import TRIMS
     from psoas_print.products.ebook import PrintSetup
 
     printing = None

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
 
 from psoas_print import markdown
 from psoas_print.errors import BookError, Problem, display_path
+from psoas_print.geometry import ImageKind, default_printed_width_mm
 from psoas_print.model import (
     Book,
     BookInfo,
@@ -33,9 +34,6 @@ from psoas_print.model import (
 from psoas_print.pose import PoseError
 from psoas_print.scene import build_scene
 from psoas_print.yamlfile import YamlDocument, parse_yaml
-
-if TYPE_CHECKING:
-    from psoas_print.products.ebook import ImageKind
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -453,8 +451,6 @@ def _check_resolution(
     if pixels is None:
         report.error(Problem(path, line, f"'{image.name}' is not a readable JPEG or PNG image"))
         return
-    from psoas_print.products.ebook import default_printed_width_mm
-
     width, height = pixels
     printed_mm = default_printed_width_mm(width / height, kind)
     dpi = width * 25.4 / printed_mm

@@ -46,6 +46,13 @@ def parse_count(value: Any) -> Count:
     )
 
 
+def spoken_list(names: list[str]) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def shown(value: Any) -> str:
     """A value as it was written in YAML, for error messages."""
     if isinstance(value, str):
@@ -155,8 +162,7 @@ class BookInfo(_Strict):
     @property
     def byline(self) -> str:
         """The authors as a cover names them: "A", "A and B", "A, B and C"."""
-        names = self.author_names
-        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return spoken_list(self.author_names)
 
 
 class KeyframeFacts(_Strict):

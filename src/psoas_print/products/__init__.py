@@ -9,41 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from psoas_print import __version__
+from psoas_print.geometry import TRIMS
 from psoas_print.model import Book, Paper
 
 if TYPE_CHECKING:
     from weasyprint import Document
-
-
-@dataclass(frozen=True)
-class PaperSize:
-    name: str
-    label: str
-    width_mm: float
-    height_mm: float
-
-
-PAPERS: dict[str, PaperSize] = {
-    "a4": PaperSize("a4", "A4", 210, 297),
-    "letter": PaperSize("letter", "US Letter", 215.9, 279.4),
-}
-# Trim sizes a print-on-demand service takes for the print-ready ebook.
-TRIMS: dict[str, PaperSize] = {
-    **PAPERS,
-    "a5": PaperSize("a5", "A5", 148, 210),
-    "6x9in": PaperSize("6x9in", "6 x 9 in", 152.4, 228.6),
-    "5.5x8.5in": PaperSize("5.5x8.5in", "5.5 x 8.5 in", 139.7, 215.9),
-}
-
-
-# The ebook prints figures across its text column, no taller than FIGURE_MAX_HEIGHT_MM.
-TEXT_MEASURE_MM = 124
-FIGURE_MAX_HEIGHT_MM = 118
-
-
-def printed_figure_width_mm(aspect: float) -> float:
-    """How wide the ebook prints a figure of this width-to-height ratio."""
-    return min(TEXT_MEASURE_MM, FIGURE_MAX_HEIGHT_MM * aspect)
 
 
 @dataclass

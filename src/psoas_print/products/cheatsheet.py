@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from psoas_print.errors import BookError
 from psoas_print.figures import ROBUST, figures_for
+from psoas_print.geometry import PAPERS
 from psoas_print.model import Book, Paper, Routine
-from psoas_print.products import PAPERS, Rendered, common_context, layout_path
+from psoas_print.products import Rendered, common_context, layout_path
 from psoas_print.products.fitting import Measurement, TooLong, fit_to_one_page
 from psoas_print.render import make_environment, render_template
 from psoas_print.typesetter import Renderer

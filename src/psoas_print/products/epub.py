@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING
 
 from psoas_print.errors import BookError
 from psoas_print.figures import alt_text, svg_for
-from psoas_print.model import Book, Exercise
+from psoas_print.model import Book, Exercise, spoken_list
 from psoas_print.products import build_date, common_context
 from psoas_print.render import make_environment, render_template
 from psoas_print.resources import Sources
+from psoas_print.typefaces import typeface_name
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
@@ -71,6 +72,12 @@ class EpubResult:
     documents: int
 
 
+def _typefaces(sources: Sources) -> str:
+    """The typefaces of the fonts the EPUB carries, named as their makers name them."""
+    names = [typeface_name(sources.font(name)) for name in FONTS]
+    return spoken_list(list(dict.fromkeys(name for name in names if name)))
+
+
 def build_epub(book: Book, sources: Sources) -> EpubResult:
     environment = make_environment(sources)
     context = common_context(book, book.info.paper)
@@ -81,7 +88,7 @@ def build_epub(book: Book, sources: Sources) -> EpubResult:
     assets: dict[str, Item] = {}
     documents = [
         Item("cover", "cover.xhtml", XHTML, page("cover.xhtml")),
-        Item("title", "title.xhtml", XHTML, page("title.xhtml")),
+        Item("title", "title.xhtml", XHTML, page("title.xhtml", typefaces=_typefaces(sources))),
     ]
     contents = []
     number = 0

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from psoas_print.errors import BookError, Problem
 from psoas_print.figures import ROBUST, figures_for, qr_code
+from psoas_print.geometry import PAPERS
 from psoas_print.glyphs import unprintable
 from psoas_print.model import Book, Paper, Routine
-from psoas_print.products import PAPERS, Rendered, common_context, layout_path
+from psoas_print.products import Rendered, common_context, layout_path
 from psoas_print.products.cheatsheet import choose_routine
 from psoas_print.products.ebook import build_ebook
 from psoas_print.products.fitting import (

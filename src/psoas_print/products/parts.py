@@ -241,8 +241,8 @@ def _right_hand(page: int) -> int:
 
 def lay_out_folios(settings: Settings, first_page: int, blanks: tuple[bool, ...]) -> bytes:
     """The page numbers of one portion, alone on otherwise empty pages (in a worker)."""
-    from psoas_print.products import TRIMS, common_context
-    from psoas_print.products.ebook import page_geometry
+    from psoas_print.geometry import TRIMS, page_geometry
+    from psoas_print.products import common_context
 
     book = _book(settings)
     renderer = Renderer(Sources(book.root))
