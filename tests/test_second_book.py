@@ -246,3 +246,23 @@ def test_print_editions_keep_every_exercise_to_its_spread(tmp_path, trim):
     toc = contents_entries(reader)
     for title, page in toc.items():
         assert pages[title] == page, (trim, title)
+    routine_pages_keep_whole(reader)
+
+
+def routine_pages_keep_whole(reader: PdfReader) -> None:
+    """Each routine of the closing section sits on one page, every exercise on it."""
+    start = next(page for level, title, page in outline(reader) if title == "Routines")
+    for routine in SECOND.routines.values():
+        pages = [
+            index
+            for index in range(start - 1, len(reader.pages))
+            if flat(routine.title) in flat(reader.pages[index].extract_text())
+        ]
+        assert pages, routine.id
+        text = flat(reader.pages[pages[0]].extract_text())
+        for item in routine.items:
+            assert flat(item.exercise.name)[:40] in text, (routine.id, item.exercise.id)
+
+
+def test_each_routine_keeps_to_one_page(second):
+    routine_pages_keep_whole(PdfReader(second["letter"] / "ebook.pdf"))
