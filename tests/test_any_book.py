@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -206,6 +208,21 @@ def _cids(data: bytes) -> list[int]:
     return [data[i] << 8 | data[i + 1] for i in range(0, len(data) - 1, 2)]
 
 
+def with_ctm(page: pikepdf.Page) -> Iterator[tuple[list[Any], str, tuple[float, ...]]]:
+    """Each operator of a page's content stream, with the transformation then in force."""
+    ctm: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    stack: list[tuple[float, ...]] = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop()
+        elif op == "cm":
+            ctm = _multiply(tuple(float(v) for v in operands), ctm)
+        yield list(operands), op, ctm
+
+
 def text_lines(path: Path, index: int) -> list[Line]:
     """Every line of text on a page, with where it starts and ends, read from the page's
     content stream and its fonts' widths."""
@@ -213,17 +230,10 @@ def text_lines(path: Path, index: int) -> list[Line]:
     with pikepdf.open(path) as pdf:
         page = pdf.pages[index]
         fonts = {name: _cid_widths(font) for name, font in page.Resources.Font.items()}
-        ctm, stack = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
-        tm, font, size = ctm, None, 0.0
-        for operands, operator in pikepdf.parse_content_stream(page):
-            op = str(operator)
-            if op == "q":
-                stack.append(ctm)
-            elif op == "Q":
-                ctm = stack.pop()
-            elif op == "cm":
-                ctm = _multiply(tuple(float(v) for v in operands), ctm)
-            elif op == "Tm":
+        tm: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        font, size = None, 0.0
+        for operands, op, ctm in with_ctm(page):
+            if op == "Tm":
                 tm = tuple(float(v) for v in operands)
             elif op == "Tf":
                 font, size = str(operands[0]), float(operands[1])
@@ -251,16 +261,8 @@ def image_boxes(path: Path) -> list[tuple[int, float, float, float, float]]:
                 for name, xobject in page.Resources.get("/XObject", {}).items()
                 if xobject.get("/Subtype") == "/Image"
             }
-            ctm, stack = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
-            for operands, operator in pikepdf.parse_content_stream(page):
-                op = str(operator)
-                if op == "q":
-                    stack.append(ctm)
-                elif op == "Q":
-                    ctm = stack.pop()
-                elif op == "cm":
-                    ctm = _multiply(tuple(float(v) for v in operands), ctm)
-                elif op == "Do" and str(operands[0]) in images:
+            for operands, op, ctm in with_ctm(page):
+                if op == "Do" and str(operands[0]) in images:
                     xs = (ctm[4], ctm[4] + ctm[0])
                     ys = (ctm[5], ctm[5] + ctm[3])
                     boxes.append((index, min(xs), min(ys), max(xs), max(ys)))

@@ -150,7 +150,8 @@ def _check_author_ids(
 ) -> None:
     """An id written into raw HTML must be unique in the book and not one the tool makes."""
     seen: dict[str, Path] = {}
-    for item in (*chapters, *exercises.values()):
+    items: list[Chapter | Exercise] = [*chapters, *exercises.values()]
+    for item in items:
         ids = markdown.element_ids(item.body_html)
         lines = _id_lines(item.source, ids) if ids else []
         for element_id, line in zip(ids, lines, strict=True):

@@ -86,7 +86,8 @@ def typeface_name(path: Path) -> str | None:
         return None
     names = harfbuzz.OTNameIdPredefined
     # The typographic family ("Inter"); the plain family may name a weight ("Inter Semi Bold").
-    return face.get_name(names.TYPOGRAPHIC_FAMILY) or face.get_name(names.FONT_FAMILY)
+    name: str | None = face.get_name(names.TYPOGRAPHIC_FAMILY) or face.get_name(names.FONT_FAMILY)
+    return name
 
 
 def used_typefaces(faces: list[FontFace], style: str) -> list[str]:
@@ -112,11 +113,14 @@ class TextMeasure:
 
     def width_em(self, text: str) -> float:
         face = _font(self.path)
+        if face is None:  # head_font hands out only fonts HarfBuzz reads
+            raise ValueError(f"not a font: {self.path}")
         buffer = harfbuzz.Buffer()
         buffer.add_str(text)
         buffer.guess_segment_properties()
         harfbuzz.shape(harfbuzz.Font(face), buffer, {})
-        return sum(position.x_advance for position in buffer.glyph_positions) / face.upem
+        advance = sum(position.x_advance for position in buffer.glyph_positions)
+        return float(advance / face.upem)
 
 
 def head_font(faces: list[FontFace], tokens: str) -> TextMeasure | None:
