@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from psoas_print.errors import BookError
+from psoas_print.resolver import Resolver
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -56,6 +57,11 @@ class Sources:
         own = [self.book] if self.book else []
         folders = [*own, *self.layout_dirs, *self.font_dirs, *self.extra_files]
         return [folder.resolve() for folder in folders]
+
+    @property
+    def resolver(self) -> Resolver:
+        """The one judge of which files this build may read (see resolver.py)."""
+        return Resolver.of(self.readable_roots, self.book)
 
     def font(self, name: str) -> Path:
         """A bundled font file; a missing one fails the build rather than falling back."""
