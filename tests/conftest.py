@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +32,27 @@ def run_cli(*args: str | Path) -> Run:
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Run(result.exit_code, result.stdout, result.stderr)
+
+
+# A runaway command (unbounded memory or time) fails its test instead of taking the machine
+# or hanging the suite: the limits are generous for Pango and the worker processes.
+GUARD_MEMORY_BYTES = 3 * 1024**3
+GUARD_SECONDS = 120
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_DATA, (GUARD_MEMORY_BYTES, GUARD_MEMORY_BYTES))
+
+
+def run_guarded(*args: str | Path, cwd: Path | None = None, timeout: float = GUARD_SECONDS) -> Run:
+    """The command in a process of its own, under a memory limit and a wall-clock timeout."""
+    command = [sys.executable, "-m", "psoas_print", *(str(arg) for arg in args)]
+    environment = {**os.environ, "COLUMNS": "200"}
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=cwd, timeout=timeout,
+        preexec_fn=_limit_memory, env=environment, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    return Run(result.returncode, result.stdout, result.stderr)
 
 
 @pytest.fixture(scope="session")

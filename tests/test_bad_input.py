@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_guarded
 
 OLD_PDF = b"%PDF-1.7 the last good build\n"
 
@@ -138,13 +138,12 @@ BREAKAGES = [
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda f: f.__name__)
-def test_bad_input_is_one_clear_line_and_writes_nothing(book, tmp_path, monkeypatch, breakage):
+def test_bad_input_is_one_clear_line_and_writes_nothing(book, tmp_path, breakage):
     relative, line, message = breakage(book)
-    monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "ebook.pdf").write_bytes(OLD_PDF)
-    result = run_cli("build", "--book", "book", "--out", "out")
+    result = run_guarded("build", "--book", "book", "--out", "out", cwd=tmp_path)
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr + result.stdout
     lines = result.stderr.strip().splitlines()
@@ -222,5 +221,5 @@ def pose_in_front_matter(book: Path) -> tuple[str, int, str]:
     [angle_out_of_range, contact_that_cannot_touch, unknown_arrow_point, pose_in_front_matter],
     ids=lambda f: f.__name__,
 )
-def test_impossible_poses_are_located_errors(book, tmp_path, monkeypatch, breakage):
-    test_bad_input_is_one_clear_line_and_writes_nothing(book, tmp_path, monkeypatch, breakage)
+def test_impossible_poses_are_located_errors(book, tmp_path, breakage):
+    test_bad_input_is_one_clear_line_and_writes_nothing(book, tmp_path, breakage)
