@@ -76,4 +76,4 @@ def test_bad_buyer_lists_are_located_errors(outputs, tmp_path, monkeypatch, cont
 def test_a_missing_ebook_is_a_clear_error(tmp_path):
     result = run_cli("stamp", tmp_path / "none.pdf", "--buyers", write_buyers(tmp_path, BUYERS))
     assert result.exit_code == 2
-    assert "none.pdf: cannot read it" in result.stderr
+    assert "none.pdf: file not found" in result.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from psoas_print.errors import BookError, Problem
-from psoas_print.output import write_atomically
+from psoas_print.output import check_outputs, write_atomically
 from psoas_print.resources import Sources
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ def build(
     """
     from psoas_print import cache
 
+    check_outputs(_job_outputs(jobs), book_dir)  # before a file of the book is even read
     book_root = book_dir.resolve()
     sources = Sources(book_root)
     outputs = {job.target.parent.resolve() for job in jobs}
@@ -175,14 +176,13 @@ def _make_all(book_dir: Path, jobs: list[Job], paper: Paper, book: Any) -> dict[
     """Lay every job out; several at once in worker processes, one per core."""
     if len(jobs) == 1:
         return {jobs[0]: make(book_dir, jobs[0], paper, book)}
-    from concurrent.futures import ProcessPoolExecutor
-
     from psoas_print import typesetter
     from psoas_print.products.parts import worker_context
+    from psoas_print.workers import WorkerPool
 
     typesetter.dismiss()  # the workers need both cores
     workers = min(len(jobs), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+    with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
         futures = {job: pool.submit(make, book_dir, job, paper) for job in jobs}
         return {job: future.result() for job, future in futures.items()}
 
@@ -277,11 +277,29 @@ def _make_in_parts(
 
 
 def _write(job: Job, made: Made, book_root: Path) -> None:
-    write_atomically(job.target, lambda stream: stream.write(made.data))
-    if job.html_target is not None and made.html is not None:
-        from psoas_print.htmlexport import export_html
+    from psoas_print.htmlexport import prepare_export, write_export
 
-        export_html(made.html, job.html_target, Sources(book_root))
+    # The export is worked out in full first: a file it cannot use fails the job unwritten.
+    export = None
+    if job.html_target is not None and made.html is not None:
+        export = prepare_export(made.html, job.html_target, Sources(book_root))
+    write_atomically(job.target, lambda stream: stream.write(made.data))
+    if export is not None:
+        write_export(export)
+
+
+def _job_outputs(jobs: list[Job]) -> list[Path]:
+    """Every file and folder the jobs write: the products, any exported HTML with its
+    NAME_files folder, and the tool's own folder beside them."""
+    from psoas_print.cache import STATE
+
+    outputs = []
+    for job in jobs:
+        outputs += [job.target, job.target.parent / STATE]
+        if job.html_target is not None:
+            html = job.html_target
+            outputs += [html, html.with_name(f"{html.stem}_files")]
+    return outputs
 
 
 def _check_targets(jobs: list[Job]) -> None:
@@ -312,9 +330,9 @@ def build_handouts(
     from psoas_print.products.handout import build_handout, check_students, render_names
     from psoas_print.typesetter import Renderer
 
+    _check_handout_targets(job, book_dir)
     progress("Reading the book")
     book = load_book(book_dir)
-    _check_handout_targets(job)
     sources = Sources(book.root, (job.options.logo,) if job.options.logo else ())
     students = _read_roster(job.roster) if job.roster else []
     check_students(sources, students)  # a name the fonts lack fails before any render
@@ -381,14 +399,21 @@ def _file_names(names: list[str]) -> list[str]:
 
 
 def _read_roster(path: Path) -> list[Any]:
-    from psoas_print.csvfile import read_csv
+    from psoas_print.csvfile import Limit, read_csv
+    from psoas_print.limits import MAX_ROSTER_ROWS
     from psoas_print.products.handout import Student
 
-    rows = read_csv(path, required=("name",), optional=("notes",))
+    limit = Limit(MAX_ROSTER_ROWS, "students", "make the handouts of each class separately")
+    rows = read_csv(path, required=("name",), optional=("notes",), limit=limit)
     return [Student(row["name"], row["notes"], path, row.line) for row in rows]
 
 
-def _check_handout_targets(job: HandoutJob) -> None:
+def _check_handout_targets(job: HandoutJob, book: Path) -> None:
+    from psoas_print.cache import STATE
+
+    folder = job.target if job.split else job.target.parent
+    inputs = [path for path in (job.roster, job.options.logo) if path is not None]
+    check_outputs([job.target, folder / STATE], book, inputs)
     if job.split and job.target.exists() and not job.target.is_dir():
         raise BookError.at(job.target, None, "with --split, -o names a folder for the files")
     if not job.split and job.target.is_dir():
@@ -398,3 +423,15 @@ def _check_handout_targets(job: HandoutJob) -> None:
         raise BookError.at(logo, None, "logo file not found")
     if logo is not None and logo.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg"):
         raise BookError.at(logo, None, "the logo must be a PNG, JPEG or SVG image")
+    if logo is not None and logo.suffix.lower() != ".svg":
+        _check_picture(logo)
+
+
+def _check_picture(path: Path) -> None:
+    """A raster picture named on the command line decodes in full, within the pixel limit."""
+    from psoas_print.images import ImageProblem, open_image
+
+    try:
+        open_image(path)
+    except ImageProblem as problem:
+        raise BookError.at(path, None, str(problem)) from None

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from psoas_print import __version__
+from psoas_print.errors import BookError
+from psoas_print.files import Unreadable, is_regular_file, read_limited
 from psoas_print.output import write_text
 from psoas_print.resources import Sources
 
@@ -50,8 +52,8 @@ def _entry_digest(book: Path, entry: str, outputs: set[Path]) -> str | None:
         folder = book / entry
         names = sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
         digest.update("\0".join(names).encode())
-    elif (book / entry).is_file():
-        digest.update((book / entry).read_bytes())
+    elif is_regular_file(book / entry):
+        _hash_file(digest, book / entry)
     else:
         return None
     return digest.hexdigest()
@@ -60,7 +62,27 @@ def _entry_digest(book: Path, entry: str, outputs: set[Path]) -> str | None:
 def _hash_tree(digest: Any, root: Path, outputs: set[Path]) -> None:
     for path in _files(root, outputs):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(path.read_bytes())
+        _hash_file(digest, path)
+
+
+def _hash_file(digest: Any, path: Path) -> None:
+    """Add a file's bytes to ``digest``; for what a build cannot read, what it is instead.
+
+    A pipe, a device or a folder among the book's files is never opened (reading a pipe
+    would wait forever, a device might never end); a file over the size limit, which no
+    build reads, counts by its size and time.
+    """
+    try:
+        data = read_limited(path)
+    except Unreadable as error:
+        digest.update(str(error).encode())
+        try:
+            info = path.stat()
+            digest.update(f"{info.st_size} {info.st_mtime_ns}".encode())
+        except (OSError, ValueError):
+            pass
+        return
+    digest.update(data)
 
 
 def _files(root: Path, outputs: set[Path]) -> list[Path]:
@@ -79,11 +101,9 @@ def _files(root: Path, outputs: set[Path]) -> list[Path]:
 def recorded(target: Path, print_: str, book: Path, outputs: set[Path]) -> dict[str, Any] | None:
     """The record of ``target`` when it was made from the same inputs and is untouched since."""
     record = _records(target.parent).get(target.name)
-    if not isinstance(record, dict) or record.get("fingerprint") != print_:
+    if record is None or record["fingerprint"] != print_ or not target.is_file():
         return None
-    inputs = record.get("inputs")
-    if not isinstance(inputs, dict) or not target.is_file():
-        return None
+    inputs = record["inputs"]
     stat = target.stat()
     if (stat.st_size, stat.st_mtime_ns) != (record.get("size"), record.get("mtime_ns")):
         return None
@@ -101,12 +121,63 @@ def remember(
         "fingerprint": print_, "inputs": inputs, "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns, "pages": pages, "notes": notes,
     }  # fmt: skip
-    write_text(target.parent / RECORD, json.dumps(records, indent=1, sort_keys=True))
+    try:
+        write_text(target.parent / RECORD, json.dumps(records, indent=1, sort_keys=True))
+    except BookError:  # a full disk, say: the output is written, only the saving of time lost
+        # A record left from before names the old output's size and time, so it is not
+        # taken for this one: the next build makes it again.
+        return
 
 
 def _records(folder: Path) -> dict[str, Any]:
+    """The records kept in ``folder``: only those of the expected shape.
+
+    The file is the tool's own, but it lies beside the outputs, where anything may have
+    replaced it; a record of any other shape is as good as none.
+    """
     try:
-        records = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        records = json.loads(read_limited(folder / RECORD).decode("utf-8"))
+    except (Unreadable, ValueError, RecursionError):
         return {}
-    return records if isinstance(records, dict) else {}
+    if not isinstance(records, dict):
+        return {}
+    return {name: record for name, record in records.items() if _well_formed(record)}
+
+
+def _well_formed(record: Any) -> bool:
+    if not isinstance(record, dict) or not isinstance(record.get("fingerprint"), str):
+        return False
+    numbers = [record.get(key) for key in ("size", "mtime_ns", "pages")]
+    if not all(type(number) is int and number >= 0 for number in numbers):
+        return False
+    inputs, notes = record.get("inputs"), record.get("notes", {})
+    return _well_formed_inputs(inputs) and _well_formed_notes(notes)
+
+
+def _well_formed_inputs(inputs: Any) -> bool:
+    """Book files by their path inside the book, each with its digest (or None)."""
+    if not isinstance(inputs, dict):
+        return False
+    return all(
+        isinstance(digest, str | None) and _inside_book(entry) for entry, digest in inputs.items()
+    )
+
+
+def _inside_book(entry: str) -> bool:
+    """Whether an input entry names a path inside the book (never ``..``, never absolute)."""
+    path = Path(entry)
+    return entry == WHOLE_BOOK or (
+        bool(entry) and not path.is_absolute() and ".." not in path.parts and "\0" not in entry
+    )
+
+
+# The notes an output's record may carry (see cli._summary_row), and their types.
+_NOTES = {"renders": int, "scale": float | int, "parts": int, "epub": bool}
+
+
+def _well_formed_notes(notes: Any) -> bool:
+    if not isinstance(notes, dict):
+        return False
+    if ("renders" in notes) != ("scale" in notes):  # shown together
+        return False
+    return all(key in _NOTES and isinstance(value, _NOTES[key]) for key, value in notes.items())

@@ -337,29 +337,36 @@ def stamp_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the copies.")] = Path(
         "dist/licensed"
     ),
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace copies already in the --out folder.")
+    ] = False,
 ) -> None:
-    """Make one licensed copy of a finished ebook per buyer, stamped on every page."""
+    """Make one licensed copy of a finished ebook per buyer, stamped on every page.
+
+    A copy already in the --out folder is an error unless --force replaces it.
+    """
     import pikepdf
 
     from psoas_print import stamp
-    from psoas_print.output import write_atomically
+    from psoas_print.output import check_outputs, write_bytes
 
-    try:
-        book = ebook.read_bytes()
-    except OSError as error:
-        raise BookError.at(ebook, None, f"cannot read it: {error.strerror}") from None
+    book = stamp.read_book(ebook)
     people = stamp.read_buyers(buyers)
-    names = stamp.copy_names(ebook, people)
+    targets = [out / name for name in stamp.copy_names(ebook, people)]
+    check_outputs([out, *targets], default_book(), inputs=[ebook, buyers])
+    if not force:
+        stamp.refuse_existing(targets)
+    size = stamp.page_size(book, ebook)  # a PDF that cannot be stamped fails here
     started = time.perf_counter()
     with _status() as progress:
         progress(f"Laying out {len(people)} licence lines")
-        lines = stamp.stamp_lines(people, buyers, stamp.page_size(book, ebook))
+        lines = stamp.stamp_lines(people, buyers, size)
         copies_started = time.perf_counter()
         with pikepdf.open(io.BytesIO(lines)) as line_pages:
-            for index, (buyer, name) in enumerate(zip(people, names, strict=True)):
-                progress(f"Stamping {name}")
+            for index, (buyer, target) in enumerate(zip(people, targets, strict=True)):
+                progress(f"Stamping {target.name}")
                 data = stamp.stamped_copy(book, line_pages, index, buyer.licence)
-                write_atomically(out / name, lambda stream, data=data: stream.write(data))
+                write_bytes(target, data)
     copies_seconds = time.perf_counter() - copies_started
     rate = len(people) / copies_seconds if copies_seconds else float("inf")
     say(
@@ -379,8 +386,9 @@ def figures_command(
     """Write every exercise's generated figure as a standalone SVG, for review or reuse."""
     from psoas_print.content import load_book
     from psoas_print.figures import alt_text, svg_for
-    from psoas_print.output import write_text
+    from psoas_print.output import check_outputs, write_text
 
+    check_outputs([out], book or default_book())
     loaded = load_book(book or default_book())
     _print_warnings(loaded.warnings)
     shown = table("file", "size", "shows")

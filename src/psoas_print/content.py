@@ -6,17 +6,19 @@ All problems of a book are collected before anything is raised, so that
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
 
-from psoas_print import markdown
+from psoas_print import coverage, markdown, nesting, svg
 from psoas_print.errors import BookError, Problem, display_path
+from psoas_print.files import Unreadable, is_regular_file, read_limited
 from psoas_print.geometry import ImageKind, default_printed_width_mm
+from psoas_print.limits import MAX_TEXT_BYTES
 from psoas_print.model import (
     Book,
     BookInfo,
@@ -32,6 +34,8 @@ from psoas_print.model import (
     shown,
 )
 from psoas_print.pose import PoseError
+from psoas_print.resolver import Refused, Resolver
+from psoas_print.resources import Sources
 from psoas_print.scene import build_scene
 from psoas_print.yamlfile import YamlDocument, parse_yaml
 
@@ -50,7 +54,6 @@ class Report:
 
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".svg"}
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _ORDER_PREFIX = re.compile(r"^\d+[-_ ]")
 
 
@@ -63,34 +66,56 @@ def load_book(root: Path) -> Book:
         )
     report = Report()
     info, info_document = _load_info(root, report)
-    exercise_files = sorted((root / "exercises").glob("*.md"))
+    exercise_files = _book_files(root, "exercises", "*.md", report)
     exercises = {
         exercise.id: exercise
         for path in exercise_files
         if (exercise := _load_exercise(path, root, report))
     }
     # An exercise whose own file has a problem is not also reported as unknown elsewhere.
-    broken = {path.stem for path in exercise_files} - set(exercises)
+    broken = {path.stem for path in (root / "exercises").glob("*.md")} - set(exercises)
     chapters = _unique_ids(
         tuple(
             chapter
-            for path in sorted((root / "chapters").glob("*.md"))
+            for path in _book_files(root, "chapters", "*.md", report)
             if (chapter := _load_chapter(path, root, exercises, broken, report))
         )
     )
     routines = {
         routine.id: routine
-        for path in sorted((root / "routines").glob("*.yaml"))
+        for path in _book_files(root, "routines", "*.yaml", report)
         if (routine := _load_routine(path, exercises, broken, report))
     }
     if info is not None and info_document is not None:
         _check_cheatsheet_routine(info, info_document, routines, report)
     _check_chapter_exercises(chapters, report)
     _check_author_ids(chapters, exercises, report)
+    report.problems += coverage.unprintable_text(root, chapters, exercises, routines)
     if report.problems or info is None:
         raise BookError(report.problems)
     _warn_left_out(chapters, exercises, report)
     return Book(root, info, chapters, exercises, routines, tuple(report.warnings))
+
+
+def _book_files(root: Path, folder: str, pattern: str, report: Report) -> list[Path]:
+    """The files of one folder of the book, in name order.
+
+    A link to a file outside the book is reported and left out: a shared book must not
+    print a file of the machine it is built on. Whatever else is wrong with a name (a
+    folder, a pipe, a link to a device) is for ``_read_text`` to say.
+    """
+    inside = []
+    for path in sorted((root / folder).glob(pattern)):
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links: reading it says so
+            target = path
+        if target.is_relative_to(root) or not is_regular_file(target):
+            inside.append(path)
+        else:
+            message = f"a link to {target}, outside the book folder; only the book's files are read"
+            report.error(Problem(path, None, message))
+    return inside
 
 
 def _load_info(root: Path, report: Report) -> tuple[BookInfo | None, YamlDocument | None]:
@@ -335,13 +360,18 @@ def _unknown_exercise(exercise_id: str, exercises: dict[str, Exercise]) -> str:
 
 
 def _read_text(path: Path, report: Report) -> str | None:
-    """The file as text, or None after recording why it cannot be used."""
-    data = path.read_bytes()
-    if not data.strip():
-        report.error(Problem(path, 1, "file is empty"))
+    """The file as text, or None after recording why it cannot be used.
+
+    Only a regular file within the size limit is read: a pipe or a link to a device named
+    like a chapter is refused before a byte of it is read.
+    """
+    try:
+        data = read_limited(path, MAX_TEXT_BYTES, what="a text file of a book")
+    except Unreadable as error:
+        report.error(Problem(path, None, str(error)))
         return None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         report.error(
@@ -352,6 +382,10 @@ def _read_text(path: Path, report: Report) -> str | None:
             )
         )
         return None
+    if not text.strip():  # nothing but white space, or only a byte-order mark
+        report.error(Problem(path, 1, "file is empty"))
+        return None
+    return text
 
 
 def _read_markdown(path: Path, report: Report) -> tuple[YamlDocument, str, int] | None:
@@ -474,15 +508,14 @@ def sharpness_message(image: Path, width_px: int, printed_mm: float, where: str)
 
 
 def _pixel_size(image: Path) -> tuple[int, int] | None:
-    """A raster image's width and height in pixels, or None when it cannot be read."""
-    from PIL import Image, UnidentifiedImageError
+    """A raster image's width and height in pixels, or None when it cannot be read (it is
+    decoded in full, within the pixel limit: see images.py)."""
+    from psoas_print.images import ImageProblem, open_image
 
     try:
-        with Image.open(image) as picture:
-            width, height = picture.size
-    except (OSError, UnidentifiedImageError):
+        return open_image(image)
+    except ImageProblem:
         return None
-    return (width, height) if width and height else None
 
 
 @dataclass(frozen=True)
@@ -519,13 +552,17 @@ def _named_images(source: Path, root: Path) -> list[BookImage]:
     facts = document.data if isinstance(document.data, dict) else {}
     if isinstance(facts.get("image"), str):
         named.append((facts["image"], document.line_of(("image",)), "figure"))
-    for reference in markdown.references(markdown.parse(body)):
+    tokens = markdown.parse(body)
+    for reference in markdown.references(tokens, markdown.safe_html(tokens)):
         named.append((reference.url, offset + reference.line, "inline"))
     images = []
     for url, line, kind in named:
-        if url.startswith("data:") or _asset_problem(url, root):
+        if _written_inside(url):
             continue
-        target = _target(url, root)
+        try:
+            target = _resolver(root).book_file(url, what="image")
+        except Refused:  # reported when the book was read
+            continue
         pixels = None if target.suffix.lower() == ".svg" else _pixel_size(target)
         if pixels is not None:
             images.append(BookImage(target, pixels, source, line, kind))
@@ -538,51 +575,82 @@ def _named_images(source: Path, root: Path) -> list[BookImage]:
 def _render_body(
     body: str, offset: int, path: Path, root: Path, report: Report, heading_shift: int
 ) -> str:
+    """The body's HTML, cleaned as it reaches every output; every file it loads checked."""
     tokens = markdown.parse(body)
-    for reference in markdown.references(tokens):
+    markdown.unlink_unsafe(tokens)
+    html = markdown.to_html(tokens, heading_shift=heading_shift)
+    if (deep := nesting.too_deep_line(tokens, html)) is not None:
+        report.error(Problem(path, offset + deep, nesting.TOO_DEEP))
+        return html  # never laid out; and parsing it as a page would take minutes
+    html = markdown.clean_raw_html(tokens, html)
+    for reference in markdown.references(tokens, html):
         line = offset + reference.line
-        image = _resolve_asset(reference.url, path, line, root, report)
+        image = _resolve_asset(reference.url, path, line, root, report, own_parts=True)
         if image is not None:
             # Printed across the text column like an exercise's figure: its dpi is known.
             _check_resolution(image, path, line, report, kind="inline")
-    return markdown.to_html(tokens, heading_shift=heading_shift)
+    return html
 
 
-def _resolve_asset(url: str, path: Path, line: int, root: Path, report: Report) -> Path | None:
-    """The file ``url`` names inside the book, or None after recording why it cannot be used.
+def _resolve_asset(
+    url: str, path: Path, line: int, root: Path, report: Report, own_parts: bool = False
+) -> Path | None:
+    """The image file ``url`` names inside the book, or None after recording why it cannot
+    be used (or for a data: URL, or with ``own_parts`` a #part of the page itself).
 
-    Paths are relative to the book folder, in the front matter and the Markdown body alike.
+    Paths are relative to the book folder, in the front matter and the Markdown body alike;
+    the resolver decides, as it does for every other reader of the book's files.
     """
-    if url.startswith("data:"):
+    if url.strip()[:5].lower() == "data:":
+        _check_svg_data(url, path, line, report)
         return None
-    problem = _asset_problem(url, root)
-    if problem:
-        report.error(Problem(path, line, problem))
+    if own_parts and url.strip().startswith("#"):
         return None
-    return _target(url, root)
+    try:
+        image = _resolver(root).book_file(url, what="image")
+    except Refused as refused:
+        report.error(Problem(path, line, str(refused)))
+        return None
+    if image.suffix.lower() not in IMAGE_SUFFIXES:
+        report.error(Problem(path, line, f"'{url}' is not a JPEG, PNG or SVG image"))
+        return None
+    svg_problem = image.suffix.lower() == ".svg" and not _svg_stands_alone(
+        image, url, path, line, root, report
+    )
+    return None if svg_problem else image
 
 
-def _asset_problem(url: str, root: Path) -> str | None:
-    scheme = _SCHEME.match(url)
-    if not url.strip():
-        return "empty image path"
-    if scheme and scheme[1].lower() in ("http", "https", "ftp"):
-        return (
-            f"remote image '{url}' is not allowed: nothing is fetched from the network; "
-            "save the file in the book folder and give its path"
-        )
-    if scheme or url.startswith(("/", "\\")):
-        return f"'{url}' is not a path inside the book; give a path relative to the book folder"
-    target = _target(url, root)
-    if not target.is_relative_to(root):
-        return f"'{url}' points outside the book folder {root}"
-    if not target.is_file():
-        return f"image '{url}' not found (looked for {target})"
-    if target.suffix.lower() not in IMAGE_SUFFIXES:
-        return f"'{url}' is not a JPEG, PNG or SVG image"
-    return None
+def _written_inside(url: str) -> bool:
+    """A data: URL, or a #part of the page itself: no file to read."""
+    url = url.strip()
+    return url[:5].lower() == "data:" or url.startswith("#")
 
 
-def _target(url: str, root: Path) -> Path:
-    """The file a relative URL in the book names, without its query or fragment."""
-    return (root / unquote(url.split("#")[0].split("?")[0])).resolve()
+def _svg_stands_alone(
+    image: Path, url: str, path: Path, line: int, root: Path, report: Report
+) -> bool:
+    """Whether an SVG picture reads safely and uses no other file or URL; else reported,
+    naming the picture and what it refers to."""
+    try:
+        data = _resolver(root).read_bytes(image, url=url, what="image")
+    except Refused as refused:
+        report.error(Problem(path, line, str(refused)))
+        return False
+    name = image.relative_to(root).as_posix()
+    found = svg.problems(data)
+    for problem in found:
+        report.error(Problem(path, line, f"'{name}' {problem}"))
+    return not found
+
+
+def _check_svg_data(url: str, path: Path, line: int, report: Report) -> None:
+    """An SVG picture written into a data: URL must stand alone too."""
+    data = svg.data_url(url)
+    if data is not None and svg.looks_like_svg(data):
+        for problem in svg.problems(data):
+            report.error(Problem(path, line, f"the SVG picture in a data: URL {problem}"))
+
+
+@functools.cache
+def _resolver(root: Path) -> Resolver:
+    return Sources(root).resolver

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from psoas_print.errors import BookError, Problem
+from psoas_print.files import Unreadable, read_limited
 
 
 @dataclass(frozen=True)
@@ -20,11 +22,29 @@ class Row:
         return self.values.get(column, "")
 
 
-def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[Row]:
-    """Every row, with the ``required`` columns present and filled in; else a BookError."""
-    text = _text(path)
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = [name.strip().lower() for name in next(reader, [])]
+RowCheck = Callable[[Row], list[str]]  # what is wrong with one row, in words
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``rows`` rows, each one ``what`` (a student, a buyer), for the message."""
+
+    rows: int
+    what: str
+    advice: str
+
+
+def read_csv(
+    path: Path,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    limit: Limit | None = None,
+    check: RowCheck | None = None,
+) -> list[Row]:
+    """Every row, with the ``required`` columns present and filled in; else a BookError
+    listing every bad row (``check`` says what else is wrong with a row)."""
+    reader = csv.reader(_text(path).splitlines(keepends=True))
+    header = [name.strip().lower() for name in _next(reader, path) or []]
     missing = [column for column in required if column not in header]
     if missing:
         wanted = ", ".join(required + optional)
@@ -33,15 +53,10 @@ def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = 
             f"expected: {wanted})",
         )  # fmt: skip
     rows, problems = [], []
-    line = reader.line_num + 1
-    for record in reader:
-        values = {name: value.strip() for name, value in zip(header, record, strict=False)}
-        if any(values.values()):
-            for column in required:
-                if not values.get(column):
-                    problems.append(Problem(path, line, f"blank {column}"))
-            rows.append(Row(line, values))
-        line = reader.line_num + 1
+    for row in _rows(reader, header, path, limit):
+        problems += [Problem(path, row.line, f"blank {c}") for c in required if not row[c]]
+        problems += [Problem(path, row.line, message) for message in (check(row) if check else [])]
+        rows.append(row)
     if not rows and not problems:
         problems.append(Problem(path, 2, "no rows after the header line"))
     if problems:
@@ -49,19 +64,44 @@ def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = 
     return rows
 
 
+def _rows(
+    reader: Iterator[list[str]], header: list[str], path: Path, limit: Limit | None
+) -> Iterator[Row]:
+    """The rows that are not blank, each with the line it starts on; at most the limit."""
+    line = reader.line_num + 1  # type: ignore[attr-defined]
+    count = 0
+    while (record := _next(reader, path)) is not None:
+        values = {name: value.strip() for name, value in zip(header, record, strict=False)}
+        if any(values.values()):
+            count += 1
+            if limit is not None and count > limit.rows:
+                message = f"more than {limit.rows:,} {limit.what}; {limit.advice}"
+                raise BookError.at(path, line, message)
+            yield Row(line, values)
+        line = reader.line_num + 1  # type: ignore[attr-defined]
+
+
+def _next(reader: Iterator[list[str]], path: Path) -> list[str] | None:
+    """The next record, or None at the end; a record the csv module refuses is an error."""
+    try:
+        return next(reader, None)
+    except csv.Error as error:  # a field over the module's size limit, a NUL byte …
+        line = reader.line_num  # type: ignore[attr-defined]
+        raise BookError.at(path, line, f"not a readable CSV line: {error}") from None
+
+
 def _text(path: Path) -> str:
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BookError.at(path, None, "file not found") from None
-    except OSError as error:
-        raise BookError.at(path, None, f"cannot read it: {error.strerror}") from None
-    if not data.strip():
-        raise BookError.at(path, 1, "file is empty")
+        data = read_limited(path, what="a CSV file")
+    except Unreadable as error:
+        raise BookError.at(path, None, str(error)) from None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise BookError.at(
             path, line, f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8"
         ) from None
+    if not text.strip():  # nothing but white space, or only a byte-order mark
+        raise BookError.at(path, 1, "file is empty")
+    return text

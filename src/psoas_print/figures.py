@@ -4,6 +4,10 @@ A generated figure is drawn (drawing.py) only when nothing drew the same one bef
 figures are kept beside the outputs, one SVG file each, named by a digest of all that makes
 them (the pose, the words of the title, the line style and the drawing code itself). A
 build that changes no pose loads neither the drawing code nor reportlab.
+
+A kept figure is used only when its bytes are the ones this tool wrote: a record beside
+the figures holds the digest of each, and a file replaced since, or a record of any other
+shape, means the figure is drawn again.
 """
 
 from __future__ import annotations
@@ -11,16 +15,21 @@ from __future__ import annotations
 import base64
 import dataclasses
 import functools
+import glob
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from psoas_print.cache import STATE
+from psoas_print.errors import BookError
+from psoas_print.files import Unreadable, read_limited
 from psoas_print.model import Exercise, PoseFacts
-from psoas_print.output import write_text
+from psoas_print.output import write_bytes, write_text
 
 KEPT = Path(STATE) / "figures"  # beside the outputs
+DIGESTS = "digests.json"  # in KEPT: the digest of each kept figure's bytes, by file name
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,7 @@ class _DrawnFigures:
 
     def __init__(self) -> None:
         self.folder: Path | None = None  # where earlier builds kept theirs; None: draw every one
+        self.digests: dict[str, str] | None = None  # the folder's record, once read
         self.new: dict[str, str] = {}  # file name: SVG, drawn here and not yet kept
 
     def svg(self, exercise: Exercise, style: Style) -> str:
@@ -95,13 +105,32 @@ class _DrawnFigures:
         name = _file_name(exercise, style)
         if name in self.new:
             return self.new[name]
-        if self.folder is not None and (self.folder / name).is_file():
-            return (self.folder / name).read_text(encoding="utf-8")
+        if (kept := self._kept(name)) is not None:
+            return kept
         from psoas_print.drawing import to_svg  # reportlab: only when something is drawn
         from psoas_print.scene import build_scene
 
         self.new[name] = to_svg(build_scene(exercise.pose), alt_text(exercise), style)
         return self.new[name]
+
+    def _kept(self, name: str) -> str | None:
+        """The kept figure ``name`` when its bytes are those recorded for it, else None."""
+        if self.folder is None:
+            return None
+        if self.digests is None:
+            self.digests = read_digests(self.folder)
+        if name not in self.digests:
+            return None
+        try:
+            data = read_limited(self.folder / name)
+        except Unreadable:
+            return None
+        if content_digest(data) != self.digests[name]:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
 
 
 _drawn = _DrawnFigures()
@@ -110,6 +139,30 @@ _drawn = _DrawnFigures()
 def read_drawings_from(folder: Path | None) -> None:
     """Take figures drawn before from ``folder`` (None: draw them all again)."""
     _drawn.folder = folder
+    _drawn.digests = None
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def read_digests(folder: Path) -> dict[str, str]:
+    """The record of the figures kept in ``folder``; empty when it has any other shape."""
+    try:
+        record = json.loads(read_limited(folder / DIGESTS).decode("utf-8"))
+    except (Unreadable, ValueError, RecursionError):
+        return {}
+    if not isinstance(record, dict):
+        return {}
+    return {
+        name: digest
+        for name, digest in record.items()
+        if isinstance(digest, str) and _KEPT_NAME.fullmatch(name)
+    }
+
+
+# EXERCISE.STYLE.DIGEST.svg, as _file_name makes them: never a path, never the record.
+_KEPT_NAME = re.compile(r"[^/\\\0]+\.[0-9a-f]{6}\.[0-9a-f]{20}\.svg")
 
 
 def new_drawings() -> dict[str, str]:
@@ -119,13 +172,33 @@ def new_drawings() -> dict[str, str]:
 
 
 def keep_drawings(folder: Path, drawings: dict[str, str]) -> None:
-    """Keep newly drawn figures in ``folder``, each replacing its exercise's older drawing."""
-    for name, svg in drawings.items():
-        write_text(folder / name, svg)
-        exercise_and_style = name.rsplit(".", 2)[0]
-        for older in folder.glob(f"{exercise_and_style}.*.svg"):
-            if older.name != name and older.name.rsplit(".", 2)[0] == exercise_and_style:
+    """Keep newly drawn figures in ``folder``, each replacing its exercise's older drawing,
+    and record the digest of each. Keeping is only a saving of time: a figure that cannot
+    be kept (a full disk) is drawn again next time."""
+    if not drawings:
+        return
+    digests = read_digests(folder)
+    try:
+        for name, svg in drawings.items():
+            data = svg.encode("utf-8")
+            write_bytes(folder / name, data)
+            digests[name] = content_digest(data)
+            for older in _older_drawings(folder, name):
                 older.unlink(missing_ok=True)
+                digests.pop(older.name, None)
+        write_text(folder / DIGESTS, json.dumps(digests, indent=1, sort_keys=True))
+    except (BookError, OSError):
+        return
+
+
+def _older_drawings(folder: Path, name: str) -> list[Path]:
+    """The files that drew the same exercise in the same style as ``name``, from before."""
+    exercise_and_style = name.rsplit(".", 2)[0]
+    return [
+        older
+        for older in folder.glob(f"{glob.escape(exercise_and_style)}.*.svg")
+        if older.name != name and older.name.rsplit(".", 2)[0] == exercise_and_style
+    ]
 
 
 def _file_name(exercise: Exercise, style: Style) -> str:

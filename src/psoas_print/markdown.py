@@ -1,18 +1,23 @@
-"""Markdown to HTML (markdown-it-py), and the file references a Markdown text makes."""
+"""Markdown to HTML (markdown-it-py), and the file references a Markdown text makes.
+
+A book's Markdown may hold raw HTML, and a shared book is untrusted: its HTML is cleaned
+(markup.py) before it reaches any output, and what it loads is found in the cleaned HTML
+as the typesetter will read it.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from xml.etree.ElementTree import Element
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-# Attributes through which HTML makes a renderer load a file.
-_LOADING_ATTRIBUTES = {"src", "srcset", "data", "poster", "background"}
-_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""", re.IGNORECASE)
+from psoas_print import markup
+
+_RAW_HTML = ("html_block", "html_inline")
 
 
 @dataclass(frozen=True)
@@ -46,12 +51,69 @@ def to_html(tokens: list[Token], heading_shift: int = 0) -> str:
     return _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
 
 
-def references(tokens: list[Token]) -> Iterator[Reference]:
-    """Every URL the HTML of ``tokens`` would fetch: images and raw HTML attributes."""
+def safe_html(tokens: list[Token], heading_shift: int = 0) -> str:
+    """The HTML of a book's text as it may reach an output: a link leads only to the web,
+    to an e-mail address or within the book (else it keeps its text and loses its href);
+    no scripts, event handlers or frames."""
+    unlink_unsafe(tokens)
+    return clean_raw_html(tokens, to_html(tokens, heading_shift))
+
+
+def unlink_unsafe(tokens: list[Token]) -> None:
+    """Take the href off every Markdown link that may not reach an output; its text stays."""
+    for token in _walk(tokens):
+        if token.type == "link_open" and not markup.allowed_link(str(token.attrGet("href") or "")):
+            token.attrs.pop("href", None)
+
+
+def clean_raw_html(tokens: list[Token], html: str) -> str:
+    """``html`` (rendered from ``tokens``) with its raw HTML cleaned.
+
+    Markdown alone makes no markup but its own, so only a text with raw HTML is parsed
+    again: once, as the typesetter will parse it.
+    """
+    return markup.clean_fragment(html) if _has_raw_html(tokens) else html
+
+
+def references(tokens: list[Token], html: str | None = None) -> list[Reference]:
+    """Every URL the HTML of ``tokens`` would load (images, raw HTML attributes and CSS),
+    each with the body line that names it.
+
+    With ``html`` (what ``safe_html`` made of the tokens), the URLs are those of that HTML
+    as the typesetter reads it: nothing that raw HTML hides from a simpler reading, and
+    nothing that cleaning took out.
+    """
+    written = list(_written_references(tokens))
+    if html is None or not _has_raw_html(tokens):
+        return written
+    lines: dict[str, list[int]] = {}
+    for reference in written:
+        lines.setdefault(reference.url, []).append(reference.line)
+    first_raw = next(line for token, line in _walk_lines(tokens) if token.type in _RAW_HTML)
+    return [
+        Reference(_next_line(lines.get(url), first_raw), url)
+        for url in markup.loaded_urls(markup.parse_fragment(html))
+    ]
+
+
+def _next_line(lines: list[int] | None, fallback: int) -> int:
+    """The next line a URL was written on; the last one stays for any further use of it.
+    A URL that only the whole HTML shows is placed on the first line of raw HTML."""
+    if not lines:
+        return fallback
+    return lines.pop(0) if len(lines) > 1 else lines[0]
+
+
+def _has_raw_html(tokens: list[Token]) -> bool:
+    return any(token.type in _RAW_HTML for token in _walk(tokens))
+
+
+def _written_references(tokens: list[Token]) -> Iterator[Reference]:
+    """The URLs of images and of raw HTML, read token by token for their lines."""
     for token, line in _walk_lines(tokens):
         if token.type == "image":
             yield Reference(line, str(token.attrGet("src") or ""))
-        elif token.type in ("html_block", "html_inline"):
+        elif token.type in _RAW_HTML:
             for url in _html_references(token.content):
                 yield Reference(line, url)
 
@@ -76,6 +138,8 @@ def _walk_lines(tokens: list[Token]) -> Iterator[tuple[Token, int]]:
 
 
 class _ReferenceCollector(HTMLParser):
+    """The URLs in one piece of raw HTML, read only to find the line each is on."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []
@@ -83,21 +147,16 @@ class _ReferenceCollector(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._in_style = tag == "style"
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in _LOADING_ATTRIBUTES or (tag == "link" and name == "href"):
-                self.urls.extend(part.split()[0] for part in value.split(",") if part.strip())
-            elif name == "style":
-                self.urls.extend(_CSS_URL.findall(value))
+        element = Element(tag, {name: value for name, value in attrs if value is not None})
+        for name in markup.loading_attributes(element):
+            self.urls.extend(markup.attribute_urls(name, element.attrib[name]))
 
     def handle_endtag(self, tag: str) -> None:
         self._in_style = False
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
-            self.urls.extend(_CSS_URL.findall(data))
-            self.urls.extend(re.findall(r"""@import\s+['"]([^'"]+)""", data))
+            self.urls.extend(markup.css_urls(data))
 
 
 def _html_references(html: str) -> list[str]:

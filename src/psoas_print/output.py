@@ -1,20 +1,28 @@
-"""Writing outputs so that an interrupted build never leaves a broken file behind."""
+"""Writing outputs so that an interrupted or failed build never leaves a broken file behind,
+and never writes over what a build reads."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from psoas_print.errors import BookError
+from psoas_print.errors import BookError, display_path
+
+# Every output replaced by this process, in order: what an interruption has to mention.
+written: list[Path] = []
 
 
 @contextmanager
 def atomic_file(target: Path) -> Iterator[IO[bytes]]:
-    """A temporary file beside ``target`` that replaces it only once fully written."""
+    """A temporary file beside ``target`` that replaces it only once fully written.
+
+    A write that fails (a full disk, a read-only file system) removes the temporary file
+    and leaves the previous ``target`` as it was.
+    """
     folder = target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -28,9 +36,19 @@ def atomic_file(target: Path) -> Iterator[IO[bytes]]:
             os.fsync(stream.fileno())
         os.chmod(temporary, _permissions_for(target))
         os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise BookError.at(target, None, _cannot_write(target, error)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    written.append(target)
+
+
+def _cannot_write(target: Path, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    kept = "the previous file is kept" if target.exists() else "nothing was written"
+    return f"cannot write: {reason}; {kept}"
 
 
 def write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> None:
@@ -38,8 +56,12 @@ def write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> None
         write(stream)
 
 
+def write_bytes(target: Path, data: bytes) -> None:
+    write_atomically(target, lambda stream: stream.write(data))
+
+
 def write_text(target: Path, text: str) -> None:
-    write_atomically(target, lambda stream: stream.write(text.encode("utf-8")))
+    write_bytes(target, text.encode("utf-8"))
 
 
 def _permissions_for(target: Path) -> int:
@@ -49,3 +71,50 @@ def _permissions_for(target: Path) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+# --- where outputs may go --------------------------------------------------------
+
+
+def check_outputs(targets: Iterable[Path], book: Path | None, inputs: Iterable[Path] = ()) -> None:
+    """Refuse, before anything is laid out, any output that would replace what builds read.
+
+    ``targets`` are the files and folders a command writes, the products first; none may
+    be inside the book, inside the layouts, fonts or sample book that ship with the tool,
+    or be one of the ``inputs`` named on the command line (a roster, a logo, the ebook
+    being stamped). The first one refused is named: one mistake, one line.
+    """
+    sources = {place for source in inputs for place in (_where(source), source.resolve())}
+    for target in targets:
+        reason = _refusal(_where(target), book, sources)
+        if reason is not None:
+            raise BookError.at(target, None, reason)
+
+
+def _refusal(where: Path, book: Path | None, sources: set[Path]) -> str | None:
+    if book is not None and where == book.resolve():
+        return "is the book folder itself; write outputs outside it"
+    if book is not None and where.is_relative_to(book.resolve()):
+        return f"is inside the book folder {display_path(book)}; write outputs outside it"
+    for folder in _tool_folders():
+        if where.is_relative_to(folder):
+            return f"is inside {display_path(folder)}, which ships with psoas-print; {ELSEWHERE}"
+    if where in sources:
+        return "is one of this command's own input files; choose another name for the output"
+    return None
+
+
+ELSEWHERE = "write outputs elsewhere"
+
+
+def _where(path: Path) -> Path:
+    """Where writing ``path`` lands: its folder's links followed, not a link it may be itself
+    (the output replaces such a link, never what the link points to)."""
+    absolute = Path(os.path.abspath(path))
+    return absolute.parent.resolve() / absolute.name
+
+
+def _tool_folders() -> list[Path]:
+    from psoas_print.resources import shipped
+
+    return [shipped(name).resolve() for name in ("layouts", "fonts", "book")]

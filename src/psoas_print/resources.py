@@ -54,9 +54,12 @@ class Sources:
 
     @property
     def readable_roots(self) -> list[Path]:
+        # The book's own layouts/ and fonts/ are readable as part of the book, never as
+        # roots of their own: a link in their place to another folder (/etc, say) would
+        # otherwise make that whole folder readable.
         own = [self.book] if self.book else []
-        folders = [*own, *self.layout_dirs, *self.font_dirs, *self.extra_files]
-        return [folder.resolve() for folder in folders]
+        tools = [folder for folder in (shipped("layouts"), shipped("fonts")) if folder.is_dir()]
+        return [folder.resolve() for folder in (*own, *tools, *self.extra_files)]
 
     @property
     def resolver(self) -> Resolver:

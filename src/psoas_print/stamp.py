@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pikepdf
 
-from psoas_print.csvfile import read_csv
+from psoas_print.csvfile import Limit, Row, read_csv
 from psoas_print.errors import BookError, Problem
+from psoas_print.files import Unreadable, read_limited
 from psoas_print.glyphs import unprintable
+from psoas_print.limits import MAX_BUYERS, MAX_EBOOK_BYTES
 from psoas_print.render import make_environment, render_template
 from psoas_print.resources import Sources
 from psoas_print.typesetter import Renderer
@@ -38,16 +40,20 @@ class Buyer:
         return f"Licensed to {self.name} · {self.email} · order {self.order}"
 
 
+BUYERS_LIMIT = Limit(MAX_BUYERS, "buyers", "stamp them in several batches")
+
+
 def read_buyers(path: Path) -> list[Buyer]:
-    rows = read_csv(path, required=("name", "email", "order"))
-    buyers = [Buyer(row["name"], row["email"], row["order"], row.line) for row in rows]
-    problems = []
-    for buyer in buyers:
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", buyer.email):
-            problems.append(Problem(path, buyer.line, f"'{buyer.email}' is not an email address"))
-    if problems:
-        raise BookError(problems)
-    return buyers
+    """Every buyer of the file; else one BookError naming every bad row."""
+    rows = read_csv(path, ("name", "email", "order"), limit=BUYERS_LIMIT, check=_email_problem)
+    return [Buyer(row["name"], row["email"], row["order"], row.line) for row in rows]
+
+
+def _email_problem(row: Row) -> list[str]:
+    email = row["email"]
+    if not email or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        return []  # a blank one is reported as blank
+    return [f"'{email}' is not an email address"]
 
 
 def stamp_lines(buyers: list[Buyer], buyers_file: Path, page_size_pt: tuple[float, float]) -> bytes:
@@ -81,15 +87,49 @@ def stamped_copy(book: bytes, lines: pikepdf.Pdf, index: int, licence: str) -> b
         return buffer.getvalue()
 
 
+def read_book(path: Path) -> bytes:
+    """The finished ebook's bytes: a regular file, within the documented limit."""
+    try:
+        return read_limited(path, MAX_EBOOK_BYTES, what="an ebook to stamp")
+    except Unreadable as error:
+        raise BookError.at(path, None, str(error)) from None
+
+
 def page_size(book: bytes, path: Path) -> tuple[float, float]:
+    """The size of the book's pages; a PDF that cannot be stamped is an error."""
     try:
         with pikepdf.open(io.BytesIO(book)) as pdf:
+            encrypted = pdf.is_encrypted
             sizes = {tuple(float(v) for v in page.mediabox[2:]) for page in pdf.pages}
-    except pikepdf.PdfError as error:
-        raise BookError.at(path, None, f"not a readable PDF: {error}") from None
+    except pikepdf.PasswordError:
+        raise BookError.at(path, None, f"{ENCRYPTED} and needs a password to open") from None
+    except pikepdf.PikepdfError as error:
+        raise BookError.at(path, None, f"not a readable PDF: {_first_line(error)}") from None
+    if encrypted:  # copies would lose its protection: stamp the one psoas-print made
+        raise BookError.at(path, None, f"{ENCRYPTED}; stamp the ebook as psoas-print made it")
+    if not sizes:
+        raise BookError.at(path, None, "has no pages")
     if len(sizes) != 1:
         raise BookError.at(path, None, "its pages differ in size; stamp one edition at a time")
     return sizes.pop()  # type: ignore[return-value]
+
+
+ENCRYPTED = "is encrypted"
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0]
+
+
+def refuse_existing(targets: list[Path]) -> None:
+    """A copy never silently replaces a file: the first that exists is named, with a count
+    of the others (a second run into the same folder would name every copy)."""
+    existing = [target for target in targets if target.exists() or target.is_symlink()]
+    if not existing:
+        return
+    others = f" (and {len(existing) - 1} more copies)" if len(existing) > 1 else ""
+    message = f"already exists{others}; remove it, choose another --out, or add --force"
+    raise BookError.at(existing[0], None, message)
 
 
 def copy_names(path: Path, buyers: list[Buyer]) -> list[str]:

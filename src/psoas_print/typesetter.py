@@ -21,9 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
+from psoas_print import fontconf, glyphs, svg
 from psoas_print.errors import BookError, Problem
+from psoas_print.resolver import Refused, Resolver
 from psoas_print.resources import Sources
 
 if TYPE_CHECKING:
@@ -34,31 +35,35 @@ if TYPE_CHECKING:
 
 
 def _fetcher_class() -> type:
-    from urllib.request import url2pathname  # slow to import: loads http.client
-
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class ConfinedFetcher(URLFetcher):
-        """Serves data: URLs and files under the allowed roots; refuses everything else."""
+        """Serves data: URLs and the files the build's resolver allows; refuses the rest.
 
-        def __init__(self, roots: list[Path]) -> None:
+        The resolver is the one that also decided what the book's text may name, so the
+        render can never read a file that checking the book would have refused. SVG
+        pictures are served without their scripts, as every other output has them.
+        """
+
+        def __init__(self, resolver: Resolver) -> None:
             super().__init__(fail_on_errors=True)
-            self.roots = roots
+            self.resolver = resolver
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
-            parts = urlsplit(url)
-            if parts.scheme != "file":
-                raise PermissionError(f"refused to fetch {url}: nothing is loaded from the network")
-            path = Path(url2pathname(parts.path)).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
-                raise PermissionError(
-                    f"refused to read {path}: only the book, the layouts and the fonts may be read"
-                )
-            if not path.is_file():
-                raise FileNotFoundError(f"file not found: {path}")
-            return URLFetcherResponse(url, path.read_bytes())
+            try:
+                path = self.resolver.url(url)
+                data = self.resolver.read_bytes(path)
+            except Refused as refused:
+                error = FileNotFoundError if refused.reason == "missing" else PermissionError
+                raise error(str(refused)) from None
+            if path.suffix.lower() == ".svg" or svg.looks_like_svg(data):
+                try:
+                    data = svg.clean(data)
+                except svg.SvgProblem as problem:
+                    raise PermissionError(f"{path} {problem}") from None
+            return URLFetcherResponse(url, data)
 
     return ConfinedFetcher
 
@@ -94,11 +99,10 @@ class Renderer:
     """One font configuration and one confined fetcher for all renders of a build."""
 
     def __init__(self, sources: Sources) -> None:
-        from weasyprint.text.fonts import FontConfiguration
-
         self.sources = sources
-        self.font_config = FontConfiguration()
-        self.fetcher = _fetcher_class()(sources.readable_roots)
+        # Only the bundled fonts and the book's own: no system font may stand in for them.
+        self.font_config = fontconf.font_configuration(sources.font_dirs)
+        self.fetcher = _fetcher_class()(sources.resolver)
 
     def render(self, html: str, origin: Path) -> Document:
         """Lay out ``html``; ``origin`` names the layout in any error message."""
@@ -115,6 +119,10 @@ class Renderer:
         except FatalURLFetchingError as error:
             reason = error.__cause__ or error
             raise BookError.at(origin, None, str(reason)) from None
+        # The check of the book names the line of such a character; this catches one that
+        # came another way (a layout's own text, say) before it prints as an empty box.
+        if missing := fontconf.unprintable(document, self.font_config):
+            raise BookError.at(origin, None, glyphs.no_font_message(missing))
         return document
 
 
@@ -207,6 +215,9 @@ def _serve(connection: Connection, parents_end: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
     # The import only allocates: no garbage to look for while it runs (about 5% faster).
     gc.disable()
+    # WeasyPrint's import loads a fontconfig configuration: the tool's own, never the
+    # system's (see fontconf.py).
+    fontconf.confine(Sources(book=None).font_dirs)
     import weasyprint  # noqa: F401  - the slow import this process exists for
 
     gc.enable()

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from psoas_print.errors import Problem
+from psoas_print.limits import MAX_YAML_DEPTH
 
 Location = tuple[str | int, ...]
 # libyaml's loader when PyYAML was built with it: the same results, several times faster.
@@ -40,9 +41,14 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
     A syntax error becomes a Problem rather than an exception so that callers can
     collect every problem of a book before stopping.
     """
-    loader = _Loader(text)
     document = YamlDocument(data=None, path=path, first_line=line_offset + 1)
+    loader = _Loader(text)
     try:
+        refused = _refused_construct(text)
+        if refused is not None:
+            line, message = refused
+            document.problems.append(Problem(path, line_offset + line, message))
+            return document
         node = loader.get_single_node()
         if node is not None:
             _index(node, (), document, line_offset)
@@ -59,6 +65,32 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
     finally:
         loader.dispose()
     return document
+
+
+def _refused_construct(text: str) -> tuple[int, str] | None:
+    """The first line (counted from 1) of the text that uses what a book may not, and why.
+
+    Anchors and aliases let a few lines stand for billions of values, or for a value that
+    contains itself; no book needs them. Nesting is bounded too. The events are read
+    before any value is built, so neither can cost more than reading the text once.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            return line, f"alias '*{event.anchor}': {NO_ANCHORS}"
+        if getattr(event, "anchor", None):
+            return line, f"anchor '&{event.anchor}': {NO_ANCHORS}"
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return line, f"nested more than {MAX_YAML_DEPTH} levels deep"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+NO_ANCHORS = "anchors and aliases (& and *) are not allowed in a book; write the value out"
 
 
 def _index(node: yaml.Node, location: Location, document: YamlDocument, offset: int) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from psoas_print import __version__
 from psoas_print.geometry import TRIMS
 from psoas_print.model import Book, Paper
+from psoas_print.view import book_view
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -26,10 +27,11 @@ class Rendered:
 
 
 def common_context(book: Book, paper: Paper | str) -> dict[str, Any]:
-    """What every layout may use."""
+    """What every layout may use: plain data about the book (see view.py), no paths."""
+    view = book_view(book)
     return {
-        "book": book,
-        "info": book.info,
+        "book": view,
+        "info": view.info,
         "paper": TRIMS[paper],
         "version": __version__,
         "book_url": book.root.resolve().as_uri() + "/",

@@ -14,6 +14,7 @@ from psoas_print.products import Rendered, common_context, layout_path
 from psoas_print.products.fitting import Measurement, TooLong, fit_to_one_page
 from psoas_print.render import make_environment, render_template
 from psoas_print.typesetter import Renderer
+from psoas_print.view import routine_view
 
 TEMPLATE = "cheatsheet.html"
 
@@ -52,7 +53,7 @@ def build_cheatsheet(
     exercises = [item.exercise for item in routine.items]
     context = {
         **common_context(book, paper),
-        "routine": routine,
+        "routine": routine_view(routine),
         "margin_mm": MARGIN_MM,
         "figures": figures_for(exercises, ROBUST),
         "ebook_pages": {},  # the sheet is for the fridge: no page references

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from psoas_print.errors import BookError, Problem
 from psoas_print.figures import Style, figures_for, qr_code
@@ -14,9 +13,7 @@ from psoas_print.render import make_environment, render_template
 from psoas_print.resources import Sources
 from psoas_print.typefaces import TextMeasure, font_faces, head_font, used_typefaces
 from psoas_print.typesetter import Renderer
-
-if TYPE_CHECKING:
-    pass
+from psoas_print.view import book_view, chapter_view, record, vetted
 
 TEMPLATE = "ebook.html"
 
@@ -75,16 +72,17 @@ def ebook_html(
     chapters = book.chapters if portion.chapters is None else portion.chapters
     shown = [exercise for chapter in chapters for exercise in book.chapter_exercises(chapter)]
     geometry = page_geometry(TRIMS[paper])
+    common = common_context(book, paper)
     context = {
-        **common_context(book, paper),
-        "chapters": book.chapters,
-        "full_book": full_book,
+        **common,
+        "chapters": common["book"].chapters,
+        "full_book": book_view(full_book) if sample else common["book"],
         "figures": figures_for(shown, Style()),
         "videos": {e.id: qr_code(e.video) for e in shown if e.video},
         "sample": sample,
         "store_qr": store_qr,
         "printing": printing,
-        "portion": replace(portion, chapters=chapters),
+        "portion": record(portion, chapters=[chapter_view(chapter) for chapter in chapters]),
         **geometry,
     }
     fonts_css = render_template(environment, "fonts.css", **context)
@@ -183,6 +181,7 @@ def _head_width_mm(text: str, font: TextMeasure | None) -> float:
     return (em + HEAD_TRACKING_EM * len(upper)) * HEAD_PT * 25.4 / 72
 
 
+@vetted  # a pure function of a string: safe in a layout's hands
 def css_string(text: str) -> str:
     """``text`` as a quoted CSS string, safe inside a <style> element."""
     escaped = "".join(

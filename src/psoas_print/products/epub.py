@@ -11,21 +11,28 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import uuid
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from psoas_print import markup
 from psoas_print.errors import BookError
 from psoas_print.figures import alt_text, svg_for
 from psoas_print.model import Book, Exercise, spoken_list
 from psoas_print.products import build_date, common_context
 from psoas_print.render import make_environment, render_template
+from psoas_print.resolver import Refused, Resolver
 from psoas_print.resources import Sources
+from psoas_print.svg import SvgProblem
+from psoas_print.svg import clean as clean_svg
 from psoas_print.typefaces import typeface_name
+from psoas_print.view import Record, chapter_view, exercise_view, record, routine_view
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
@@ -100,7 +107,7 @@ def build_epub(book: Book, sources: Sources) -> EpubResult:
                 f"chapter-{chapter.id}",
                 href,
                 XHTML,
-                page("chapter.xhtml", chapter=chapter, number=index, body=body),
+                page("chapter.xhtml", chapter=chapter_view(chapter), number=index, body=body),
             )
         )
         children = []
@@ -131,12 +138,16 @@ def build_epub(book: Book, sources: Sources) -> EpubResult:
     spine = [documents[0], documents[1], nav, *documents[2:]]
     package = page(
         "package.opf", identifier=identifier(book), modified=_modified(),
-        manifest=[nav, *documents, *resources], spine=spine,
+        manifest=_listed([nav, *documents, *resources]), spine=_listed(spine),
     )  # fmt: skip
     files = [Item("opf", "package.opf", "", package), nav, *documents, *resources]
-    return EpubResult(
-        _zip(files, environment.get_template("epub/container.xml").render()), len(spine)
-    )
+    container = render_template(environment, "epub/container.xml")
+    return EpubResult(_zip(files, container), len(spine))
+
+
+def _listed(items: list[Item]) -> list[Record]:
+    """Items as the package's manifest and spine name them: without their bytes."""
+    return [record(item, omit=["data"]) for item in items]
 
 
 def _exercise_document(
@@ -148,7 +159,7 @@ def _exercise_document(
 ) -> Item:
     figure = None
     if exercise.image_path is not None:
-        href = _asset(exercise.image_path, assets)
+        href = _asset(exercise.image_path, Sources(book.root).resolver, assets)
         figure = {"href": href, "alt": f"{exercise.name}: {exercise.position}."}
     elif exercise.pose is not None:
         svg = svg_for(exercise)
@@ -156,7 +167,9 @@ def _exercise_document(
         assets[href] = Item(f"figure-{exercise.id}", href, "image/svg+xml", svg.encode("utf-8"))
         figure = {"href": href, "alt": alt_text(exercise)}
     body = _xhtml(exercise.body_html, book.root, assets)
-    data = page("exercise.xhtml", exercise=exercise, number=number, figure=figure, body=body)
+    data = page(
+        "exercise.xhtml", exercise=exercise_view(exercise), number=number, figure=figure, body=body
+    )
     return Item(f"exercise-{exercise.id}", _exercise_href(exercise), XHTML, data)
 
 
@@ -174,34 +187,79 @@ def _routines_document(book: Book, page: Callable[..., bytes]) -> tuple[Item, En
         for exercise in book.chapter_exercises(chapter)
     }
     routines = list(book.routines.values())
-    data = page("routines.xhtml", routines=routines, documents=documents)
+    data = page("routines.xhtml", routines=[routine_view(r) for r in routines], documents=documents)
     entries = tuple(Entry(routine.title, f"{href}#routine-{routine.id}") for routine in routines)
     return Item("routines", href, XHTML, data), Entry("Routines", href, entries)
 
 
 def _xhtml(html: str, root: Path, assets: dict[str, Item]) -> str:
-    """HTML from Markdown as well-formed XHTML, its images packed into the EPUB."""
-    import tinyhtml5
+    """HTML from Markdown as well-formed XHTML, its images packed into the EPUB.
 
-    tree = tinyhtml5.parse(f"<body>{html}</body>", namespace_html_elements=False)
-    body = tree.find("body")
-    assert body is not None
-    for image in body.iter("img"):
-        source = image.get("src", "")
-        if not source.startswith("data:"):
-            image.set("src", _asset((root / source).resolve(), assets))
-    inner = (body.text or "") + "".join(
+    The HTML is cleaned once more (it reaches a reader that may run scripts), and every
+    file it loads is packed as the book's resolver finds it: by its path, never by the
+    URL as written, so a query or a ``..`` in the URL cannot reach another file.
+    """
+    body = markup.parse_fragment(html)
+    markup.clean_tree(body)
+    resolver = Sources(root).resolver
+    for element in body.iter():
+        if isinstance(element.tag, str):
+            _pack_loads(element, resolver, assets)
+    inner = escape(body.text or "") + "".join(
         ElementTree.tostring(child, encoding="unicode", method="xml") for child in body
     )
     return inner.replace("&#10;", "\n")
 
 
-def _asset(path: Path, assets: dict[str, Item]) -> str:
-    href = f"images/{path.name}"
-    if href not in assets:
+def _pack_loads(element: ElementTree.Element, resolver: Resolver, assets: dict[str, Item]) -> None:
+    """Point each file ``element`` loads at its packed copy; drop what the EPUB cannot
+    carry (a srcset, a poster: the src is enough)."""
+
+    def packed(url: str) -> str | None:
+        url = url.strip()
+        if not url or url.startswith("#") or url[:5].lower() == "data:":
+            return None
+        try:
+            path = resolver.book_file(url, what="image")
+        except Refused as refused:
+            raise BookError.at(resolver.book or Path(url), None, str(refused)) from None
+        return _asset(path, resolver, assets)
+
+    for name in list(markup.loading_attributes(element)):
+        value, attribute = element.attrib[name], markup.local_name(name)
+        if attribute in ("src", "data", "href"):
+            element.attrib[name] = packed(value) or value
+        elif attribute in ("srcset", "poster", "background", "lowsrc", "dynsrc"):
+            del element.attrib[name]
+        else:  # CSS: a style attribute, an SVG fill="url(...)"
+            element.attrib[name] = markup.rewrite_css_urls(value, packed)
+    if markup.local_name(element.tag) == "style" and element.text:
+        element.text = markup.rewrite_css_urls(element.text, packed)
+
+
+def _asset(path: Path, resolver: Resolver, assets: dict[str, Item]) -> str:
+    """Pack a picture of the book (an SVG one cleaned of scripts) and give its href.
+
+    Pictures of the same name from different folders get different names in the EPUB.
+    """
+    try:
+        data = resolver.read_bytes(path, url=path.relative_to(resolver.book or path).as_posix())
         media_type = IMAGE_TYPES[path.suffix.lower()]
-        assets[href] = Item(f"image-{len(assets)}", href, media_type, path.read_bytes())
+        if media_type == "image/svg+xml":
+            data = clean_svg(data)
+    except (Refused, SvgProblem, KeyError, ValueError) as problem:
+        raise BookError.at(path, None, f"cannot go into the EPUB: {problem}") from None
+    stem = _UNSAFE_NAME.sub("-", path.stem) or "image"
+    href, number = f"images/{stem}{path.suffix.lower()}", 1
+    while href in assets and assets[href].data != data:
+        number += 1
+        href = f"images/{stem}-{number}{path.suffix.lower()}"
+    if href not in assets:
+        assets[href] = Item(f"image-{len(assets)}", href, media_type, data)
     return href
+
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")  # what an EPUB's file names may hold
 
 
 def identifier(book: Book) -> str:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from psoas_print.errors import BookError
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -57,11 +59,19 @@ class TooLong(Exception):
         self.smallest = smallest
 
 
-def measure(document: Document, cards: int) -> Measurement:
+def measure(document: Document, cards: int, origin: Path) -> Measurement:
     page = document.pages[0]
     # WeasyPrint gives each id's border box as (left, top, right, bottom) in CSS pixels.
     boxes = {name: (box[1] / PX_PER_MM, box[3] / PX_PER_MM) for name, box in page.anchors.items()}
-    ends = [boxes[f"after-card-{n}"][0] for n in range(1, cards + 1)]
+    markers = [f"after-card-{n}" for n in range(1, cards + 1)] + ["sheet-end"]
+    # A book's own layout may leave a marker out: its mistake, told as such.
+    if missing := [name for name in markers if name not in boxes]:
+        raise BookError.at(
+            origin, None,
+            f"the layout has no element with id '{missing[0]}'; a layout fitted to one page "
+            "marks the end of card N with id 'after-card-N' and its own end with 'sheet-end'",
+        )  # fmt: skip
+    ends = [boxes[name][0] for name in markers[:-1]]
     return Measurement(boxes["sheet-end"][0], ends, boxes)
 
 
@@ -134,7 +144,7 @@ def measure_once(
     scale: float,
 ) -> Measurement:
     """One measuring render of ``html_at`` at ``scale``, on an endless page."""
-    return measure(renderer.render(html_at(scale, ENDLESS_PAGE_MM), origin), cards)
+    return measure(renderer.render(html_at(scale, ENDLESS_PAGE_MM), origin), cards, origin)
 
 
 @dataclass(frozen=True)

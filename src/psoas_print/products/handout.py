@@ -33,6 +33,7 @@ from psoas_print.products.fitting import (
 )
 from psoas_print.render import make_environment, render_template
 from psoas_print.typesetter import Renderer, anchor_pages
+from psoas_print.view import Record, record, routine_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -186,8 +187,8 @@ def build_handout(
     check_options(renderer.sources, options)
     context = {
         **common_context(book, paper),
-        "routine": routine,
-        "handout": options,
+        "routine": routine_view(routine),
+        "handout": _options_view(options),
         "figures": figures_for([item.exercise for item in routine.items], ROBUST),
         "ebook_pages": ebook_pages(book, renderer, paper),
         "logo_url": options.logo.resolve().as_uri() if options.logo else None,
@@ -205,8 +206,29 @@ def build_handout(
     anchors = fitted.document.pages[0].anchors
     notes = {"renders": fitted.renders, "scale": round(fitted.scale, 3)}
     rendered = Rendered(fitted.document, fitted.html, notes)
-    name_box, notes_box = _box_mm(anchors["student-name"]), _box_mm(anchors["student-notes"])
+    name_box, notes_box = (_box_mm(_anchor(anchors, name)) for name in SLOTS)
     return Handout(rendered, cell, fitted.scale, name_box, notes_box)
+
+
+SLOTS = ("student-name", "student-notes")  # ids of where each copy's name and notes go
+
+
+def _anchor(
+    anchors: dict[str, tuple[float, float, float, float]], name: str
+) -> tuple[float, float, float, float]:
+    """Where the element with id ``name`` is; a book's own layout may have left it out."""
+    if name not in anchors:
+        message = (
+            f"the layout has no element with id '{name}' (where each copy's name and notes go)"
+        )
+        raise BookError.at(_ORIGIN, None, message)
+    return anchors[name]
+
+
+def _options_view(options: HandoutOptions) -> Record:
+    """The handout's options as a layout sees them: the logo as ``logo_url``, not a path."""
+    date = options.date.isoformat() if options.date else None
+    return record(options, omit=["logo"], date=date)
 
 
 def ebook_pages(book: Book, renderer: Renderer, paper: Paper) -> dict[str, int]:
@@ -324,7 +346,10 @@ def render_names(
     """One page per student, the size of a copy, blank but for the name (and notes) where
     the copy leaves room for them."""
     _, _, width, height = handout.name_box_mm
-    names = [(student, *_name_size(renderer, student.name, width, height)) for student in students]
+    names = [
+        (record(student, omit=["source"]), *_name_size(renderer, student.name, width, height))
+        for student in students
+    ]
     html = render_template(
         make_environment(renderer.sources),
         NAMES_TEMPLATE,

@@ -29,6 +29,7 @@ from psoas_print.products.ebook import Portion, PrintSetup, build_ebook
 from psoas_print.render import make_environment, render_template
 from psoas_print.resources import Sources
 from psoas_print.typesetter import Renderer, anchor_pages
+from psoas_print.workers import WorkerPool
 
 EXERCISES_PER_PORTION = 45  # about a hundred pages
 PORTION_SCHEME = "portion:"
@@ -109,7 +110,7 @@ def build_in_portions(book: Book, settings: Settings, count: int | None) -> Join
     _BOOKS[settings.book_dir] = book
     renderer = Renderer(Sources(book.root))
     workers = min(len(groups), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+    with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
         futures = [
             pool.submit(lay_out_portion, settings, _portion(book, groups, index))
             for index in range(len(groups))
@@ -246,10 +247,11 @@ def lay_out_folios(settings: Settings, first_page: int, blanks: tuple[bool, ...]
 
     book = _book(settings)
     renderer = Renderer(Sources(book.root))
+    common = common_context(book, settings.paper)
     html = render_template(
         make_environment(renderer.sources), "ebook-folios.html",
-        **common_context(book, settings.paper), **page_geometry(TRIMS[settings.paper]),
-        sample=False, printing=settings.printing, store_qr=None, chapters=book.chapters,
+        **common, **page_geometry(TRIMS[settings.paper]),
+        sample=False, printing=settings.printing, store_qr=None, chapters=common["book"].chapters,
         portion=Portion(front=False, chapters=(), folios=True), first_page=first_page,
         blanks=blanks, figures={}, videos={},
     )  # fmt: skip

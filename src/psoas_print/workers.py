@@ -1,0 +1,79 @@
+"""Worker processes that leave Ctrl-C to the command, and stop as soon as it comes.
+
+Ctrl-C reaches every process of the terminal's foreground group. A worker that took it
+would print a KeyboardInterrupt traceback of its own; so workers ignore it and the command
+(the parent) alone reports it. The parent then stops its workers at once rather than
+waiting for the products they are laying out, and a worker stopped that way stops its own
+workers first (a long ebook is laid out in parts by workers of a worker).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.util
+import os
+import signal
+import threading
+import weakref
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+from types import FrameType, TracebackType
+
+
+class WorkerPool(ProcessPoolExecutor):
+    """A process pool whose workers ignore Ctrl-C, stopped at once when its work fails."""
+
+    def __init__(self, max_workers: int, mp_context: BaseContext) -> None:
+        super().__init__(max_workers, mp_context, initializer=_in_worker)
+        _POOLS.add(self)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None:
+        if kind is not None:  # Ctrl-C, or a problem: what the others make is not wanted
+            self.stop()
+        return super().__exit__(kind, error, traceback)
+
+    def stop(self) -> None:
+        """End every worker now, and whatever it was doing."""
+        # The pool's own processes and thread (Python 3.14 adds terminate_workers()).
+        processes = list((self._processes or {}).values())
+        manager: threading.Thread | None = getattr(self, "_executor_manager_thread", None)
+        self.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        if manager is not None:
+            # It sees the workers gone and closes its pipes; left running, it could close
+            # one while the interpreter's exit still writes to it.
+            manager.join(timeout=STOP_SECONDS)
+
+
+STOP_SECONDS = 10  # a worker that ends on SIGTERM ends within milliseconds
+_POOLS: weakref.WeakSet[WorkerPool] = weakref.WeakSet()  # this process's pools
+
+
+def _in_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent's to report
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _stop_worker)
+
+
+def _stop_worker(number: int, frame: FrameType | None) -> None:
+    """Stopped by the parent: stop this worker's own workers, then end without a word.
+
+    The exit handlers of multiprocessing run too, so that the pool's semaphores are
+    released (else the process that tracks them warns about leaks as the command ends);
+    should they hang, a timer ends the process anyway.
+    """
+    code = 128 + number
+    threading.Timer(STOP_SECONDS, os._exit, (code,)).start()
+    for pool in list(_POOLS):
+        pool.stop()
+    for child in multiprocessing.active_children():
+        child.terminate()
+    multiprocessing.util._exit_function()  # type: ignore[attr-defined]
+    os._exit(code)
