@@ -365,3 +365,20 @@ def test_every_reader_asks_the_same_resolver(book, tmp_path):
 
     served = fetcher.fetch((book / "figures/scripted.svg").as_uri()).read().decode()
     assert "<rect" in served and "script" not in served and "onload" not in served
+
+
+def test_a_layout_of_the_book_makes_only_web_and_mail_links(book, tmp_path):
+    (book / "layouts").mkdir(exist_ok=True)
+    (book / "layouts/cheatsheet.html").write_text(
+        '{% extends "default/cheatsheet.html" %}{% block body %}'
+        '<a href="javascript:alert(1)">a</a> <a href="file:///etc/hostname">b</a> '
+        '<a href="https://example.org/">c</a> <a href="mailto:a@example.org">d</a>'
+        "{{ super() }}{% endblock %}",
+        encoding="utf-8",
+    )
+    result = run_cli("cheatsheet", "--book", book, "-o", tmp_path / "sheet.pdf")
+    assert result.exit_code == 0, result.stderr
+    with pikepdf.open(tmp_path / "sheet.pdf") as pdf:
+        actions = [annotation.get("/A") for annotation in pdf.pages[0].get("/Annots", [])]
+    uris = sorted(str(action.get("/URI")) for action in actions if action is not None)
+    assert uris == ["https://example.org/", "mailto:a@example.org"]

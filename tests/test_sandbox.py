@@ -277,3 +277,35 @@ def test_the_range_limit_and_the_old_alarm_survive_a_render():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+OLD_LAYOUT = (
+    '{% extends "default/cheatsheet.html" %}\n'
+    "{% block title %}{% for r in book.routines.values() %}{{ r.title }}{% endfor %}\n"
+    "{% for c in book.chapters %}{% for e in book.chapter_exercises(c) %}"
+    "{{ e.dose.summary() }}{% endfor %}{% endfor %}{% endblock %}\n"
+)
+NEW_LAYOUT = (
+    '{% extends "default/cheatsheet.html" %}\n'
+    "{% block title %}{% for r in book.routines %}{{ r.title }}{% endfor %}\n"
+    "{% for c in book.chapters %}{% for e in book.chapter_exercises[c.id] %}"
+    "{{ e.dose.summary }}{% endfor %}{% endfor %}{% endblock %}\n"
+)
+
+
+def test_check_says_how_to_migrate_a_layout_written_for_model_objects(book, tmp_path):
+    (book / "layouts").mkdir(exist_ok=True)
+    (book / "layouts/cheatsheet.html").write_text(OLD_LAYOUT, encoding="utf-8")
+    result = run_cli("check", "--book", book)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert any("cheatsheet.html:2: " in line and "write routines" in line for line in lines)
+    assert any(
+        "cheatsheet.html:3: " in line and "chapter_exercises[c.id]" in line for line in lines
+    )
+    assert any("cheatsheet.html:3: " in line and "write .summary" in line for line in lines)
+
+    (book / "layouts/cheatsheet.html").write_text(NEW_LAYOUT, encoding="utf-8")
+    made = run_cli("cheatsheet", "--book", book, "-o", tmp_path / "sheet.pdf")
+    assert made.exit_code == 0, made.stderr

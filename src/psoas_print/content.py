@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from psoas_print import coverage, markdown, nesting, svg
+from psoas_print import coverage, markdown, migration, nesting, svg
 from psoas_print.errors import BookError, Problem, display_path
 from psoas_print.files import Unreadable, is_regular_file, read_limited
 from psoas_print.geometry import ImageKind, default_printed_width_mm
@@ -90,6 +90,7 @@ def load_book(root: Path) -> Book:
         _check_cheatsheet_routine(info, info_document, routines, report)
     _check_chapter_exercises(chapters, report)
     _check_author_ids(chapters, exercises, report)
+    report.problems.extend(migration.old_spellings(root))
     report.problems += coverage.unprintable_text(root, chapters, exercises, routines)
     if report.problems or info is None:
         raise BookError(report.problems)
@@ -120,7 +121,7 @@ def _book_files(root: Path, folder: str, pattern: str, report: Report) -> list[P
 
 def _load_info(root: Path, report: Report) -> tuple[BookInfo | None, YamlDocument | None]:
     path = root / "book.yaml"
-    text = _read_text(path, report)
+    text = _read_text(path, report, root)
     if text is None:
         return None, None
     document = parse_yaml(text, path)
@@ -280,7 +281,7 @@ def _load_pose(
         source = root / "figures" / f"{path.stem}.yaml"
         if not source.is_file():
             return None
-        text = _read_text(source, report)
+        text = _read_text(source, report, root)
         if text is None:
             return None
         document = parse_yaml(text, source)
@@ -322,7 +323,7 @@ def _load_chapter(
 def _load_routine(
     path: Path, exercises: dict[str, Exercise], broken: set[str], report: Report
 ) -> Routine | None:
-    text = _read_text(path, report)
+    text = _read_text(path, report, path.parents[1])  # the book: FOLDER/NAME
     if text is None:
         return None
     document = parse_yaml(text, path)
@@ -359,12 +360,21 @@ def _unknown_exercise(exercise_id: str, exercises: dict[str, Exercise]) -> str:
 # --- files -------------------------------------------------------------------
 
 
-def _read_text(path: Path, report: Report) -> str | None:
+OUTSIDE_LINK = "a link out of the book; only files inside the book folder are read, not"
+
+
+def _read_text(path: Path, report: Report, root: Path) -> str | None:
     """The file as text, or None after recording why it cannot be used.
 
-    Only a regular file within the size limit is read: a pipe or a link to a device named
-    like a chapter is refused before a byte of it is read.
+    Only a regular file inside the book and within the size limit is read: a link out of
+    the book, a pipe or a link to a device named like a chapter is refused before a byte
+    of it is read.
     """
+    resolved = path.resolve()
+    # A pipe or a device is named as such below, wherever a link to it points.
+    if is_regular_file(path) and not Resolver.of([root], root).allows(resolved):
+        report.error(Problem(path, None, f"{OUTSIDE_LINK} {resolved}"))
+        return None
     try:
         data = read_limited(path, MAX_TEXT_BYTES, what="a text file of a book")
     except Unreadable as error:
@@ -390,7 +400,7 @@ def _read_text(path: Path, report: Report) -> str | None:
 
 def _read_markdown(path: Path, report: Report) -> tuple[YamlDocument, str, int] | None:
     """Front matter as a YamlDocument, the body, and how many lines precede the body."""
-    text = _read_text(path, report)
+    text = _read_text(path, report, path.parents[1])  # the book: FOLDER/NAME
     if text is None:
         return None
     lines = text.splitlines(keepends=True)

@@ -35,6 +35,10 @@ MAX_YAML_DEPTH = 50
 # levels; WeasyPrint lays boxes out recursively and fails some thousands of levels down.
 MAX_HTML_DEPTH = 100
 
+# How deep the elements of an SVG picture may nest: drawings from any editor stay far
+# below; a deeper one is a trap for the recursive code that reads and draws it.
+MAX_SVG_DEPTH = 100
+
 # The most pixels a raster picture may have: a 50-megapixel photo prints sharp across an
 # A3 page. Every picture is decoded in full when the book is read; a huge one would take
 # gigabytes (a 30,000 x 30,000 PNG of a few kilobytes decodes to 3.6 GB).

@@ -22,10 +22,10 @@ from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
 from psoas_print import markup
+from psoas_print.limits import MAX_SVG_DEPTH
 
 # No real picture nests groups this deep; deeper nesting would only exhaust the recursion
 # of the code that draws it.
-MAX_SVG_DEPTH = 100
 # data: URLs inside data: URLs are followed this far (a picture in a picture in a picture).
 _MAX_NESTED = 3
 

@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
+from urllib.parse import urlsplit
 
 import uharfbuzz as harfbuzz
+
+from psoas_print.resolver import Refused, Resolver
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,9 @@ _URL = re.compile(r"""url\(\s*['"]?([^'")]+)""", re.IGNORECASE)
 _FAMILY_VALUE = re.compile(r"(?:font-family|font|--[\w-]+)\s*:\s*([^;{}]+)", re.IGNORECASE)
 
 
-def font_faces(css: str, base: Path, readable: list[Path]) -> list[FontFace]:
-    """The @font-face rules in ``css``; a relative font URL is read from ``base``. A font
-    file outside the ``readable`` folders is never opened (the render refuses it too)."""
+def font_faces(css: str, resolver: Resolver) -> list[FontFace]:
+    """The @font-face rules in ``css``; the resolver decides which font files may be opened
+    (a relative URL is the book's), as it does for the render."""
     faces = []
     for rule in _FONT_FACE.findall(_COMMENT.sub("", css)):
         values = {name.lower(): value.strip() for name, value in _DECLARATION.findall(rule)}
@@ -46,23 +47,21 @@ def font_faces(css: str, base: Path, readable: list[Path]) -> list[FontFace]:
                 family=family,
                 weight=700 if weight == "bold" else int(weight) if weight.isdigit() else 400,
                 italic=values.get("font-style", "normal").lower() in ("italic", "oblique"),
-                file=_font_file(url[1], base, readable) if url else None,
+                file=_font_file(url[1], resolver) if url else None,
             )
         )
     return faces
 
 
-def _font_file(url: str, base: Path, readable: list[Path]) -> Path | None:
-    parts = urlsplit(url)
-    if parts.scheme == "file":
-        path = Path(url2pathname(parts.path))
-    elif not parts.scheme:
-        path = base / unquote(parts.path)
-    else:
-        return None  # data: or a remote URL
-    path = path.resolve()
-    inside = any(path.is_relative_to(root) for root in readable)
-    return path if inside and path.is_file() else None
+def _font_file(url: str, resolver: Resolver) -> Path | None:
+    """The font file a @font-face rule names, when the build may read it (a data: URL, a
+    remote one or a refused file names none: the render reports those itself)."""
+    if urlsplit(url).scheme not in ("", "file"):
+        return None
+    try:
+        return resolver.url(url)
+    except Refused:
+        return None
 
 
 def _unquote(text: str) -> str:

@@ -123,7 +123,28 @@ class Renderer:
         # came another way (a layout's own text, say) before it prints as an empty box.
         if missing := fontconf.unprintable(document, self.font_config):
             raise BookError.at(origin, None, glyphs.no_font_message(missing))
+        _keep_safe_links(document)
         return document
+
+
+# A long ebook is laid out in portions whose links to each other name this scheme until
+# the portions are joined, when they become jumps inside the book (see products/parts.py);
+# the book's own text cannot make such a link, its links are cleaned when it is read.
+PORTION_SCHEME = "portion:"
+SAFE_SCHEMES = ("http:", "https:", "mailto:", PORTION_SCHEME)
+
+
+def _keep_safe_links(document: Document) -> None:
+    """Only web and mail links and jumps inside the document reach a PDF: a layout's
+    ``javascript:`` or ``file:`` link (the book's text is cleaned when it is read) and any
+    attachment are dropped, their text kept."""
+    for page in document.pages:
+        page.links = [
+            link
+            for link in page.links
+            if link[0] == "internal"
+            or (link[0] == "external" and str(link[1]).lower().startswith(SAFE_SCHEMES))
+        ]
 
 
 Request = tuple[str, Sources, Path, "str | None"]  # html, sources, origin, pdf variant

@@ -86,7 +86,7 @@ def ebook_html(
         **geometry,
     }
     fonts_css = render_template(environment, "fonts.css", **context)
-    faces = font_faces(fonts_css, book.root, sources.readable_roots)
+    faces = font_faces(fonts_css, sources.resolver)
     tokens = render_template(environment, "tokens.css", **context)
     context["running_heads"] = running_heads(book, geometry, head_font(faces, tokens))
     context["css_string"] = css_string

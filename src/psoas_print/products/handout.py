@@ -10,6 +10,7 @@ three renders (the ebook for page references, the handout, the names), not thirt
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -382,12 +383,27 @@ def _name_size(
 
 def _width_mm(renderer: Renderer, text: str, size_pt: float) -> float:
     """How wide ``text`` sets in the bold face of the names, at ``size_pt``."""
+    units = _advance_em(renderer.sources.font("Inter-Bold.otf"), text)
+    return units * size_pt * 25.4 / 72
+
+
+def _advance_em(font_path: Path, text: str) -> float:
+    """The advance of ``text`` in ems, by the font's own widths (no kerning)."""
+    widths, default = _advances(font_path)
+    return sum(widths.get(ord(character), default) for character in text)
+
+
+@functools.cache
+def _advances(font_path: Path) -> tuple[dict[int, float], float]:
+    """Each character's advance in ems, read once per font: a roster of a thousand names
+    measures each of them, some twice."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(renderer.sources.font("Inter-Bold.otf"), lazy=True)
-    cmap, metrics = font.getBestCmap(), font["hmtx"].metrics
-    units = sum(metrics[cmap.get(ord(c), ".notdef")][0] for c in text) / font["head"].unitsPerEm
-    return units * size_pt * 25.4 / 72
+    font = TTFont(font_path, lazy=True)
+    em = font["head"].unitsPerEm
+    metrics = font["hmtx"].metrics
+    widths = {code: metrics[glyph][0] / em for code, glyph in font.getBestCmap().items()}
+    return widths, metrics[".notdef"][0] / em
 
 
 def check_options(sources: Sources, options: HandoutOptions) -> None:

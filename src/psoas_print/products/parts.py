@@ -28,11 +28,10 @@ from psoas_print.model import Book, Chapter
 from psoas_print.products.ebook import Portion, PrintSetup, build_ebook
 from psoas_print.render import make_environment, render_template
 from psoas_print.resources import Sources
-from psoas_print.typesetter import Renderer, anchor_pages
+from psoas_print.typesetter import PORTION_SCHEME, Renderer, anchor_pages
 from psoas_print.workers import WorkerPool
 
 EXERCISES_PER_PORTION = 45  # about a hundred pages
-PORTION_SCHEME = "portion:"
 ROUTINES_ANCHOR = "routines"  # the routines' heading, first in the back matter
 
 # The book as read once per process: a worker reads it once for all the portions it lays out.
