@@ -25,11 +25,11 @@ from tests.pdfs import MM_PER_PT, page_size_mm, text_runs
 
 SAMPLE = load_book(SAMPLE_BOOK)
 SHEETS = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+# One copy to a sheet is the sheet itself: tests/test_handout.py (A4) and
+# tests/test_second_book.py (US Letter) check those.
 CELLS = {
-    ("a4", 1): (210.0, 297.0),
     ("a4", 2): (148.5, 210.0),  # A5
     ("a4", 4): (105.0, 148.5),  # A6
-    ("letter", 1): (215.9, 279.4),
     ("letter", 2): (139.7, 215.9),  # half-letter
     ("letter", 4): (107.95, 139.7),  # quarter-letter
 }
