@@ -18,6 +18,7 @@ from psoas_print import coverage, markdown, migration, nesting, svg
 from psoas_print.errors import BookError, Problem, display_path
 from psoas_print.files import Unreadable, is_regular_file, read_limited
 from psoas_print.geometry import ImageKind, default_printed_width_mm
+from psoas_print.images import ImageProblem, open_image
 from psoas_print.limits import MAX_TEXT_BYTES
 from psoas_print.model import (
     Book,
@@ -492,11 +493,11 @@ def _check_resolution(
     """
     if image.suffix.lower() == ".svg":
         return
-    pixels = _pixel_size(image)
-    if pixels is None:
-        report.error(Problem(path, line, f"'{image.name}' is not a readable JPEG or PNG image"))
+    try:
+        width, height = open_image(image)  # decoded in full, within the pixel limit
+    except ImageProblem as problem:
+        report.error(Problem(path, line, str(problem)))
         return
-    width, height = pixels
     printed_mm = default_printed_width_mm(width / height, kind)
     dpi = width * 25.4 / printed_mm
     if dpi >= PRINT_DPI:
@@ -520,8 +521,6 @@ def sharpness_message(image: Path, width_px: int, printed_mm: float, where: str)
 def _pixel_size(image: Path) -> tuple[int, int] | None:
     """A raster image's width and height in pixels, or None when it cannot be read (it is
     decoded in full, within the pixel limit: see images.py)."""
-    from psoas_print.images import ImageProblem, open_image
-
     try:
         return open_image(image)
     except ImageProblem:
