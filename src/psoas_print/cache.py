@@ -109,7 +109,7 @@ def recorded(target: Path, print_: str, book: Path, outputs: set[Path]) -> dict[
         return None
     if input_digests(book, list(inputs), outputs) != inputs:
         return None
-    return record
+    return dict(record)
 
 
 def remember(

@@ -53,7 +53,9 @@ def unprintable_text(
     coverage = glyphs.covered(tuple(glyphs.font_files(Sources(root).font_dirs)))
     files = [
         root / "book.yaml",
-        *(item.source for item in (*chapters, *exercises.values(), *routines.values())),
+        *(chapter.source for chapter in chapters),
+        *(exercise.source for exercise in exercises.values()),
+        *(routine.source for routine in routines.values()),
     ]
     return [problem for path in files for problem in _file_problems(path, coverage)]
 

@@ -13,9 +13,11 @@ product it belongs to is written, and written only after (``write_export``).
 
 from __future__ import annotations
 
+import functools
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 from xml.etree.ElementTree import Element
 
@@ -69,7 +71,7 @@ def write_export(export: HtmlExport) -> None:
     for name, source in export.files.items():
         destination = export.folder / name
         if isinstance(source, bytes):
-            write_atomically(destination, lambda stream, data=source: stream.write(data))
+            write_atomically(destination, functools.partial(_write_bytes, data=source))
         else:
             _copy(export, source, destination)
     write_text(export.target, export.html)
@@ -138,3 +140,7 @@ def _copy(export: HtmlExport, source: Path, destination: Path) -> None:
         raise BookError.at(source, None, f"the exported HTML cannot use it: {refused}") from None
     with stream:
         write_atomically(destination, lambda out: shutil.copyfileobj(stream, out))
+
+
+def _write_bytes(stream: IO[bytes], data: bytes) -> None:
+    stream.write(data)

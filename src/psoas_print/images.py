@@ -25,7 +25,7 @@ class ImageProblem(Exception):
 
 def open_image(path: Path) -> tuple[int, int]:
     """The width and height in pixels of a JPEG or PNG that decodes in full."""
-    from PIL import Image, ImageFile
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     # A truncated file is an error, never a picture with its missing part left grey.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -53,7 +53,7 @@ def open_image(path: Path) -> tuple[int, int]:
         raise
     except Image.DecompressionBombError as error:  # too large even to be opened
         raise ImageProblem(_too_many(path, _pixels_in(str(error)))) from None
-    except Image.UnidentifiedImageError:
+    except UnidentifiedImageError:
         raise ImageProblem(f"'{path.name}' is not a JPEG or PNG image") from None
     except Exception as error:  # Pillow raises many kinds for a broken file
         message = f"'{path.name}' is not a readable JPEG or PNG image: {_why(error)}"

@@ -48,7 +48,7 @@ def allowed_link(href: str) -> bool:
     if href.startswith("#"):
         return True
     scheme = _SCHEME.match(href)
-    return bool(scheme) and scheme[1].lower() in LINK_SCHEMES
+    return scheme is not None and scheme[1].lower() in LINK_SCHEMES
 
 
 def local_name(tag: str) -> str:
@@ -63,7 +63,7 @@ def parse_fragment(html: str) -> Element:
     """The ``body`` element of ``html`` read as the content of a page's body."""
     import tinyhtml5
 
-    tree = tinyhtml5.parse(f"<body>{html}</body>", namespace_html_elements=False)
+    tree: Element = tinyhtml5.parse(f"<body>{html}</body>", namespace_html_elements=False)
     body = tree.find("body")
     assert body is not None  # the parser always makes one
     return body
@@ -73,7 +73,8 @@ def parse_document(html: str) -> Element:
     """The ``html`` element of a whole page, read as the typesetter reads it."""
     import tinyhtml5
 
-    return tinyhtml5.parse(html, namespace_html_elements=False)
+    document: Element = tinyhtml5.parse(html, namespace_html_elements=False)
+    return document
 
 
 def clean_fragment(html: str) -> str:
@@ -192,7 +193,8 @@ def rewrite_css_urls(css: str, replace: Callable[[str], str | None]) -> str:
     tokens = tinycss2.parse_component_value_list(css, skip_comments=False)
     if not _each_css_url_in(tokens, replace):
         return css
-    return tinycss2.serialize(tokens)
+    serialized: str = tinycss2.serialize(tokens)
+    return serialized
 
 
 def _each_css_url_in(tokens: list[Any], visit: Callable[[str], str | None]) -> bool:

@@ -18,8 +18,9 @@ from types import FrameType
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from psoas_print import limits
 from psoas_print.errors import BookError

@@ -182,7 +182,9 @@ def _key(key: Any) -> Any:
 def record(source: Any = None, /, omit: Iterable[str] = (), **values: Any) -> Record:
     """A Record of ``source``'s fields and public properties (a dataclass), without those
     named in ``omit``, and with ``values`` added or replacing them."""
-    names = _public_names(type(source)) - set(omit) if source is not None else set()
+    # A class is hashable; typeshed's view of type objects says otherwise.
+    found = _public_names(type(source)) if source is not None else frozenset()  # type: ignore[arg-type]
+    names = found - set(omit)
     return Record({name: getattr(source, name) for name in sorted(names)} | values)
 
 
