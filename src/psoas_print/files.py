@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from psoas_print.limits import MAX_FILE_BYTES
 
@@ -22,30 +23,46 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY
 class Unreadable(Exception):
     """Why a file cannot be used, in the words of its author (without its path)."""
 
+    def __init__(self, message: str, not_regular: bool = False) -> None:
+        super().__init__(message)
+        self.not_regular = not_regular  # a folder, a pipe, a device: not a file at all
 
-def read_limited(path: Path, limit: int = MAX_FILE_BYTES, what: str = "a book file") -> bytes:
-    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes."""
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading when it is a regular file; Unreadable otherwise.
+
+    What was opened is checked again, so a name swapped for a pipe or a device between
+    the look and the opening is never read."""
     try:
         _refuse_kind(os.stat(path).st_mode)  # a device is never even opened
         handle = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         raise Unreadable("file not found") from None
     except IsADirectoryError:
-        raise Unreadable(FOLDER) from None
+        raise Unreadable(FOLDER, not_regular=True) from None
     except OSError as error:  # no permission, a loop of links, a name too long
-        raise Unreadable(f"cannot read it: {error.strerror or error}") from None
+        raise Unreadable(CANNOT_READ + str(error.strerror or error)) from None
     except ValueError:  # a NUL character in the name
         raise Unreadable("not a valid file name") from None
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(handle)  # what was opened, whatever the name points to by now
-        _refuse_kind(info.st_mode)
-        size = info.st_size
+    stream = os.fdopen(handle, "rb")
+    try:
+        _refuse_kind(os.fstat(handle).st_mode)  # what was opened, wherever the name points now
+    except Unreadable:
+        stream.close()
+        raise
+    return stream
+
+
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES, what: str = "a book file") -> bytes:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes."""
+    with open_regular(path) as stream:
+        size = os.fstat(stream.fileno()).st_size
         if size > limit:
             raise Unreadable(too_large(size, limit, what))
         try:
             data = stream.read(limit + 1)
         except OSError as error:
-            raise Unreadable(f"cannot read it: {error.strerror or error}") from None
+            raise Unreadable(CANNOT_READ + str(error.strerror or error)) from None
     if len(data) > limit:  # it grew after it was opened
         raise Unreadable(too_large(len(data), limit, what))
     return data
@@ -69,10 +86,11 @@ def _megabytes(size: int) -> str:
 
 def _refuse_kind(mode: int) -> None:
     if stat.S_ISDIR(mode):
-        raise Unreadable(FOLDER)
+        raise Unreadable(FOLDER, not_regular=True)
     if not stat.S_ISREG(mode):
-        raise Unreadable(NOT_REGULAR)
+        raise Unreadable(NOT_REGULAR, not_regular=True)
 
 
+CANNOT_READ = "cannot read it: "
 FOLDER = "a folder, not a file"
 NOT_REGULAR = "not a regular file (a pipe, a device or a socket); only regular files are read"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 from urllib.parse import unquote, urlsplit
 
+from psoas_print.files import CANNOT_READ, Unreadable, open_regular
 from psoas_print.limits import MAX_FILE_BYTES
 
 Reason = Literal[
@@ -28,8 +29,6 @@ Reason = Literal[
 ]  # fmt: skip
 
 REMOTE_SCHEMES = {"http", "https", "ftp", "ftps", "ws", "wss"}
-# A pipe opens at once instead of waiting for a writer; a terminal never becomes ours.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
 class Refused(Exception):
@@ -103,14 +102,12 @@ class Resolver:
         resolved = self.file(path, url=url, what=what)
         name = _Name(Path(path), url, what)
         try:
-            handle = os.open(resolved, _OPEN_FLAGS)
-        except OSError as error:
-            raise Refused(f"cannot read {name}: {error.strerror}", "unreadable") from None
-        stream = os.fdopen(handle, "rb")
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            stream.close()
-            raise Refused(_not_regular(name), "not_regular")
-        return stream
+            return open_regular(resolved)
+        except Unreadable as error:
+            if error.not_regular:
+                raise Refused(_not_regular(name), "not_regular") from None
+            reason = str(error).removeprefix(CANNOT_READ)
+            raise Refused(f"cannot read {name}: {reason}", "unreadable") from None
 
     def read_bytes(self, path: Path, *, url: str | None = None, what: str = "file") -> bytes:
         """The file's bytes, read only after the checks above (and never past the limit)."""
