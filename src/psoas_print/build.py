@@ -78,12 +78,15 @@ def build(
     from psoas_print import cache
 
     check_outputs(_job_outputs(jobs), book_dir)  # before a file of the book is even read
+    _check_targets(jobs)
     book_root = book_dir.resolve()
     sources = Sources(book_root)
     outputs = {job.target.parent.resolve() for job in jobs}
-    prints = {job: cache.fingerprint(sources, _settings(job, paper), outputs) for job in jobs}
+    shared = cache.layouts_and_fonts(sources, outputs)
+    prints = {job: cache.fingerprint(shared, _settings(job, paper)) for job in jobs}
+    digests = cache.BookDigests(book_root, outputs)
     fresh = {} if force else {
-        job: cache.recorded(job.target, prints[job], book_root, outputs) for job in jobs
+        job: cache.recorded(job.target, prints[job], digests) for job in jobs
     }  # fmt: skip
     stale = [job for job in jobs if not fresh.get(job)]
     warnings: tuple[Problem, ...] = ()
@@ -106,7 +109,7 @@ def build(
         for job in stale:  # written only once everything has been laid out
             progress(f"Writing {job.target.name}")
             _write(job, made[job], book.root)
-            inputs = cache.input_digests(book.root, _inputs(book, job), outputs)
+            inputs = digests.of(_inputs(book, job))
             cache.remember(job.target, prints[job], inputs, made[job].pages, made[job].notes)
             keep_drawings(job.target.parent / KEPT, made[job].drawn)
     return [_result(job, made, fresh, skipped) for job in jobs], warnings
@@ -138,7 +141,6 @@ def _check_before_rendering(book: Any, jobs: list[Job]) -> None:
     """What the book alone shows to be wrong with a job fails it before any render starts."""
     from psoas_print.products.cheatsheet import choose_routine
 
-    _check_targets(jobs)
     for job in jobs:
         if job.product == "cheatsheet":
             choose_routine(book, job.routine)

@@ -28,20 +28,38 @@ WHOLE_BOOK = "*"  # an input entry standing for every file in the book folder
 # there can change which routine a cheat sheet shows.
 
 
-def fingerprint(sources: Sources, settings: dict[str, Any], outputs: set[Path]) -> str:
-    """A hash of the layouts and fonts (the book's own and the shipped ones), the product's
-    settings and the tool's version. Folders that hold outputs are left out."""
+def layouts_and_fonts(sources: Sources, outputs: set[Path]) -> str:
+    """A hash of the layouts and fonts (the book's own and the shipped ones) and the files
+    named on the command line: what every product reads. Folders of outputs are left out."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(json.dumps([__version__, settings], sort_keys=True, default=str).encode())
-    roots = [*sources.layout_dirs, *sources.font_dirs, *sources.extra_files]
-    for root in roots:
+    for root in [*sources.layout_dirs, *sources.font_dirs, *sources.extra_files]:
         _hash_tree(digest, root.resolve(), outputs)
     return digest.hexdigest()
 
 
-def input_digests(book: Path, entries: list[str], outputs: set[Path]) -> dict[str, str | None]:
-    """The digest of each input entry of a book (None for a file that is not there)."""
-    return {entry: _entry_digest(book, entry, outputs) for entry in entries}
+def fingerprint(shared: str, settings: dict[str, Any]) -> str:
+    """What one product is made with besides the book's files: the layouts and fonts
+    (``shared``, hashed once for all products of a build), its settings, the tool's version."""
+    made_with = json.dumps([__version__, shared, settings], sort_keys=True, default=str)
+    return hashlib.blake2b(made_with.encode(), digest_size=20).hexdigest()
+
+
+class BookDigests:
+    """The digests of a book's input entries, each read once per build: the ebook and the
+    EPUB both list the whole book, and a record is checked before the output is made and
+    written after (outputs never lie in the book, so it does not change in between)."""
+
+    def __init__(self, book: Path, outputs: set[Path]) -> None:
+        self.book = book
+        self.outputs = outputs
+        self._known: dict[str, str | None] = {}
+
+    def of(self, entries: list[str]) -> dict[str, str | None]:
+        """The digest of each entry (None for a file that is not there)."""
+        for entry in entries:
+            if entry not in self._known:
+                self._known[entry] = _entry_digest(self.book, entry, self.outputs)
+        return {entry: self._known[entry] for entry in entries}
 
 
 def _entry_digest(book: Path, entry: str, outputs: set[Path]) -> str | None:
@@ -98,7 +116,7 @@ def _files(root: Path, outputs: set[Path]) -> list[Path]:
     return found
 
 
-def recorded(target: Path, print_: str, book: Path, outputs: set[Path]) -> dict[str, Any] | None:
+def recorded(target: Path, print_: str, digests: BookDigests) -> dict[str, Any] | None:
     """The record of ``target`` when it was made from the same inputs and is untouched since."""
     record = _records(target.parent).get(target.name)
     if record is None or record["fingerprint"] != print_ or not target.is_file():
@@ -107,7 +125,7 @@ def recorded(target: Path, print_: str, book: Path, outputs: set[Path]) -> dict[
     stat = target.stat()
     if (stat.st_size, stat.st_mtime_ns) != (record.get("size"), record.get("mtime_ns")):
         return None
-    if input_digests(book, list(inputs), outputs) != inputs:
+    if digests.of(list(inputs)) != inputs:
         return None
     return dict(record)
 
@@ -135,13 +153,18 @@ def _records(folder: Path) -> dict[str, Any]:
     The file is the tool's own, but it lies beside the outputs, where anything may have
     replaced it; a record of any other shape is as good as none.
     """
+    records = read_kept_object(folder / RECORD)
+    return {name: record for name, record in records.items() if _well_formed(record)}
+
+
+def read_kept_object(path: Path) -> dict[str, Any]:
+    """A JSON object the tool kept beside the outputs, or an empty one when the file is
+    missing, unreadable or of any other shape: anything may have replaced it there."""
     try:
-        records = json.loads(read_limited(folder / RECORD).decode("utf-8"))
+        kept = json.loads(read_limited(path).decode("utf-8"))
     except (Unreadable, ValueError, RecursionError):
         return {}
-    if not isinstance(records, dict):
-        return {}
-    return {name: record for name, record in records.items() if _well_formed(record)}
+    return kept if isinstance(kept, dict) else {}
 
 
 def _well_formed(record: Any) -> bool:

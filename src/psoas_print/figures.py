@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from psoas_print.cache import STATE
+from psoas_print.cache import STATE, read_kept_object
 from psoas_print.errors import BookError
 from psoas_print.files import Unreadable, read_limited
 from psoas_print.model import Exercise, PoseFacts
@@ -148,15 +148,9 @@ def content_digest(data: bytes) -> str:
 
 def read_digests(folder: Path) -> dict[str, str]:
     """The record of the figures kept in ``folder``; empty when it has any other shape."""
-    try:
-        record = json.loads(read_limited(folder / DIGESTS).decode("utf-8"))
-    except (Unreadable, ValueError, RecursionError):
-        return {}
-    if not isinstance(record, dict):
-        return {}
     return {
         name: digest
-        for name, digest in record.items()
+        for name, digest in read_kept_object(folder / DIGESTS).items()
         if isinstance(digest, str) and _KEPT_NAME.fullmatch(name)
     }
 
