@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from psoas_print import fontconf, glyphs, svg
+from psoas_print import fontconf, glyphs, markup, svg
 from psoas_print.errors import BookError, Problem
 from psoas_print.resolver import Refused, Resolver
 from psoas_print.resources import Sources
@@ -131,20 +131,22 @@ class Renderer:
 # the portions are joined, when they become jumps inside the book (see products/parts.py);
 # the book's own text cannot make such a link, its links are cleaned when it is read.
 PORTION_SCHEME = "portion:"
-SAFE_SCHEMES = ("http:", "https:", "mailto:", PORTION_SCHEME)
 
 
 def _keep_safe_links(document: Document) -> None:
-    """Only web and mail links and jumps inside the document reach a PDF: a layout's
-    ``javascript:`` or ``file:`` link (the book's text is cleaned when it is read) and any
-    attachment are dropped, their text kept."""
+    """Only the links the book's text may keep (markup.allowed_link) and jumps inside the
+    document reach a PDF: a layout's ``javascript:`` or ``file:`` link and any attachment
+    are dropped, their text kept."""
     for page in document.pages:
         page.links = [
             link
             for link in page.links
-            if link[0] == "internal"
-            or (link[0] == "external" and str(link[1]).lower().startswith(SAFE_SCHEMES))
+            if link[0] == "internal" or (link[0] == "external" and _allowed(str(link[1])))
         ]
+
+
+def _allowed(target: str) -> bool:
+    return markup.allowed_link(target) or target.startswith(PORTION_SCHEME)
 
 
 Request = tuple[str, Sources, Path, "str | None"]  # html, sources, origin, pdf variant
