@@ -373,7 +373,7 @@ def _read_text(path: Path, report: Report, root: Path) -> str | None:
     """
     resolved = path.resolve()
     # A pipe or a device is named as such below, wherever a link to it points.
-    if is_regular_file(path) and not Resolver.of([root], root).allows(resolved):
+    if is_regular_file(path) and not _resolver(root).allows(resolved, within_book=True):
         report.error(Problem(path, None, f"{OUTSIDE_LINK} {resolved}"))
         return None
     try:
