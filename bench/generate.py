@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from psoas_print.resources import shipped
+from psoas_print.shipped import shipped
 
 PER_CHAPTER = 10
 

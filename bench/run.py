@@ -28,8 +28,8 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.generate import generate
-from psoas_print.build import LONG_BOOK_EXERCISES
-from psoas_print.resources import shipped
+from psoas_print.runner.build import LONG_BOOK_EXERCISES
+from psoas_print.shipped import shipped
 
 
 def script(name: str) -> str:

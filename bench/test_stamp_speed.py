@@ -12,9 +12,9 @@ import pikepdf
 import pytest
 from typer.testing import CliRunner
 
-from psoas_print import stamp
+from psoas_print.products import licensed
 from psoas_print.cli import app
-from psoas_print.resources import shipped
+from psoas_print.shipped import shipped
 
 BUYERS = 50
 

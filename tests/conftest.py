@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from psoas_print.cli import app
-from psoas_print.resources import shipped
+from psoas_print.shipped import shipped
 
 SAMPLE_BOOK = shipped("book")
 

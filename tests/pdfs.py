@@ -9,7 +9,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from psoas_print.resources import shipped
+from psoas_print.shipped import shipped
 
 MM_PER_PT = 25.4 / 72
 

@@ -21,11 +21,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from psoas_print import typesetter
-from psoas_print.content import load_book
-from psoas_print.geometry import TRIMS, page_geometry
+from psoas_print.layout import typesetter
+from psoas_print.book.loading import load_book
+from psoas_print.layout.geometry import TRIMS, page_geometry
 from psoas_print.products.ebook import css_string, ebook_html, fit_head
-from psoas_print.resources import Sources, shipped
+from psoas_print.book.sources import Sources
+from psoas_print.shipped import shipped
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import embedded_fonts, outline, tagged_figures
 

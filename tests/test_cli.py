@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from psoas_print import __version__
-from psoas_print.resources import shipped
+from psoas_print.shipped import shipped
 from tests.conftest import run_cli
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from psoas_print.resources import shipped
+from psoas_print.shipped import shipped
 from tests.conftest import run_cli
 
 

@@ -10,7 +10,7 @@ import statistics
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.content import load_book
+from psoas_print.book.loading import load_book
 from tests.conftest import SAMPLE_BOOK
 from tests.pdfs import bundled_fonts, embedded_fonts, outline, page_size_mm, text_runs
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from psoas_print.content import load_book
-from psoas_print.figures import alt_text
-from psoas_print.pose import (
+from psoas_print.book.loading import load_book
+from psoas_print.figures.pictures import alt_text
+from psoas_print.figures.body import (
     CONTACT_TOLERANCE,
     FLOOR_TOLERANCE,
     FRONT_RANGES,
@@ -26,7 +26,7 @@ from psoas_print.pose import (
     place,
     support,
 )
-from psoas_print.scene import Scene, build_scene
+from psoas_print.figures.scene import Scene, build_scene
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import tagged_figures
 
@@ -141,7 +141,7 @@ def test_angles_outside_human_ranges_are_refused(joint, excess, above):
     if joint == "trunk":
         return  # the trunk's angle is the body's orientation: every value is a direction
     value = high + excess if above else low - excess
-    from psoas_print.pose import check_angles
+    from psoas_print.figures.body import check_angles
 
     with pytest.raises(PoseError) as caught:
         check_angles("side", {joint: value}, ("keyframes", 1, "angles"))
@@ -195,8 +195,8 @@ def test_ebook_figures_are_at_least_90_mm_wide(outputs):
 
 
 def test_a_wall_contact_stands_the_body_against_the_wall():
-    from psoas_print.model import PoseFacts
-    from psoas_print.scene import build_scene
+    from psoas_print.book.model import PoseFacts
+    from psoas_print.figures.scene import build_scene
 
     pose = PoseFacts.model_validate(
         {

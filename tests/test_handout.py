@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.content import load_book
+from psoas_print.book.loading import load_book
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import outline, page_size_mm, text_runs
 
@@ -155,7 +155,7 @@ def test_bad_rosters_are_located_errors(tmp_path, monkeypatch, content, message)
 
 
 def test_a_name_the_fonts_lack_fails_before_anything_is_laid_out(tmp_path, monkeypatch):
-    from psoas_print.typesetter import Renderer
+    from psoas_print.layout.typesetter import Renderer
 
     def refuse(*args: object) -> None:
         raise AssertionError("laid out before the roster was checked")

@@ -19,7 +19,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.content import load_book
+from psoas_print.book.loading import load_book
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import MM_PER_PT, page_size_mm, text_runs
 

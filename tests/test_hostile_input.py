@@ -23,9 +23,11 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from psoas_print import cache, figures, nesting
+from psoas_print.runner import cache
+from psoas_print.figures import pictures
+from psoas_print.book import nesting
 from psoas_print.limits import MAX_BUYERS, MAX_HTML_DEPTH, MAX_ROSTER_ROWS, MAX_YAML_DEPTH
-from psoas_print.markdown import parse, to_html
+from psoas_print.book.markdown import parse, to_html
 from tests.conftest import Run, run_cli, run_guarded
 
 OLD_PDF = b"%PDF-1.7 the last good build\n"
@@ -362,7 +364,7 @@ def test_no_output_may_land_in_the_book(book, tmp_path, arguments, victim):
 
 
 def test_stamp_may_not_write_into_the_tools_layouts(tmp_path, ebook_pdf):
-    from psoas_print.resources import shipped
+    from psoas_print.shipped import shipped
 
     layouts = shipped("layouts")
     (tmp_path / "buyers.csv").write_bytes(BUYER)

@@ -43,7 +43,7 @@ def test_a_build_that_changes_no_pose_reads_the_figures_back(book, tmp_path):
     chapter = next((book / "chapters").glob("*.md"))
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more line.\n")
     imported = build_ebook(book, out)
-    assert not {name for name in imported if name.startswith(("reportlab", "psoas_print.drawing"))}
+    assert not {name for name in imported if name.startswith(("reportlab", "psoas_print.figures.drawing"))}
     assert "One more line." in (out / "ebook.html").read_text()
     assert figure_uris(out / "ebook.html") == first
 

@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.content import load_book
+from psoas_print.book.loading import load_book
 from psoas_print.errors import display_path
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import outline

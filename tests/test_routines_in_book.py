@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.content import load_book
+from psoas_print.book.loading import load_book
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import outline
 from tests.test_ebook import contents_entries

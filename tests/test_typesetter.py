@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from psoas_print import typesetter
-from psoas_print.resources import Sources, shipped
+from psoas_print.layout import typesetter
+from psoas_print.book.sources import Sources
+from psoas_print.shipped import shipped
 from tests.conftest import SAMPLE_BOOK, run_cli
 
 EPOCH = "1767225600"

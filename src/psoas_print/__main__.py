@@ -7,6 +7,13 @@ import signal
 import sys
 from typing import NoReturn
 
+import click
+
+from psoas_print.errors import display_path
+from psoas_print.layout import ready
+from psoas_print.layout.ready import ReadyTypesetter
+from psoas_print.output import STATE, written
+
 INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
 
@@ -14,20 +21,23 @@ def main() -> None:
     """Run the command line.
 
     For a command that lays a book out, WeasyPrint is made ready in a second process first,
-    before even the command line library is imported, so that its slow import overlaps
-    everything this process does before the first page is laid out.
+    before even the command line is parsed, so that its slow import overlaps everything
+    this process does before the first page is laid out. The process is handed to the
+    command as its context's object.
 
     Ctrl-C stops the command with one line saying what was written; worker processes leave
     it to this one (see workers.py), and every output is written whole or not at all.
     """
+    typesetter: ReadyTypesetter | None = None
     try:
-        _run()
+        typesetter = ready.start() if _lays_out_a_book(sys.argv[1:]) else None
+        _run(typesetter)
     except KeyboardInterrupt:  # before the command line took over, while importing
-        _interrupted()
+        _interrupted(typesetter)
     except SystemExit as end:
         # The command line turns Ctrl-C into this status, silently.
         if end.code == INTERRUPTED:
-            _interrupted()
+            _interrupted(typesetter)
         raise
     finally:
         # The process is ending: exempt every object from the last garbage collection,
@@ -35,32 +45,38 @@ def main() -> None:
         gc.freeze()
 
 
-def _run() -> None:
-    if _lays_out_a_book(sys.argv[1:]):
-        from psoas_print import typesetter
+def _run(typesetter: ReadyTypesetter | None) -> NoReturn:
+    from psoas_print.cli import app  # after the fork: the ready process needs none of it
 
-        typesetter.start()
-    from psoas_print.cli import app
+    try:
+        outcome = app(prog_name="psoas-print", obj=typesetter, standalone_mode=False)
+    except click.ClickException as error:  # a bad option: one line, like every problem
+        sys.stderr.write(one_line(error) + "\n")
+        raise SystemExit(2) from None
+    except click.exceptions.Abort:  # Ctrl-C while the command line read its options
+        raise SystemExit(INTERRUPTED) from None
+    raise SystemExit(outcome if isinstance(outcome, int) else 0)
 
-    app(prog_name="psoas-print")
+
+def one_line(error: click.ClickException) -> str:
+    """``--option: what is wrong``, as the tool names every problem."""
+    if isinstance(error, click.BadParameter) and error.param is not None:
+        hint = error.param.opts[0] if error.param.opts else error.param.name
+        return f"{hint}: {error.message}"
+    return f"psoas-print: {error.format_message()}"
 
 
-def _interrupted() -> NoReturn:
+def _interrupted(typesetter: ReadyTypesetter | None) -> NoReturn:
     """Say what Ctrl-C left behind: each output is either written whole or as it was."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing now
-    typesetter = sys.modules.get("psoas_print.typesetter")
     if typesetter is not None:
-        typesetter.dismiss()
+        typesetter.stop()
     sys.stderr.write(_what_was_written() + "\n")
     sys.stderr.flush()
     raise SystemExit(INTERRUPTED)
 
 
 def _what_was_written() -> str:
-    from psoas_print.cache import STATE
-    from psoas_print.errors import display_path
-    from psoas_print.output import written
-
     products = [display_path(path) for path in written if STATE not in path.parts]
     if not products:
         return "Interrupted: nothing was written."

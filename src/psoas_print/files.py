@@ -9,10 +9,13 @@ something else in between.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import tempfile
+from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from psoas_print.limits import MAX_FILE_BYTES
 
@@ -94,3 +97,37 @@ def _refuse_kind(mode: int) -> None:
 CANNOT_READ = "cannot read it: "
 FOLDER = "a folder, not a file"
 NOT_REGULAR = "not a regular file (a pipe, a device or a socket); only regular files are read"
+
+
+def read_kept_object(path: Path) -> dict[str, Any]:
+    """A JSON object the tool kept beside the outputs, or an empty one when the file is
+    missing, unreadable or of any other shape: anything may have replaced it there."""
+    try:
+        kept = json.loads(read_limited(path).decode("utf-8"))
+    except (Unreadable, ValueError, RecursionError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+@cache
+def state_folder() -> Path:
+    """A folder of this user's in the temporary folder: kept between runs, so fontconfig
+    scans each font folder once, and nobody else's, so nobody else can write our config."""
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    home = Path(tempfile.gettempdir()) / f"psoas-print-fonts-{user}"
+    try:
+        home.mkdir(mode=0o700, exist_ok=True)
+        status = home.lstat()  # a link there is not ours, wherever it points
+        if not stat.S_ISDIR(status.st_mode) or status.st_uid != getattr(os, "getuid", int)():
+            raise PermissionError(f"{home} is not a folder of this user's")
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="psoas-print-fonts-"))
+    return home
+
+
+def write_state(path: Path, text: str) -> None:
+    """Write beside ``path`` and rename: a process reading it never sees half a file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(temporary, path)

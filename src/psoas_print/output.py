@@ -4,13 +4,18 @@ and never writes over what a build reads."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from psoas_print.errors import BookError, display_path
+from psoas_print.shipped import shipped
+
+STATE = ".psoas-print"  # beside the outputs: what the tool keeps between builds
 
 # Every output replaced by this process, in order: what an interruption has to mention.
 written: list[Path] = []
@@ -115,6 +120,38 @@ def _where(path: Path) -> Path:
 
 
 def _tool_folders() -> list[Path]:
-    from psoas_print.resources import shipped
-
     return [shipped(name).resolve() for name in ("layouts", "fonts", "book")]
+
+
+# --- names of output files ----------------------------------------------------------
+
+
+def file_stem(text: str, fallback: str, lower: bool = False) -> str:
+    """``text`` as a safe file name stem: runs of anything but letters and digits (in any
+    script) become one hyphen; ``fallback`` when nothing is left."""
+    letters = unicodedata.normalize("NFC", text)
+    stem = re.sub(r"[\W_]+", "-", letters.lower() if lower else letters).strip("-")
+    return stem or fallback
+
+
+def distinct(stems: list[str]) -> list[str]:
+    """``stems`` made distinct: a second "jane" becomes "jane-2", a third "jane-3"."""
+    chosen: list[str] = []
+    for stem in stems:
+        candidate, number = stem, 2
+        while candidate in chosen:
+            candidate, number = f"{stem}-{number}", number + 1
+        chosen.append(candidate)
+    return chosen
+
+
+def refuse_existing(targets: list[Path]) -> None:
+    """Outputs that are never silently replaced (licensed copies): the first that exists
+    is named, with a count of the others (a second run into the same folder would name
+    every copy)."""
+    existing = [target for target in targets if target.exists() or target.is_symlink()]
+    if not existing:
+        return
+    others = f" (and {len(existing) - 1} more copies)" if len(existing) > 1 else ""
+    message = f"already exists{others}; remove it, choose another --out, or add --force"
+    raise BookError.at(existing[0], None, message)

@@ -77,3 +77,10 @@ def _stop_worker(number: int, frame: FrameType | None) -> None:
         child.terminate()
     multiprocessing.util._exit_function()  # type: ignore[attr-defined]
     os._exit(code)
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a clean server process, never forked from one that runs threads
+    (a progress display, say): a fork taken while another thread holds a lock deadlocks."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")

@@ -6,15 +6,22 @@ the whole routine fills exactly one page without going under legible sizes.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from psoas_print.book.model import Book, Paper, Routine
 from psoas_print.errors import BookError
-from psoas_print.figures import ROBUST, figures_for
-from psoas_print.geometry import PAPERS
-from psoas_print.model import Book, Paper, Routine
-from psoas_print.products import Rendered, common_context, layout_path
-from psoas_print.products.fitting import Measurement, TooLong, fit_to_one_page
-from psoas_print.render import make_environment, render_template
-from psoas_print.typesetter import Renderer
-from psoas_print.view import routine_view
+from psoas_print.figures.pictures import figures_for
+from psoas_print.figures.style import ROBUST
+from psoas_print.layout.fitting import Fitted, Measurement, TooLong, fit_to_one_page
+from psoas_print.layout.geometry import PAPERS, PdfVariant
+from psoas_print.layout.templates import layout_path, make_environment, render_template
+from psoas_print.layout.typesetter import tagged_pdf
+from psoas_print.layout.view import common_context, routine_view
+from psoas_print.products.context import BuildContext
+from psoas_print.products.protocol import Inputs, Made, MadeFile, ProductName, Summary
 
 TEMPLATE = "cheatsheet.html"
 
@@ -45,17 +52,75 @@ def choose_routine(book: Book, routine_id: str | None) -> Routine:
 NO_ROUTINE = "the book has no routine: add one to routines/ (a YAML file listing exercises)"
 
 
-def build_cheatsheet(
-    book: Book, renderer: Renderer, paper: Paper, routine_id: str | None
-) -> Rendered:
+@dataclass(frozen=True)
+class CheatsheetSettings:
+    routine: str | None = None  # None: the book's cheat-sheet routine
+    paper: Paper | None = None  # None: the book's own paper
+    pdf_variant: PdfVariant | None = None
+    optional: bool = False  # a book without routines simply goes without one
+
+
+class Cheatsheet:
+    """The one-page routine sheet for the fridge door."""
+
+    name: ClassVar[ProductName] = ProductName.CHEATSHEET
+    reads_book: ClassVar[bool] = True
+    replaces_outputs: ClassVar[bool] = True
+
+    def check(self, book: Book | None, settings: CheatsheetSettings) -> None:
+        assert book is not None
+        choose_routine(book, settings.routine)
+
+    def skipped(self, book: Book | None, settings: CheatsheetSettings) -> str | None:
+        """Why an optional cheat sheet is not made: the book has no routine."""
+        assert book is not None
+        return NO_ROUTINE if settings.optional and not book.routines else None
+
+    def source(self, settings: CheatsheetSettings) -> Path | None:
+        return None
+
+    def extra_inputs(self, settings: CheatsheetSettings) -> tuple[Path, ...]:
+        return ()
+
+    def book_files(self, book: Book, settings: CheatsheetSettings) -> list[str]:
+        """Its routine's file, its exercises' files and pictures, book.yaml, and the names
+        in routines/ (which choose the routine): editing another exercise leaves it be."""
+        routine = choose_routine(book, settings.routine)
+        files = [book.root / "book.yaml", routine.source]
+        for item in routine.items:
+            exercise = item.exercise
+            files += [exercise.source, book.root / "figures" / f"{exercise.id}.yaml"]
+            files += [exercise.image_path] if exercise.image_path else []
+        relative = [path.relative_to(book.root).as_posix() for path in files]
+        return ["routines/", *dict.fromkeys(relative)]
+
+    def file_names(self, settings: CheatsheetSettings) -> list[str]:
+        return [""]
+
+    def make(self, inputs: Inputs, settings: CheatsheetSettings, context: BuildContext) -> Made:
+        assert isinstance(inputs, Book)
+        started = time.perf_counter()
+        paper = settings.paper or inputs.info.paper
+        fitted = fit_cheatsheet(inputs, context, paper, settings.routine)
+        data = tagged_pdf(fitted.document, settings.pdf_variant)
+        made = MadeFile("", data, len(fitted.document.pages), fitted.html)
+        summary = Summary(renders=fitted.renders, scale=round(fitted.scale, 3))
+        return Made((made,), summary, time.perf_counter() - started)
+
+
+def fit_cheatsheet(
+    book: Book, context: BuildContext, paper: Paper, routine_id: str | None
+) -> Fitted:
+    """The routine's sheet, laid out at the largest scale that fills exactly one page."""
     routine = choose_routine(book, routine_id)
+    renderer = context.renderer
     environment = make_environment(renderer.sources)
     exercises = [item.exercise for item in routine.items]
-    context = {
+    values = {
         **common_context(book, paper),
         "routine": routine_view(routine),
         "margin_mm": MARGIN_MM,
-        "figures": figures_for(exercises, ROBUST),
+        "figures": figures_for(exercises, ROBUST, context.figures),
         "ebook_pages": {},  # the sheet is for the fridge: no page references
     }
     usable_mm = PAPERS[paper].height_mm - MARGIN_MM
@@ -64,21 +129,19 @@ def build_cheatsheet(
         return render_template(
             environment,
             TEMPLATE,
-            **context,
+            **values,
             scale=scale,
             measuring=page_height_mm is not None,
             page_height_mm=page_height_mm or PAPERS[paper].height_mm,
         )
 
     try:
-        fitted = fit_to_one_page(
+        return fit_to_one_page(
             html_at, renderer, layout_path(TEMPLATE), len(routine.items), usable_mm,
             (MIN_SCALE, MAX_SCALE),
         )  # fmt: skip
     except TooLong as too_long:
         raise _too_long(routine, paper, too_long.smallest, usable_mm) from None
-    notes = {"renders": fitted.renders, "scale": round(fitted.scale, 3)}
-    return Rendered(fitted.document, fitted.html, notes)
 
 
 def _too_long(routine: Routine, paper: Paper, smallest: Measurement, usable_mm: float) -> BookError:

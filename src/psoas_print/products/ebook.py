@@ -1,21 +1,48 @@
-"""The full illustrated ebook."""
+"""The full illustrated ebook: on screen, as its free sample, and print-ready.
+
+A long book is laid out in parts on every core (see parts.py); a short one in one render,
+by the typesetting process made ready before the command line was parsed, when there is
+one.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
 
+from psoas_print.book.loading import PRINT_DPI, book_images, sharpness_message
+from psoas_print.book.model import Book, Chapter, Paper, spoken_list
+from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
-from psoas_print.figures import Style, figures_for, qr_code
-from psoas_print.geometry import HEAD_PT, HEAD_TRACKING_EM, TRIMS, page_geometry, printed_width_mm
-from psoas_print.model import Book, Chapter, Paper, spoken_list
-from psoas_print.products import Rendered, common_context, layout_path
-from psoas_print.render import make_environment, render_template
-from psoas_print.resources import Sources
-from psoas_print.typefaces import TextMeasure, font_faces, head_font, used_typefaces
-from psoas_print.typesetter import Renderer
-from psoas_print.view import book_view, chapter_view, record, vetted
+from psoas_print.figures.pictures import figures_for, qr_code
+from psoas_print.figures.store import FigureStore
+from psoas_print.figures.style import Style
+from psoas_print.layout.geometry import (
+    HEAD_PT,
+    HEAD_TRACKING_EM,
+    TRIMS,
+    PdfVariant,
+    Trim,
+    page_geometry,
+    printed_width_mm,
+)
+from psoas_print.layout.templates import layout_path, make_environment, render_template
+from psoas_print.layout.typefaces import TextMeasure, font_faces, head_font, used_typefaces
+from psoas_print.layout.view import book_view, chapter_view, common_context, record, vetted
+from psoas_print.products.context import BuildContext
+from psoas_print.products.protocol import (
+    WHOLE_BOOK,
+    Inputs,
+    Made,
+    MadeFile,
+    ProductName,
+    Summary,
+)
 
 TEMPLATE = "ebook.html"
+LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
 
 
 @dataclass(frozen=True)
@@ -39,22 +66,80 @@ class PrintSetup:
     marks: bool = False
 
 
-def build_ebook(
-    book: Book,
-    renderer: Renderer,
-    paper: Paper | str,
-    sample: bool = False,
-    printing: PrintSetup | None = None,
-    portion: Portion = Portion(),
-) -> Rendered:
-    """Lay the ebook out (or one portion of it)."""
-    html = ebook_html(book, renderer.sources, paper, sample, printing, portion)
-    return Rendered(renderer.render(html, layout_path(TEMPLATE)), html)
+@dataclass(frozen=True)
+class EbookSettings:
+    paper: Paper | None = None  # None: the book's own paper
+    sample: bool = False  # the free sample edition
+    trim: Trim | None = None  # a print-ready ebook at this trim size
+    printing: PrintSetup | None = None  # with ``trim``: bleed and crop marks
+    pdf_variant: PdfVariant | None = None
+    parts: int | None = None  # lay a long ebook out in this many parts; None: by its length
+    keep_html: bool = False  # also give the HTML a single render would lay out
+
+    def page(self, book: Book) -> str:
+        """The page size it is laid out at: the trim, else the paper, else the book's."""
+        return self.trim or self.paper or book.info.paper
+
+
+class Ebook:
+    """The full illustrated ebook as a PDF."""
+
+    name: ClassVar[ProductName] = ProductName.EBOOK
+    reads_book: ClassVar[bool] = True
+    replaces_outputs: ClassVar[bool] = True
+
+    def check(self, book: Book | None, settings: EbookSettings) -> None:
+        assert book is not None
+        if settings.sample:
+            _sample_edition(book)
+        if settings.printing is not None:
+            check_print_sharpness(book, settings.page(book))
+
+    def skipped(self, book: Book | None, settings: EbookSettings) -> str | None:
+        return None
+
+    def source(self, settings: EbookSettings) -> Path | None:
+        return None
+
+    def extra_inputs(self, settings: EbookSettings) -> tuple[Path, ...]:
+        return ()
+
+    def book_files(self, book: Book, settings: EbookSettings) -> list[str]:
+        return [WHOLE_BOOK]
+
+    def file_names(self, settings: EbookSettings) -> list[str]:
+        return [""]
+
+    def make(self, inputs: Inputs, settings: EbookSettings, context: BuildContext) -> Made:
+        assert isinstance(inputs, Book)
+        if in_parts(settings, inputs):
+            from psoas_print.products.parts import make_in_parts  # it needs pikepdf
+
+            return make_in_parts(inputs, settings, context)
+        started = time.perf_counter()
+        page = settings.page(inputs)
+        html = ebook_html(
+            inputs, context.sources, context.figures, page, settings.sample, settings.printing
+        )
+        laid = context.typeset(html, layout_path(TEMPLATE), settings.pdf_variant)
+        warnings = tuple(spilled_exercises(inputs, laid.anchors, page))
+        made = MadeFile("", laid.data, laid.pages, html)
+        return Made((made,), Summary(), time.perf_counter() - started, warnings=warnings)
+
+
+def in_parts(settings: EbookSettings, book: Book) -> bool:
+    """Long books go in parts; a sample edition or a tagged variant is laid out whole."""
+    if settings.sample or settings.pdf_variant:
+        return False
+    if settings.parts is not None:
+        return settings.parts > 1
+    return len(book.exercises) > LONG_BOOK_EXERCISES
 
 
 def ebook_html(
     book: Book,
     sources: Sources,
+    figures: FigureStore,
     paper: Paper | str,
     sample: bool = False,
     printing: PrintSetup | None = None,
@@ -66,8 +151,6 @@ def ebook_html(
     if sample:
         book = _sample_edition(book)
         store_qr = qr_code(str(book.info.store_url))
-    if printing is not None:
-        check_print_sharpness(book, paper)  # before anything is laid out
     environment = make_environment(sources)
     chapters = book.chapters if portion.chapters is None else portion.chapters
     shown = [exercise for chapter in chapters for exercise in book.chapter_exercises(chapter)]
@@ -77,7 +160,7 @@ def ebook_html(
         **common,
         "chapters": common["book"].chapters,
         "full_book": book_view(full_book) if sample else common["book"],
-        "figures": figures_for(shown, Style()),
+        "figures": figures_for(shown, Style(), figures),
         "videos": {e.id: qr_code(e.video) for e in shown if e.video},
         "sample": sample,
         "store_qr": store_qr,
@@ -120,8 +203,6 @@ def check_print_sharpness(book: Book, paper: Paper | str) -> None:
     That follows from the book and the trim alone, so a blurred picture fails the build
     before anything is laid out.
     """
-    from psoas_print.content import PRINT_DPI, book_images, sharpness_message
-
     geometry = page_geometry(TRIMS[paper])
     where = f"in the print edition at {TRIMS[paper].label}"
     problems = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import time
 import uuid
 import xml.etree.ElementTree as ElementTree
 import zipfile
@@ -19,20 +20,38 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from psoas_print import markup
+from psoas_print.book import markup
+from psoas_print.book.model import Book, Exercise, spoken_list
+from psoas_print.book.resolver import Refused, Resolver
+from psoas_print.book.sources import Sources
+from psoas_print.book.svg import SvgProblem
+from psoas_print.book.svg import clean as clean_svg
 from psoas_print.errors import BookError
-from psoas_print.figures import alt_text, svg_for
-from psoas_print.model import Book, Exercise, spoken_list
-from psoas_print.products import build_date, common_context
-from psoas_print.render import make_environment, render_template
-from psoas_print.resolver import Refused, Resolver
-from psoas_print.resources import Sources
-from psoas_print.svg import SvgProblem
-from psoas_print.svg import clean as clean_svg
-from psoas_print.typefaces import typeface_name
-from psoas_print.view import Record, chapter_view, exercise_view, record, routine_view
+from psoas_print.figures.describe import alt_text
+from psoas_print.figures.store import FigureStore
+from psoas_print.figures.style import Style
+from psoas_print.layout.templates import make_environment, render_template
+from psoas_print.layout.typefaces import typeface_name
+from psoas_print.layout.view import (
+    Record,
+    build_date,
+    chapter_view,
+    common_context,
+    exercise_view,
+    record,
+    routine_view,
+)
+from psoas_print.products.context import BuildContext
+from psoas_print.products.protocol import (
+    WHOLE_BOOK,
+    Inputs,
+    Made,
+    MadeFile,
+    ProductName,
+    Summary,
+)
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
@@ -74,9 +93,41 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class EpubResult:
-    data: bytes
-    documents: int
+class EpubSettings:
+    """The EPUB has no settings of its own: reading systems choose page and type size."""
+
+
+class Epub:
+    """The EPUB 3 edition."""
+
+    name: ClassVar[ProductName] = ProductName.EPUB
+    reads_book: ClassVar[bool] = True
+    replaces_outputs: ClassVar[bool] = True
+
+    def check(self, book: Book | None, settings: EpubSettings) -> None:
+        pass
+
+    def skipped(self, book: Book | None, settings: EpubSettings) -> str | None:
+        return None
+
+    def source(self, settings: EpubSettings) -> Path | None:
+        return None
+
+    def extra_inputs(self, settings: EpubSettings) -> tuple[Path, ...]:
+        return ()
+
+    def book_files(self, book: Book, settings: EpubSettings) -> list[str]:
+        return [WHOLE_BOOK]
+
+    def file_names(self, settings: EpubSettings) -> list[str]:
+        return [""]
+
+    def make(self, inputs: Inputs, settings: EpubSettings, context: BuildContext) -> Made:
+        assert isinstance(inputs, Book)
+        started = time.perf_counter()
+        data, documents = build_epub(inputs, context.sources, context.figures)
+        made = MadeFile("", data, documents)
+        return Made((made,), Summary(epub=True), time.perf_counter() - started)
 
 
 def _typefaces(sources: Sources) -> str:
@@ -85,7 +136,8 @@ def _typefaces(sources: Sources) -> str:
     return spoken_list(list(dict.fromkeys(name for name in names if name)))
 
 
-def build_epub(book: Book, sources: Sources) -> EpubResult:
+def build_epub(book: Book, sources: Sources, figures: FigureStore) -> tuple[bytes, int]:
+    """The EPUB file, and how many documents its spine has."""
     environment = make_environment(sources)
     context = common_context(book, book.info.paper)
 
@@ -113,7 +165,7 @@ def build_epub(book: Book, sources: Sources) -> EpubResult:
         children = []
         for exercise in book.chapter_exercises(chapter):
             number += 1
-            documents.append(_exercise_document(exercise, number, book, assets, page))
+            documents.append(_exercise_document(exercise, number, book, assets, page, figures))
             children.append(Entry(exercise.name, _exercise_href(exercise)))
         contents.append(Entry(chapter.title, href, tuple(children)))
     if book.routines:
@@ -142,7 +194,7 @@ def build_epub(book: Book, sources: Sources) -> EpubResult:
     )  # fmt: skip
     files = [Item("opf", "package.opf", "", package), nav, *documents, *resources]
     container = render_template(environment, "epub/container.xml")
-    return EpubResult(_zip(files, container), len(spine))
+    return _zip(files, container), len(spine)
 
 
 def _listed(items: list[Item]) -> list[Record]:
@@ -156,13 +208,14 @@ def _exercise_document(
     book: Book,
     assets: dict[str, Item],
     page: Callable[..., bytes],
+    figures: FigureStore,
 ) -> Item:
     figure = None
     if exercise.image_path is not None:
         href = _asset(exercise.image_path, Sources(book.root).resolver, assets)
         figure = {"href": href, "alt": f"{exercise.name}: {exercise.position}."}
     elif exercise.pose is not None:
-        svg = svg_for(exercise)
+        svg = figures.svg(exercise, Style())
         href = f"figures/{exercise.id}.svg"
         assets[href] = Item(f"figure-{exercise.id}", href, "image/svg+xml", svg.encode("utf-8"))
         figure = {"href": href, "alt": alt_text(exercise)}

@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import datetime
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
+from fontTools.ttLib import TTFont
+from jinja2 import Environment
+
+from psoas_print.book.csvfile import Limit, read_csv
+from psoas_print.book.glyphs import unprintable
+from psoas_print.book.images import ImageProblem, open_image
+from psoas_print.book.model import Book, Paper, Routine
+from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
-from psoas_print.figures import ROBUST, figures_for, qr_code
-from psoas_print.geometry import PAPERS
-from psoas_print.glyphs import unprintable
-from psoas_print.model import Book, Paper, Routine
-from psoas_print.products import Rendered, common_context, layout_path
-from psoas_print.products.cheatsheet import choose_routine
-from psoas_print.products.ebook import build_ebook
-from psoas_print.products.fitting import (
+from psoas_print.figures.pictures import figures_for, qr_code
+from psoas_print.figures.style import ROBUST
+from psoas_print.layout.fitting import (
     PX_PER_MM,
     Fitted,
     Measurement,
@@ -32,14 +36,25 @@ from psoas_print.products.fitting import (
     fit_to_one_page,
     measure_once,
 )
-from psoas_print.render import make_environment, render_template
-from psoas_print.typesetter import Renderer, anchor_pages
-from psoas_print.view import Record, record, routine_view
-
-if TYPE_CHECKING:
-    from jinja2 import Environment
-
-    from psoas_print.resources import Sources
+from psoas_print.layout.geometry import PAPERS
+from psoas_print.layout.templates import layout_path, make_environment, render_template
+from psoas_print.layout.typesetter import Renderer, anchor_pages
+from psoas_print.layout.view import Record, common_context, record, routine_view
+from psoas_print.limits import MAX_ROSTER_ROWS
+from psoas_print.output import distinct, file_stem
+from psoas_print.pdf.imposition import assemble
+from psoas_print.products.cheatsheet import choose_routine
+from psoas_print.products.context import BuildContext
+from psoas_print.products.ebook import TEMPLATE as EBOOK_TEMPLATE
+from psoas_print.products.ebook import ebook_html
+from psoas_print.products.protocol import (
+    WHOLE_BOOK,
+    Inputs,
+    Made,
+    MadeFile,
+    ProductName,
+    Summary,
+)
 
 TEMPLATE = "handout.html"
 NAMES_TEMPLATE = "handout-names.html"
@@ -129,7 +144,7 @@ def cell_for(paper: Paper, per_sheet: int) -> Cell:
 class Handout:
     """The laid-out copy and where the name and the student's notes go on it."""
 
-    rendered: Rendered
+    fitted: Fitted
     cell: Cell
     scale: float
     name_box_mm: tuple[float, float, float, float]  # x, y, width, height from the top left
@@ -174,7 +189,7 @@ _ORIGIN = layout_path(TEMPLATE)
 
 def build_handout(
     book: Book,
-    renderer: Renderer,
+    context: BuildContext,
     paper: Paper,
     options: HandoutOptions,
     with_notes: bool,
@@ -185,30 +200,29 @@ def build_handout(
     Raises a BookError, measured, when the routine cannot fit that part legibly.
     """
     routine = choose_routine(book, options.routine)
+    renderer = context.renderer
     check_options(renderer.sources, options)
-    context = {
+    values = {
         **common_context(book, paper),
         "routine": routine_view(routine),
         "handout": _options_view(options),
-        "figures": figures_for([item.exercise for item in routine.items], ROBUST),
-        "ebook_pages": ebook_pages(book, renderer, paper),
+        "figures": figures_for([item.exercise for item in routine.items], ROBUST, context.figures),
+        "ebook_pages": ebook_pages(book, context, paper),
         "logo_url": options.logo.resolve().as_uri() if options.logo else None,
         "qr_url": qr_code(options.qr) if options.qr else None,
         "class_date": _long_date(options.date),
         "log_days": _log_days(options.date),
         "with_student_notes": with_notes,
     }
-    layout = _Layout(renderer, make_environment(renderer.sources), context, paper, routine)
+    layout = _Layout(renderer, make_environment(renderer.sources), values, paper, routine)
     cell = cell_for(paper, per_sheet)
     try:
         fitted = layout.fit(cell)
     except TooLong as too_long:
         raise _too_long(layout, cell, too_long.smallest) from None
     anchors = fitted.document.pages[0].anchors
-    notes = {"renders": fitted.renders, "scale": round(fitted.scale, 3)}
-    rendered = Rendered(fitted.document, fitted.html, notes)
     name_box, notes_box = (_box_mm(_anchor(anchors, name)) for name in SLOTS)
-    return Handout(rendered, cell, fitted.scale, name_box, notes_box)
+    return Handout(fitted, cell, fitted.scale, name_box, notes_box)
 
 
 SLOTS = ("student-name", "student-notes")  # ids of where each copy's name and notes go
@@ -232,9 +246,10 @@ def _options_view(options: HandoutOptions) -> Record:
     return record(options, omit=["logo"], date=date)
 
 
-def ebook_pages(book: Book, renderer: Renderer, paper: Paper) -> dict[str, int]:
+def ebook_pages(book: Book, context: BuildContext, paper: Paper) -> dict[str, int]:
     """The page of each exercise in the ebook, read off its real layout."""
-    pages = anchor_pages(build_ebook(book, renderer, paper).document)
+    html = ebook_html(book, context.sources, context.figures, paper)
+    pages = anchor_pages(context.renderer.render(html, layout_path(EBOOK_TEMPLATE)))
     return {
         name.removeprefix("exercise-"): page
         for name, page in pages.items()
@@ -343,7 +358,7 @@ def _height_with(measured: Measurement, kept: int) -> float:
 
 def render_names(
     book: Book, renderer: Renderer, paper: Paper, handout: Handout, students: list[Student]
-) -> Rendered:
+) -> bytes:
     """One page per student, the size of a copy, blank but for the name (and notes) where
     the copy leaves room for them."""
     _, _, width, height = handout.name_box_mm
@@ -361,7 +376,7 @@ def render_names(
         notes_box=handout.notes_box_mm,
         notes_pt=max(MIN_TEXT_PT, round(9 * handout.scale, 2)),
     )
-    return Rendered(renderer.render(html, layout_path(NAMES_TEMPLATE)), html)
+    return renderer.render(html, layout_path(NAMES_TEMPLATE)).write_pdf()
 
 
 def _name_size(
@@ -397,8 +412,6 @@ def _advance_em(font_path: Path, text: str) -> float:
 def _advances(font_path: Path) -> tuple[dict[int, float], float]:
     """Each character's advance in ems, read once per font: a roster of a thousand names
     measures each of them, some twice."""
-    from fontTools.ttLib import TTFont
-
     font = TTFont(font_path, lazy=True)
     em = font["head"].unitsPerEm
     metrics = font["hmtx"].metrics
@@ -449,3 +462,111 @@ def _log_days(start: datetime.date | None) -> list[str]:
         return [str(day) for day in range(1, LOG_DAYS + 1)]
     days = [start + datetime.timedelta(days=offset) for offset in range(LOG_DAYS)]
     return [f"{day:%a}"[:2] + f" {day.day}" for day in days]
+
+
+# --- The product -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandoutSettings:
+    options: HandoutOptions
+    per_sheet: int = 1  # copies to a sheet: 1, 2 or 4
+    roster: Path | None = None  # a CSV of students: one copy each
+    students: tuple[Student, ...] = ()  # the roster's students, as read_roster read them
+    split: bool = False  # with a roster: one file per student, in the target folder
+    paper: Paper | None = None  # None: the book's own paper
+
+
+class Handouts:
+    """Class handouts: laid out once, personalised per student, imposed for copying."""
+
+    name: ClassVar[ProductName] = ProductName.HANDOUT
+    reads_book: ClassVar[bool] = True
+    replaces_outputs: ClassVar[bool] = True
+
+    def check(self, book: Book | None, settings: HandoutSettings) -> None:
+        assert book is not None
+        choose_routine(book, settings.options.routine)
+        if settings.options.logo is not None:
+            check_logo(settings.options.logo)
+        sources = Sources(book.root, self.extra_inputs(settings))
+        check_options(sources, settings.options)
+        check_students(sources, list(settings.students))  # a name the fonts lack fails now
+
+    def skipped(self, book: Book | None, settings: HandoutSettings) -> str | None:
+        return None
+
+    def source(self, settings: HandoutSettings) -> Path | None:
+        return None
+
+    def extra_inputs(self, settings: HandoutSettings) -> tuple[Path, ...]:
+        return tuple(path for path in (settings.options.logo, settings.roster) if path)
+
+    def book_files(self, book: Book, settings: HandoutSettings) -> list[str]:
+        return [WHOLE_BOOK]  # its page references come from the whole ebook
+
+    def file_names(self, settings: HandoutSettings) -> list[str]:
+        if not settings.split:
+            return [""]
+        stems = [file_stem(student.name, "student", lower=True) for student in settings.students]
+        return [f"handout-{stem}.pdf" for stem in distinct(stems)]
+
+    def make(self, inputs: Inputs, settings: HandoutSettings, context: BuildContext) -> Made:
+        assert isinstance(inputs, Book)
+        started = time.perf_counter()
+        students = list(settings.students)
+        paper = settings.paper or inputs.info.paper
+        with_notes = any(student.notes for student in students)
+        options, per_sheet = settings.options, settings.per_sheet
+        handout = build_handout(inputs, context, paper, options, with_notes, per_sheet)
+        base = handout.fitted.document.write_pdf()
+        names = None
+        if students:
+            context.progress(f"Laying out {len(students)} names")
+            names = render_names(inputs, context.renderer, paper, handout, students)
+        files = tuple(
+            MadeFile(name, assemble(base, names, copies, per_sheet), -(-len(copies) // per_sheet))
+            for name, copies in self._copies(settings, students)
+        )
+        # The ebook (for page references), the fitting renders and the page of names.
+        renders = 1 + handout.fitted.renders + (1 if students else 0)
+        copies = len(students) if students and not settings.split else per_sheet
+        summary = Summary(renders=renders, copies=copies, per_sheet=per_sheet)
+        return Made(files, summary, time.perf_counter() - started)
+
+    def _copies(
+        self, settings: HandoutSettings, students: list[Student]
+    ) -> list[tuple[str, list[int | None]]]:
+        """Which copies go into which file: each is a student's index, or None unnamed."""
+        if not students:
+            return [("", [None] * settings.per_sheet)]
+        if not settings.split:
+            return [("", list(range(len(students))))]
+        names = self.file_names(settings)
+        return [(name, [index] * settings.per_sheet) for index, name in enumerate(names)]
+
+
+ROSTER_LIMIT = Limit(MAX_ROSTER_ROWS, "students", "make the handouts of each class separately")
+
+
+def read_roster(path: Path) -> tuple[Student, ...]:
+    """The students of a roster file, in its order; else one BookError naming every bad row."""
+    rows = read_csv(path, required=("name",), optional=("notes",), limit=ROSTER_LIMIT)
+    return tuple(Student(row["name"], row["notes"], path, row.line) for row in rows)
+
+
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def check_logo(logo: Path) -> None:
+    """The logo is a PNG, JPEG or SVG file; a raster one decodes in full, within the limit."""
+    if not logo.is_file():
+        raise BookError.at(logo, None, "logo file not found")
+    if logo.suffix.lower() not in LOGO_SUFFIXES:
+        raise BookError.at(logo, None, "the logo must be a PNG, JPEG or SVG image")
+    if logo.suffix.lower() == ".svg":
+        return
+    try:
+        open_image(logo)
+    except ImageProblem as problem:
+        raise BookError.at(logo, None, str(problem)) from None

@@ -13,55 +13,51 @@ gives.
 
 from __future__ import annotations
 
-import io
-import multiprocessing
-import multiprocessing.context
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import pikepdf
+from weasyprint import Document
 
-from psoas_print.model import Book, Chapter
-from psoas_print.products.ebook import Portion, PrintSetup, build_ebook
-from psoas_print.render import make_environment, render_template
-from psoas_print.resources import Sources
-from psoas_print.typesetter import PORTION_SCHEME, Renderer, anchor_pages
-from psoas_print.workers import WorkerPool
+from psoas_print.book.model import Book, Chapter
+from psoas_print.book.sources import Sources
+from psoas_print.figures.store import FigureStore
+from psoas_print.layout.geometry import TRIMS, page_geometry
+from psoas_print.layout.templates import layout_path, make_environment, render_template
+from psoas_print.layout.typesetter import PORTION_SCHEME, anchor_pages
+from psoas_print.layout.view import common_context
+from psoas_print.pdf.joining import blank_pages, join
+from psoas_print.products.context import BuildContext
+from psoas_print.products.ebook import (
+    TEMPLATE,
+    EbookSettings,
+    Portion,
+    PrintSetup,
+    ebook_html,
+    spilled_exercises,
+)
+from psoas_print.products.protocol import Made, MadeFile, Summary
+from psoas_print.workers import WorkerPool, worker_context
 
 EXERCISES_PER_PORTION = 45  # about a hundred pages
 ROUTINES_ANCHOR = "routines"  # the routines' heading, first in the back matter
 
-# The book as read once per process: a worker reads it once for all the portions it lays out.
-_BOOKS: dict[Path, Book] = {}
-
-
-def worker_context() -> multiprocessing.context.BaseContext:
-    """Workers start from a clean server process, never forked from one that runs threads
-    (a progress display, say): a fork taken while another thread holds a lock deadlocks."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
-def _book(settings: Settings) -> Book:
-    if settings.book_dir not in _BOOKS:
-        from psoas_print.content import load_book
-
-        _BOOKS[settings.book_dir] = load_book(settings.book_dir)
-    return _BOOKS[settings.book_dir]
-
 
 @dataclass(frozen=True)
 class Settings:
-    """What every portion is laid out with."""
+    """What every portion is laid out with; sent to each worker with its task."""
 
-    book_dir: Path
+    book: Book
     paper: str
     sample: bool
     printing: PrintSetup | None
-    drawings: Path | None = None  # figures drawn by earlier builds
+    drawings: Path | None = None  # the folder of figures drawn by earlier builds
+
+    def context(self) -> BuildContext:
+        """A worker's own context: the book's sources and the figures kept before."""
+        return BuildContext(Sources(self.book.root), FigureStore(self.drawings))
 
 
 @dataclass(frozen=True)
@@ -92,47 +88,45 @@ def portions_for(book: Book, count: int | None) -> list[tuple[Chapter, ...]]:
     return [tuple(group) for group in groups]
 
 
-@dataclass(frozen=True)
-class Joined:
-    """The whole ebook, joined from its portions."""
-
-    data: bytes
-    pages: int
-    portions: int
-    anchors: dict[str, int]  # the page of every element with an id, counted from 1
-    drawn: dict[str, str]  # the figures the portions drew, by file name
-
-
-def build_in_portions(book: Book, settings: Settings, count: int | None) -> Joined:
+def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Made:
     """The whole ebook as one PDF, laid out in portions on every core."""
-    groups = portions_for(book, count)
-    _BOOKS[settings.book_dir] = book
-    renderer = Renderer(Sources(book.root))
+    started = time.perf_counter()
+    context.dismiss_ready()  # the portions' workers need both cores
+    page = ebook.page(book)
+    settings = Settings(book, page, ebook.sample, ebook.printing, context.figures.folder)
+    groups = portions_for(book, ebook.parts)
     workers = min(len(groups), os.cpu_count() or 1)
     with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
         futures = [
             pool.submit(lay_out_portion, settings, _portion(book, groups, index))
             for index in range(len(groups))
         ]
-        front = _front(book, renderer, settings, None)
+        front = _front(context, settings, None)
         laid = [future.result() for future in futures]
         measured = front.pages
-        front, whole = _front_and_back(book, renderer, settings, pool, measured, laid)
+        front, whole = _front_and_back(context, settings, pool, measured, laid)
         if _numbering(front.pages, laid)[0] != _numbering(measured, laid)[0]:  # pragma: no cover
             # A contents page more than the placeholder numbers made: every page moves on.
-            front, whole = _front_and_back(book, renderer, settings, pool, front.pages, laid)
+            front, whole = _front_and_back(context, settings, pool, front.pages, laid)
         starts, toc_pages = _numbering(front.pages, whole)
         folios = list(
             pool.map(lay_out_folios, [settings] * len(whole), starts, [p.blanks for p in whole])
         )
-    data = join(front, whole, folios, starts)
+    data = join(front.data, [p.data for p in whole], folios, starts, PORTION_SCHEME)
+    pages = starts[-1] + whole[-1].pages - 1
     drawn = {name: svg for portion in laid for name, svg in portion.drawn.items()}
-    return Joined(data, starts[-1] + whole[-1].pages - 1, len(groups), toc_pages, drawn)
+    # The HTML a single render would lay out, for the plain weasyprint command to compare.
+    html = None
+    if ebook.keep_html:
+        html = ebook_html(book, context.sources, context.figures, page, printing=ebook.printing)
+    warnings = tuple(spilled_exercises(book, toc_pages, page))
+    made = MadeFile("", data, pages, html)
+    seconds = time.perf_counter() - started
+    return Made((made,), Summary(parts=len(groups)), seconds, drawn, warnings)
 
 
 def _front_and_back(
-    book: Book,
-    renderer: Renderer,
+    context: BuildContext,
     settings: Settings,
     pool: ProcessPoolExecutor,
     front_pages: int,
@@ -147,9 +141,9 @@ def _front_and_back(
     # The back matter starts on the right-hand page after the last portion, with its heading.
     pages[ROUTINES_ANCHOR] = _right_hand(starts[-1] + laid[-1].pages)
     back = None
-    if settings.sample or book.routines:
+    if settings.sample or settings.book.routines:
         back = pool.submit(lay_out_portion, settings, _back_portion(pages))
-    front = _front(book, renderer, settings, pages)
+    front = _front(context, settings, pages)
     if back is None:
         return front, laid
     # Nothing to show (the sample keeps no routine, say) lays out one empty page: left out.
@@ -173,45 +167,27 @@ def _portion(book: Book, groups: list[tuple[Chapter, ...]], index: int) -> Porti
 
 def lay_out_portion(settings: Settings, portion: Portion) -> Laid:
     """Lay out one group of chapters (in a worker process)."""
-    from psoas_print import figures
+    context = settings.context()
+    document = _render(context, settings, portion)
+    anchors = anchor_pages(document, first=0)
+    data = document.write_pdf()
+    drawn = context.figures.take_new()
+    return Laid(data, len(document.pages), blank_pages(data), anchors, drawn)
 
-    figures.read_drawings_from(settings.drawings)
-    book = _book(settings)
-    renderer = Renderer(Sources(book.root))
-    rendered = build_ebook(
-        book, renderer, settings.paper, sample=settings.sample, printing=settings.printing,
-        portion=portion,
+
+def _render(context: BuildContext, settings: Settings, portion: Portion) -> Document:
+    html = ebook_html(
+        settings.book, context.sources, context.figures, settings.paper, settings.sample,
+        settings.printing, portion,
     )  # fmt: skip
-    anchors = anchor_pages(rendered.document, first=0)
-    data = rendered.document.write_pdf()
-    drawn = figures.new_drawings()
-    return Laid(data, len(rendered.document.pages), _blank_pages(data), anchors, drawn)
+    return context.renderer.render(html, layout_path(TEMPLATE))
 
 
-def _blank_pages(data: bytes) -> tuple[bool, ...]:
-    """Pages with no text at all: the blank left-hand pages before a chapter."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return tuple(b"BT" not in _content(page) for page in pdf.pages)
-
-
-def _content(page: pikepdf.Page) -> bytes:
-    contents = page.obj.get("/Contents")
-    if isinstance(contents, pikepdf.Array):
-        return b"".join(stream.read_bytes() for stream in contents)
-    return contents.read_bytes() if contents is not None else b""
-
-
-def _front(
-    book: Book, renderer: Renderer, settings: Settings, toc_pages: dict[str, int] | None
-) -> Laid:
-    pages = toc_pages or _placeholder_pages(book)
+def _front(context: BuildContext, settings: Settings, toc_pages: dict[str, int] | None) -> Laid:
+    pages = toc_pages or _placeholder_pages(settings.book)
     portion = Portion(front=True, chapters=(), last=False, folios=False, toc_pages=pages)
-    rendered = build_ebook(
-        book, renderer, settings.paper, sample=settings.sample, printing=settings.printing,
-        portion=portion,
-    )  # fmt: skip
-    data = rendered.document.write_pdf()
-    return Laid(data, len(rendered.document.pages), (), {})
+    document = _render(context, settings, portion)
+    return Laid(document.write_pdf(), len(document.pages), (), {})
 
 
 def _placeholder_pages(book: Book) -> dict[str, int]:
@@ -241,12 +217,8 @@ def _right_hand(page: int) -> int:
 
 def lay_out_folios(settings: Settings, first_page: int, blanks: tuple[bool, ...]) -> bytes:
     """The page numbers of one portion, alone on otherwise empty pages (in a worker)."""
-    from psoas_print.geometry import TRIMS, page_geometry
-    from psoas_print.products import common_context
-
-    book = _book(settings)
-    renderer = Renderer(Sources(book.root))
-    common = common_context(book, settings.paper)
+    renderer = settings.context().renderer
+    common = common_context(settings.book, settings.paper)
     html = render_template(
         make_environment(renderer.sources), "ebook-folios.html",
         **common, **page_geometry(TRIMS[settings.paper]),
@@ -254,117 +226,4 @@ def lay_out_folios(settings: Settings, first_page: int, blanks: tuple[bool, ...]
         portion=Portion(front=False, chapters=(), folios=True), first_page=first_page,
         blanks=blanks, figures={}, videos={},
     )  # fmt: skip
-    return renderer.render(html, Path("layouts/ebook-folios.html")).write_pdf()
-
-
-def join(front: Laid, laid: list[Laid], folios: list[bytes], starts: list[int]) -> bytes:
-    """One PDF: the front matter, blank pages where a portion needs a right-hand start, the
-    portions with their page numbers laid over, their named destinations and bookmarks."""
-    out = pikepdf.open(io.BytesIO(front.data))
-    outline: list[tuple[int, str, int, Any]] = _outline_of(out, 0)
-    destinations: dict[str, pikepdf.Array] = {}
-    for portion, folio_data, start in zip(laid, folios, starts, strict=True):
-        while len(out.pages) < start - 1:
-            _add_blank(out)
-        offset = len(out.pages)
-        with (
-            pikepdf.open(io.BytesIO(portion.data)) as part,
-            pikepdf.open(io.BytesIO(folio_data)) as numbers,
-        ):
-            outline += _outline_of(part, offset)
-            named = _named_destinations(part)
-            out.pages.extend(part.pages)
-            for index, number_page in enumerate(numbers.pages):
-                form = out.copy_foreign(number_page.as_form_xobject())
-                page = out.pages[offset + index]
-                page.add_overlay(form, pikepdf.Rectangle(*page.mediabox))
-            for name, (local, rest) in named.items():
-                destinations[name] = pikepdf.Array([out.pages[offset + local].obj, *rest])
-    _set_destinations(out, destinations)
-    _link_portions(out)
-    _set_outline(out, outline)
-    buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True)
-    out.close()
-    return buffer.getvalue()
-
-
-def _add_blank(pdf: pikepdf.Pdf) -> None:
-    previous = pdf.pages[-1]
-    boxes = {
-        key: previous.obj[key]
-        for key in ("/MediaBox", "/TrimBox", "/BleedBox")
-        if key in previous.obj
-    }
-    pdf.pages.append(
-        pikepdf.Page(
-            pikepdf.Dictionary(Type=pikepdf.Name.Page, **{k[1:]: v for k, v in boxes.items()})
-        )
-    )
-
-
-def _page_index(pdf: pikepdf.Pdf, page_object: pikepdf.Object) -> int:
-    return next(i for i, page in enumerate(pdf.pages) if page.obj.objgen == page_object.objgen)
-
-
-def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, list[Any]]]:
-    names = pdf.Root.get("/Names")
-    if names is None or "/Dests" not in names:
-        return {}
-    tree = pikepdf.NameTree(names.Dests)
-    found = {}
-    for name, destination in tree.items():
-        array = destination if isinstance(destination, pikepdf.Array) else destination.D
-        found[name] = (_page_index(pdf, array[0]), list(array[1:]))
-    return found
-
-
-def _set_destinations(pdf: pikepdf.Pdf, destinations: dict[str, pikepdf.Array]) -> None:
-    if "/Names" not in pdf.Root:
-        pdf.Root.Names = pikepdf.Dictionary()
-    tree = pikepdf.NameTree.new(pdf)
-    for name in sorted(destinations):
-        tree[name] = destinations[name]
-    pdf.Root.Names.Dests = tree.obj
-
-
-def _link_portions(pdf: pikepdf.Pdf) -> None:
-    """The contents' and the routines' links name anchors in other portions: make them
-    jumps inside the book."""
-    for page in pdf.pages:
-        for annotation in page.obj.get("/Annots", []):
-            action = annotation.get("/A")
-            uri = str(action.get("/URI", "")) if action is not None else ""
-            if uri.startswith(PORTION_SCHEME):
-                del annotation["/A"]
-                annotation.Dest = pikepdf.String(uri.removeprefix(PORTION_SCHEME))
-
-
-def _outline_of(pdf: pikepdf.Pdf, offset: int) -> list[tuple[int, str, int, Any]]:
-    """(level, title, page, top) of every bookmark, pages counted in the joined book."""
-    items: list[tuple[int, str, int, Any]] = []
-
-    def walk(children: list[pikepdf.OutlineItem], level: int) -> None:
-        for item in children:
-            destination = item.destination
-            if isinstance(destination, pikepdf.Array):
-                top = destination[3] if len(destination) > 3 else None
-                items.append((level, item.title, offset + _page_index(pdf, destination[0]), top))
-            walk(item.children, level + 1)
-
-    with pdf.open_outline() as outline:
-        walk(list(outline.root), 1)
-    return items
-
-
-def _set_outline(pdf: pikepdf.Pdf, items: list[tuple[int, str, int, Any]]) -> None:
-    with pdf.open_outline() as outline:
-        outline.root.clear()
-        parents: list[list[pikepdf.OutlineItem]] = [outline.root]
-        for level, title, page, top in items:
-            item = pikepdf.OutlineItem(
-                title, page, pikepdf.PageLocation.XYZ, top=float(top) if top is not None else None
-            )
-            del parents[level:]
-            parents[level - 1].append(item)
-            parents.append(item.children)
+    return renderer.render(html, layout_path("ebook-folios.html")).write_pdf()

@@ -1,0 +1,114 @@
+"""The public API, for scripts: read a book, and make each product with one call.
+
+    import psoas_print
+
+    book = psoas_print.load_book("book")
+    psoas_print.make_cheatsheet("book", "dist/cheatsheet.pdf", routine="fridge")
+    psoas_print.make_ebook("book", "dist/ebook.pdf")
+
+Each call does what its command does, through the same runner: the same checks, the same
+up-to-date test (``force=True`` makes it anyway), the same outputs written whole or not at
+all. A problem raises ``BookError``, whose ``problems`` each name a file and line.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from psoas_print.book.model import Book, Paper
+from psoas_print.layout.geometry import PdfVariant, Trim
+from psoas_print.products.cheatsheet import CheatsheetSettings
+from psoas_print.products.ebook import EbookSettings, PrintSetup
+from psoas_print.products.epub import EpubSettings
+from psoas_print.products.handout import HandoutOptions, HandoutSettings, read_roster
+from psoas_print.products.licensed import LicensedSettings, read_buyers
+from psoas_print.products.protocol import ProductName
+from psoas_print.runner.build import Built, Job, build
+from psoas_print.runner.reading import read_book
+
+PathLike = str | Path
+
+
+def load_book(folder: PathLike) -> Book:
+    """The book in ``folder``, read and checked as ``psoas-print check`` does."""
+    return read_book(Path(folder))
+
+
+def make_cheatsheet(
+    book: PathLike,
+    target: PathLike,
+    *,
+    routine: str | None = None,
+    paper: Paper | None = None,
+    pdf_variant: PdfVariant | None = None,
+    force: bool = False,
+) -> Built:
+    """The one-page cheat sheet of ``routine`` (default: the book's cheat-sheet routine)."""
+    settings = CheatsheetSettings(routine, paper, pdf_variant)
+    return _make(book, Job(ProductName.CHEATSHEET, settings, Path(target)), force)
+
+
+def make_ebook(
+    book: PathLike,
+    target: PathLike,
+    *,
+    paper: Paper | None = None,
+    sample: bool = False,
+    trim: Trim | None = None,
+    bleed_mm: float = 3.0,
+    marks: bool = False,
+    pdf_variant: PdfVariant | None = None,
+    parts: int | None = None,
+    force: bool = False,
+) -> Built:
+    """The ebook; with ``trim``, the print-ready edition at that trim size."""
+    printing = PrintSetup(bleed_mm, marks) if trim is not None else None
+    settings = EbookSettings(paper, sample, trim, printing, pdf_variant, parts)
+    return _make(book, Job(ProductName.EBOOK, settings, Path(target)), force)
+
+
+def make_epub(book: PathLike, target: PathLike, *, force: bool = False) -> Built:
+    """The EPUB 3 edition."""
+    return _make(book, Job(ProductName.EPUB, EpubSettings(), Path(target)), force)
+
+
+def make_handouts(
+    book: PathLike,
+    target: PathLike,
+    routine: str,
+    *,
+    class_name: str = "",
+    instructor: str = "",
+    date: datetime.date | None = None,
+    logo: PathLike | None = None,
+    qr: str | None = None,
+    notes: str = "",
+    per_sheet: int = 1,
+    roster: PathLike | None = None,
+    split: bool = False,
+    paper: Paper | None = None,
+    force: bool = False,
+) -> Built:
+    """A class handout; with ``roster``, a copy per student (with ``split``, a file each
+    in the folder ``target``)."""
+    options = HandoutOptions(
+        routine, class_name, instructor, date, Path(logo) if logo else None, qr, notes
+    )
+    roster_path = Path(roster) if roster is not None else None
+    students = read_roster(roster_path) if roster_path is not None else ()
+    settings = HandoutSettings(options, per_sheet, roster_path, students, split, paper)
+    return _make(book, Job(ProductName.HANDOUT, settings, Path(target)), force)
+
+
+def make_licensed_copies(
+    ebook: PathLike, buyers: PathLike, folder: PathLike, *, force: bool = False
+) -> Built:
+    """One copy of the finished ``ebook`` per buyer in the CSV file ``buyers``, in ``folder``;
+    a copy already there is replaced only with ``force``."""
+    settings = LicensedSettings(Path(ebook), Path(buyers), tuple(read_buyers(Path(buyers))))
+    return build(None, [Job(ProductName.LICENSED, settings, Path(folder))], force=force)
+
+
+def _make(book: PathLike, job: Job, force: bool) -> Built:
+    return build(Path(book), [job], force=force)

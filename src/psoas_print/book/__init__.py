@@ -1,0 +1,1 @@
+"""The book: reading and checking an author's folder into one model."""

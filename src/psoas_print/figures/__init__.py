@@ -1,0 +1,1 @@
+"""Figures: the line art drawn from each exercise's pose description."""

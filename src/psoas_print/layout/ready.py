@@ -1,0 +1,98 @@
+"""A typesetting process made ready before the command line is even parsed.
+
+Importing WeasyPrint costs about 0.4 s (most of it finding Pango's libraries), as much as
+laying out half the sample book. The ``ebook`` command therefore forks a process that
+imports WeasyPrint first thing; while it does, the command parses its options, reads the
+book, draws the figures and fills the layouts, then sends the HTML over and gets the PDF
+back. When nothing needs laying out, the process is stopped unused. The process travels
+in the build's context (products/context.py), never in a global.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import signal
+import traceback
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from psoas_print.book.sources import Sources
+from psoas_print.errors import BookError
+from psoas_print.layout import fontconf
+from psoas_print.layout.typesetter import Request, Typeset, typeset_here
+
+
+class ReadyTypesetter:
+    """A forked process with WeasyPrint imported, waiting for one piece of HTML."""
+
+    def __init__(self) -> None:
+        # Fork, not spawn: the child starts at once with what is already imported; nothing
+        # has started a thread this early, so forking is safe.
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process: BaseProcess = context.Process(
+            target=_serve, args=(theirs, self.connection), daemon=True, name="typesetter"
+        )
+        self.process.start()
+        theirs.close()
+
+    def typeset(self, request: Request) -> Typeset:
+        try:
+            self.connection.send(request)
+            outcome, value = self.connection.recv()
+        except (EOFError, OSError):  # the process died (killed, or out of memory)
+            self.stop()
+            return typeset_here(request)
+        self.stop()
+        if outcome == "problem":
+            raise value
+        if outcome == "crash":
+            raise RuntimeError(f"the typesetting process failed:\n{value}")
+        return value
+
+    def stop(self) -> None:
+        self.connection.close()
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+
+
+def _serve(connection: Connection, parents_end: Connection) -> None:
+    """In the forked process: import WeasyPrint, lay out one request, send the PDF back."""
+    parents_end.close()  # so that this end sees EOF when the parent goes away
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
+    # The import only allocates: no garbage to look for while it runs (about 5% faster).
+    gc.disable()
+    # WeasyPrint's import loads a fontconfig configuration: the tool's own, never the
+    # system's (see fontconf.py).
+    fontconf.confine(Sources(book=None).font_dirs)
+    import weasyprint  # noqa: F401  - the slow import this process exists for
+
+    gc.enable()
+
+    try:
+        request = connection.recv()
+    except EOFError:  # nothing to lay out after all
+        return
+    connection.send(_answer(request))
+
+
+def _answer(request: Request) -> tuple[str, Any]:
+    try:
+        return "pdf", typeset_here(request)
+    except BookError as error:
+        return "problem", error
+    except Exception:  # a bug: the parent shows the traceback
+        return "crash", traceback.format_exc()
+
+
+def start() -> ReadyTypesetter | None:
+    """Fork the process that makes WeasyPrint ready; call before anything slow.
+
+    Where processes cannot be forked (Windows), None: the book is laid out in this process.
+    """
+    if "fork" in multiprocessing.get_all_start_methods():
+        return ReadyTypesetter()
+    return None

@@ -1,0 +1,176 @@
+"""HTML to PDF: the one way into WeasyPrint.
+
+Every render is confined: the fetcher serves only files from the book, the layouts and the
+fonts (and data: URLs), and anything WeasyPrint warns about fails the build.
+
+WeasyPrint is imported where it is used, not at the top: the import costs about 0.4 s,
+which ``check``, ``list`` and an up-to-date build never pay (see also ready.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from psoas_print.book import glyphs, markup, svg
+from psoas_print.book.resolver import Refused, Resolver
+from psoas_print.book.sources import Sources
+from psoas_print.errors import BookError, Problem
+from psoas_print.layout import fontconf
+
+if TYPE_CHECKING:
+    from weasyprint import Document
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):
+        """Serves data: URLs and the files the build's resolver allows; refuses the rest.
+
+        The resolver is the one that also decided what the book's text may name, so the
+        render can never read a file that checking the book would have refused. SVG
+        pictures are served without their scripts, as every other output has them.
+        """
+
+        def __init__(self, resolver: Resolver) -> None:
+            super().__init__(fail_on_errors=True)
+            self.resolver = resolver
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            try:
+                path = self.resolver.url(url)
+                data = self.resolver.read_bytes(path)
+            except Refused as refused:
+                error = FileNotFoundError if refused.reason == "missing" else PermissionError
+                raise error(str(refused)) from None
+            if path.suffix.lower() == ".svg" or svg.looks_like_svg(data):
+                try:
+                    data = svg.clean(data)
+                except svg.SvgProblem as problem:
+                    raise PermissionError(f"{path} {problem}") from None
+            return URLFetcherResponse(url, data)
+
+    return ConfinedFetcher
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().splitlines()[0])
+
+
+@contextmanager
+def _warnings_as_errors(origin: Path) -> Iterator[None]:
+    """WeasyPrint only logs failed images, fonts and bad CSS; make them fail the build."""
+    logger = logging.getLogger("weasyprint")
+    collector = _WarningCollector()
+    logger.addHandler(collector)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+    if collector.messages:
+        raise BookError(
+            [Problem(origin, None, message) for message in dict.fromkeys(collector.messages)]
+        )
+
+
+class Renderer:
+    """One font configuration and one confined fetcher for all renders of a build."""
+
+    def __init__(self, sources: Sources) -> None:
+        self.sources = sources
+        # Only the bundled fonts and the book's own: no system font may stand in for them.
+        self.font_config = fontconf.font_configuration(sources.font_dirs)
+        self.fetcher = _fetcher_class()(sources.resolver)
+
+    def render(self, html: str, origin: Path) -> Document:
+        """Lay out ``html``; ``origin`` names the layout in any error message."""
+        from weasyprint import HTML
+        from weasyprint.urls import FatalURLFetchingError
+
+        try:
+            with _warnings_as_errors(origin):
+                document = HTML(
+                    string=html,
+                    base_url=self.sources.base_url,
+                    url_fetcher=self.fetcher,
+                ).render(font_config=self.font_config)
+        except FatalURLFetchingError as error:
+            reason = error.__cause__ or error
+            raise BookError.at(origin, None, str(reason)) from None
+        # The check of the book names the line of such a character; this catches one that
+        # came another way (a layout's own text, say) before it prints as an empty box.
+        if missing := fontconf.unprintable(document, self.font_config):
+            raise BookError.at(origin, None, glyphs.no_font_message(missing))
+        _keep_safe_links(document)
+        return document
+
+
+# A long ebook is laid out in portions whose links to each other name this scheme until
+# the portions are joined, when they become jumps inside the book (see products/parts.py);
+# the book's own text cannot make such a link, its links are cleaned when it is read.
+PORTION_SCHEME = "portion:"
+
+
+def _keep_safe_links(document: Document) -> None:
+    """Only the links the book's text may keep (markup.allowed_link) and jumps inside the
+    document reach a PDF: a layout's ``javascript:`` or ``file:`` link and any attachment
+    are dropped, their text kept."""
+    for page in document.pages:
+        page.links = [
+            link
+            for link in page.links
+            if link[0] == "internal" or (link[0] == "external" and _allowed(str(link[1])))
+        ]
+
+
+def _allowed(target: str) -> bool:
+    return markup.allowed_link(target) or target.startswith(PORTION_SCHEME)
+
+
+Request = tuple[str, Sources, Path, "str | None"]  # html, sources, origin, pdf variant
+
+
+@dataclass(frozen=True)
+class Typeset:
+    """A laid-out document: its tagged PDF, and where its parts landed."""
+
+    data: bytes
+    pages: int
+    anchors: dict[str, int]  # the first page of every element with an id, counted from 1
+
+
+def typeset_here(request: Request) -> Typeset:
+    """Lay ``request`` out in this process: its tagged PDF and where its parts landed."""
+    html, sources, origin, pdf_variant = request
+    document = Renderer(sources).render(html, origin)
+    data = tagged_pdf(document, pdf_variant)
+    return Typeset(data, len(document.pages), anchor_pages(document))
+
+
+def tagged_pdf(document: Document, pdf_variant: str | None) -> bytes:
+    """The PDF of a laid-out product, tagged: headings, lists and figures with their alt
+    text reach screen readers."""
+    return document.write_pdf(pdf_tags=True, pdf_variant=pdf_variant)
+
+
+def anchor_pages(document: Document, first: int = 1) -> dict[str, int]:
+    """The page each element with an id starts on, the first page counted as ``first``."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=first):
+        for name in page.anchors:
+            pages.setdefault(name, number)
+    return pages

@@ -1,0 +1,1 @@
+"""PDF work on finished documents: joining portions, imposing copies, stamping lines."""

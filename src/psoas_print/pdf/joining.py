@@ -1,0 +1,138 @@
+"""Joining PDFs laid out in portions into one book, with its links, destinations and
+bookmarks (see products/parts.py for why a long book is laid out in portions)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pikepdf
+
+
+def blank_pages(data: bytes) -> tuple[bool, ...]:
+    """Pages with no text at all: the blank left-hand pages before a chapter."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return tuple(b"BT" not in _content(page) for page in pdf.pages)
+
+
+def _content(page: pikepdf.Page) -> bytes:
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Array):
+        return b"".join(stream.read_bytes() for stream in contents)
+    return contents.read_bytes() if contents is not None else b""
+
+
+def join(
+    front: bytes, portions: list[bytes], folios: list[bytes], starts: list[int], scheme: str
+) -> bytes:
+    """One PDF: the front matter, blank pages where a portion needs to start on page
+    ``starts[i]``, the portions with their page numbers (``folios``) laid over, and their
+    named destinations and bookmarks. Links to ``scheme:NAME`` become jumps to NAME."""
+    out = pikepdf.open(io.BytesIO(front))
+    outline: list[tuple[int, str, int, Any]] = _outline_of(out, 0)
+    destinations: dict[str, pikepdf.Array] = {}
+    for portion, folio_data, start in zip(portions, folios, starts, strict=True):
+        while len(out.pages) < start - 1:
+            _add_blank(out)
+        offset = len(out.pages)
+        with (
+            pikepdf.open(io.BytesIO(portion)) as part,
+            pikepdf.open(io.BytesIO(folio_data)) as numbers,
+        ):
+            outline += _outline_of(part, offset)
+            named = _named_destinations(part)
+            out.pages.extend(part.pages)
+            for index, number_page in enumerate(numbers.pages):
+                form = out.copy_foreign(number_page.as_form_xobject())
+                page = out.pages[offset + index]
+                page.add_overlay(form, pikepdf.Rectangle(*page.mediabox))
+            for name, (local, rest) in named.items():
+                destinations[name] = pikepdf.Array([out.pages[offset + local].obj, *rest])
+    _set_destinations(out, destinations)
+    _link_portions(out, scheme)
+    _set_outline(out, outline)
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True)
+    out.close()
+    return buffer.getvalue()
+
+
+def _add_blank(pdf: pikepdf.Pdf) -> None:
+    previous = pdf.pages[-1]
+    boxes = {
+        key: previous.obj[key]
+        for key in ("/MediaBox", "/TrimBox", "/BleedBox")
+        if key in previous.obj
+    }
+    pdf.pages.append(
+        pikepdf.Page(
+            pikepdf.Dictionary(Type=pikepdf.Name.Page, **{k[1:]: v for k, v in boxes.items()})
+        )
+    )
+
+
+def _page_index(pdf: pikepdf.Pdf, page_object: pikepdf.Object) -> int:
+    return next(i for i, page in enumerate(pdf.pages) if page.obj.objgen == page_object.objgen)
+
+
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, list[Any]]]:
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    tree = pikepdf.NameTree(names.Dests)
+    found = {}
+    for name, destination in tree.items():
+        array = destination if isinstance(destination, pikepdf.Array) else destination.D
+        found[name] = (_page_index(pdf, array[0]), list(array[1:]))
+    return found
+
+
+def _set_destinations(pdf: pikepdf.Pdf, destinations: dict[str, pikepdf.Array]) -> None:
+    if "/Names" not in pdf.Root:
+        pdf.Root.Names = pikepdf.Dictionary()
+    tree = pikepdf.NameTree.new(pdf)
+    for name in sorted(destinations):
+        tree[name] = destinations[name]
+    pdf.Root.Names.Dests = tree.obj
+
+
+def _link_portions(pdf: pikepdf.Pdf, scheme: str) -> None:
+    """The contents' and the routines' links name anchors in other portions: make them
+    jumps inside the book."""
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            action = annotation.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if uri.startswith(scheme):
+                del annotation["/A"]
+                annotation.Dest = pikepdf.String(uri.removeprefix(scheme))
+
+
+def _outline_of(pdf: pikepdf.Pdf, offset: int) -> list[tuple[int, str, int, Any]]:
+    """(level, title, page, top) of every bookmark, pages counted in the joined book."""
+    items: list[tuple[int, str, int, Any]] = []
+
+    def walk(children: list[pikepdf.OutlineItem], level: int) -> None:
+        for item in children:
+            destination = item.destination
+            if isinstance(destination, pikepdf.Array):
+                top = destination[3] if len(destination) > 3 else None
+                items.append((level, item.title, offset + _page_index(pdf, destination[0]), top))
+            walk(item.children, level + 1)
+
+    with pdf.open_outline() as outline:
+        walk(list(outline.root), 1)
+    return items
+
+
+def _set_outline(pdf: pikepdf.Pdf, items: list[tuple[int, str, int, Any]]) -> None:
+    with pdf.open_outline() as outline:
+        outline.root.clear()
+        parents: list[list[pikepdf.OutlineItem]] = [outline.root]
+        for level, title, page, top in items:
+            item = pikepdf.OutlineItem(
+                title, page, pikepdf.PageLocation.XYZ, top=float(top) if top is not None else None
+            )
+            del parents[level:]
+            parents[level - 1].append(item)
+            parents.append(item.children)

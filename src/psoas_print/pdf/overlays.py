@@ -1,0 +1,59 @@
+"""Laying one PDF's page over every page of another: a licence line on each page of a
+finished ebook, whose links, bookmarks and metadata stay as they were."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+
+from psoas_print.errors import BookError
+from psoas_print.files import Unreadable, read_limited
+from psoas_print.limits import MAX_EBOOK_BYTES
+
+
+def stamped_copy(book: bytes, lines: pikepdf.Pdf, index: int, licence: str) -> bytes:
+    """The book with page ``index`` of ``lines`` laid over each of its pages."""
+    with pikepdf.open(io.BytesIO(book)) as copy:
+        form = copy.copy_foreign(lines.pages[index].as_form_xobject())
+        for page in copy.pages:
+            page.add_overlay(form, pikepdf.Rectangle(*page.mediabox))
+        copy.docinfo["/LicensedTo"] = licence
+        buffer = io.BytesIO()
+        copy.save(buffer, deterministic_id=True)
+        return buffer.getvalue()
+
+
+def read_finished_pdf(path: Path) -> bytes:
+    """A finished PDF's bytes: a regular file, within the documented limit."""
+    try:
+        return read_limited(path, MAX_EBOOK_BYTES, what="an ebook to stamp")
+    except Unreadable as error:
+        raise BookError.at(path, None, str(error)) from None
+
+
+def page_size(book: bytes, path: Path) -> tuple[float, float]:
+    """The size of the book's pages; a PDF that cannot be stamped is an error."""
+    try:
+        with pikepdf.open(io.BytesIO(book)) as pdf:
+            encrypted = pdf.is_encrypted
+            sizes = {tuple(float(v) for v in page.mediabox[2:]) for page in pdf.pages}
+    except pikepdf.PasswordError:
+        raise BookError.at(path, None, f"{ENCRYPTED} and needs a password to open") from None
+    except pikepdf.PikepdfError as error:
+        raise BookError.at(path, None, f"not a readable PDF: {_first_line(error)}") from None
+    if encrypted:  # copies would lose its protection: stamp the one psoas-print made
+        raise BookError.at(path, None, f"{ENCRYPTED}; stamp the ebook as psoas-print made it")
+    if not sizes:
+        raise BookError.at(path, None, "has no pages")
+    if len(sizes) != 1:
+        raise BookError.at(path, None, "its pages differ in size; stamp one edition at a time")
+    return sizes.pop()  # type: ignore[return-value]
+
+
+ENCRYPTED = "is encrypted"
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0]

@@ -1,0 +1,59 @@
+"""What one build shares among its products, passed to each explicitly.
+
+A build's context holds the sources it may read, the store of figures drawn before and
+since, the typesetting process made ready before the command line was parsed (if any),
+and where progress is reported. Nothing of it lives in a global: a worker process gets
+its own context, and what it drew comes back in its ``Made``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from psoas_print.book.sources import Sources
+from psoas_print.figures.store import KEPT, FigureStore
+from psoas_print.layout.ready import ReadyTypesetter
+from psoas_print.layout.typesetter import Renderer, Typeset, typeset_here
+
+Progress = Callable[[str], None]
+
+
+def quiet(message: str) -> None:
+    """Progress reported nowhere: for worker processes and scripts."""
+
+
+@dataclass
+class BuildContext:
+    """The shared state of one build (or of one worker process of it)."""
+
+    sources: Sources
+    figures: FigureStore = field(default_factory=FigureStore)
+    ready: ReadyTypesetter | None = None  # WeasyPrint imported in a waiting process
+    progress: Progress = quiet
+
+    @classmethod
+    def for_output(cls, sources: Sources, folder: Path, progress: Progress = quiet) -> BuildContext:
+        """A context whose figures are those kept beside the outputs in ``folder``."""
+        return cls(sources, FigureStore(folder / KEPT), progress=progress)
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        """One font configuration and one confined fetcher for every render in this process."""
+        return Renderer(self.sources)
+
+    def typeset(self, html: str, origin: Path, pdf_variant: str | None) -> Typeset:
+        """The tagged PDF of ``html``: laid out by the ready process when there is one (it
+        serves one request), else here."""
+        if self.ready is not None:
+            ready, self.ready = self.ready, None
+            return ready.typeset((html, self.sources, origin, pdf_variant))
+        return typeset_here((html, self.sources, origin, pdf_variant))
+
+    def dismiss_ready(self) -> None:
+        """Stop the ready process when this build will not use it, freeing its core."""
+        if self.ready is not None:
+            ready, self.ready = self.ready, None
+            ready.stop()

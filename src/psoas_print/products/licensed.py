@@ -1,0 +1,157 @@
+"""Licensed copies of a finished ebook: a buyer's line in the foot of every page.
+
+The book is not laid out again. All buyers' lines are laid out in one render (one page
+each, the size of the book's pages, with the bundled fonts), and each line is laid over
+every page of a copy of the finished PDF, whose links, bookmarks and metadata stay.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import pikepdf
+
+from psoas_print.book.csvfile import Limit, Row, read_csv
+from psoas_print.book.glyphs import unprintable
+from psoas_print.book.model import Book
+from psoas_print.errors import BookError, Problem
+from psoas_print.layout.templates import layout_path, make_environment, render_template
+from psoas_print.layout.typesetter import Renderer
+from psoas_print.limits import MAX_BUYERS
+from psoas_print.output import distinct, file_stem
+from psoas_print.pdf.overlays import page_size, stamped_copy
+from psoas_print.products.context import BuildContext
+from psoas_print.products.protocol import (
+    FinishedPdf,
+    Inputs,
+    Made,
+    MadeFile,
+    ProductName,
+    Summary,
+)
+
+TEMPLATE = "stamp.html"
+FONTS = ("Inter-Regular.otf", "GentiumBookPlus-Regular.ttf")
+MM_PER_PT = 25.4 / 72
+
+
+@dataclass(frozen=True)
+class Buyer:
+    name: str
+    email: str
+    order: str
+    line: int
+
+    @property
+    def licence(self) -> str:
+        return f"Licensed to {self.name} · {self.email} · order {self.order}"
+
+
+BUYERS_LIMIT = Limit(MAX_BUYERS, "buyers", "stamp them in several batches")
+
+
+def read_buyers(path: Path) -> list[Buyer]:
+    """Every buyer of the file; else one BookError naming every bad row."""
+    rows = read_csv(path, ("name", "email", "order"), limit=BUYERS_LIMIT, check=_email_problem)
+    return [Buyer(row["name"], row["email"], row["order"], row.line) for row in rows]
+
+
+def _email_problem(row: Row) -> list[str]:
+    email = row["email"]
+    if not email or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        return []  # a blank one is reported as blank
+    return [f"'{email}' is not an email address"]
+
+
+def stamp_lines(
+    renderer: Renderer,
+    buyers: tuple[Buyer, ...],
+    buyers_file: Path,
+    page_size_pt: tuple[float, float],
+) -> bytes:
+    """One page per buyer with their licence line in the foot, as a PDF."""
+    fonts = [renderer.sources.font(name) for name in FONTS]
+    problems = [
+        Problem(buyers_file, buyer.line, f"no bundled font can print {', '.join(missing)}")
+        for buyer in buyers
+        if (missing := unprintable(buyer.licence, fonts))
+    ]
+    if problems:
+        raise BookError(problems)
+    width, height = (size * MM_PER_PT for size in page_size_pt)
+    html = render_template(
+        make_environment(renderer.sources), TEMPLATE,
+        buyers=buyers, width_mm=width, height_mm=height,
+    )  # fmt: skip
+    return renderer.render(html, layout_path(TEMPLATE)).write_pdf()
+
+
+def copy_names(path: Path, buyers: tuple[Buyer, ...]) -> list[str]:
+    """File names for the copies: the book's name and the order, made distinct."""
+    stems = [f"{path.stem}-{file_stem(buyer.order, 'copy')}" for buyer in buyers]
+    return [f"{stem}.pdf" for stem in distinct(stems)]
+
+
+@dataclass(frozen=True)
+class LicensedSettings:
+    ebook: Path  # the finished ebook PDF
+    buyers_file: Path  # the CSV the buyers were read from
+    buyers: tuple[Buyer, ...]  # as read_buyers read them
+
+
+class LicensedCopies:
+    """One copy of a finished ebook per buyer, their licence line on every page."""
+
+    name: ClassVar[ProductName] = ProductName.LICENSED
+    reads_book: ClassVar[bool] = False
+    replaces_outputs: ClassVar[bool] = False  # a copy already there needs --force
+
+    def check(self, book: Book | None, settings: LicensedSettings) -> None:
+        pass
+
+    def skipped(self, book: Book | None, settings: LicensedSettings) -> str | None:
+        return None
+
+    def source(self, settings: LicensedSettings) -> Path | None:
+        return settings.ebook
+
+    def extra_inputs(self, settings: LicensedSettings) -> tuple[Path, ...]:
+        return (settings.ebook, settings.buyers_file)
+
+    def book_files(self, book: Book, settings: LicensedSettings) -> list[str]:
+        return []
+
+    def file_names(self, settings: LicensedSettings) -> list[str]:
+        return copy_names(settings.ebook, settings.buyers)
+
+    def make(self, inputs: Inputs, settings: LicensedSettings, context: BuildContext) -> Made:
+        assert isinstance(inputs, FinishedPdf)
+        started = time.perf_counter()
+        size = page_size(inputs.data, inputs.path)  # a PDF that cannot be stamped fails here
+        buyers = settings.buyers
+        context.progress(f"Laying out {len(buyers)} licence lines")
+        lines = stamp_lines(context.renderer, buyers, settings.buyers_file, size)
+        copies_started = time.perf_counter()
+        files = []
+        with pikepdf.open(io.BytesIO(lines)) as line_pages:
+            pages = _page_count(inputs.data)
+            for index, (buyer, name) in enumerate(
+                zip(buyers, self.file_names(settings), strict=True)
+            ):
+                context.progress(f"Stamping {name}")
+                data = stamped_copy(inputs.data, line_pages, index, buyer.licence)
+                files.append(MadeFile(name, data, pages))
+        copies_seconds = time.perf_counter() - copies_started
+        rate = len(buyers) / copies_seconds if copies_seconds else float("inf")
+        summary = Summary(copies=len(buyers), copies_per_second=rate)
+        return Made(tuple(files), summary, time.perf_counter() - started)
+
+
+def _page_count(data: bytes) -> int:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)

@@ -1,0 +1,107 @@
+"""The one shape of every product, in the manner of Sphinx's builders.
+
+A product has a name, typed settings, and one ``make(inputs, settings, context)`` that
+returns a ``Made``: one or more named files and a typed summary. The runner knows the
+products by the registry (``products/registry.py``) and gives every one of them the same
+up-to-date check, ``--force``, progress line and summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import ClassVar, Protocol, TypeVar
+
+from psoas_print.book.model import Book
+from psoas_print.errors import Problem
+from psoas_print.products.context import BuildContext
+
+
+class ProductName(StrEnum):
+    CHEATSHEET = "cheatsheet"
+    EBOOK = "ebook"
+    EPUB = "epub"
+    HANDOUT = "handout"
+    LICENSED = "licensed"
+
+
+@dataclass(frozen=True)
+class FinishedPdf:
+    """A PDF made before, which a product starts from instead of the book."""
+
+    path: Path
+    data: bytes
+
+
+Inputs = Book | FinishedPdf
+WHOLE_BOOK = "*"  # a book-file entry standing for every file in the book folder
+
+
+@dataclass(frozen=True)
+class MadeFile:
+    """One file a product made, ready to be written."""
+
+    name: str  # "" for the job's own target; else a file name in the target folder
+    data: bytes
+    pages: int  # pages; an EPUB's documents; a handout's sheets
+    html: str | None = None  # the HTML that was laid out, for ``--html``
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the build summary says about a product besides its pages, size and time."""
+
+    renders: int = 0  # layouts laid out to fit it (a cheat sheet, a handout)
+    scale: float | None = None  # the scale the cheat sheet was fitted at
+    parts: int = 0  # an ebook laid out in this many parts
+    epub: bool = False  # an EPUB, whose "pages" are its documents
+    copies: int = 0  # handout copies in the file
+    per_sheet: int = 0  # handout copies to a sheet
+    copies_per_second: float | None = None  # licensed copies stamped a second
+    up_to_date: bool = False  # not made: the output already there is current
+    skipped: str | None = None  # not made, and why
+
+
+@dataclass(frozen=True)
+class Made:
+    """A product laid out and turned into bytes: its files, ready to be written."""
+
+    files: tuple[MadeFile, ...]
+    summary: Summary = Summary()
+    seconds: float = 0.0
+    drawn: dict[str, str] = field(default_factory=dict)  # figures drawn, to keep for next time
+    warnings: tuple[Problem, ...] = ()  # found while laying out, such as a spread overrun
+
+
+Settings = TypeVar("Settings", contravariant=True)
+
+
+class Product(Protocol[Settings]):
+    """What the runner needs of a product."""
+
+    name: ClassVar[ProductName]
+    reads_book: ClassVar[bool]  # False: it starts from a finished PDF (see ``source``)
+    replaces_outputs: ClassVar[bool]  # False: a file already there is replaced only by --force
+
+    def check(self, book: Book | None, settings: Settings) -> None:
+        """Fail, with a BookError, what the inputs alone show to be wrong, before any render."""
+
+    def skipped(self, book: Book | None, settings: Settings) -> str | None:
+        """Why this product is not made for this book at all (said in the summary), or None."""
+
+    def source(self, settings: Settings) -> Path | None:
+        """The finished PDF the product starts from; None for one made from the book."""
+
+    def extra_inputs(self, settings: Settings) -> tuple[Path, ...]:
+        """Files named on the command line that the product reads (a logo, a roster)."""
+
+    def book_files(self, book: Book, settings: Settings) -> list[str]:
+        """The book files it shows, relative to the book folder (see runner/cache.py)."""
+
+    def file_names(self, settings: Settings) -> list[str]:
+        """The files it writes: [""] for the job's target itself, else file names in the
+        target folder (one per student or buyer), as ``MadeFile.name`` gives them."""
+
+    def make(self, inputs: Inputs, settings: Settings, context: BuildContext) -> Made:
+        """Lay the product out and return its files; nothing is written here."""

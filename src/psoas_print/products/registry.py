@@ -1,0 +1,17 @@
+"""Every product the runner can make, by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psoas_print.products.cheatsheet import Cheatsheet
+from psoas_print.products.ebook import Ebook
+from psoas_print.products.epub import Epub
+from psoas_print.products.handout import Handouts
+from psoas_print.products.licensed import LicensedCopies
+from psoas_print.products.protocol import Product, ProductName
+
+PRODUCTS: dict[ProductName, Product[Any]] = {
+    product.name: product
+    for product in (Cheatsheet(), Ebook(), Epub(), Handouts(), LicensedCopies())
+}

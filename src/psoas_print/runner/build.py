@@ -1,0 +1,266 @@
+"""Building products: read the inputs once, lay out every product asked for, then write.
+
+Every product goes through here the same way (see products/protocol.py): its outputs are
+checked before a file of the book is read, an output whose inputs have not changed is
+left as it is (unless forced), the book is read once, each product is checked before any
+render, all are laid out (side by side on the cores when there are several), and only then
+is anything written. A problem anywhere leaves every existing output as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from psoas_print.book.model import Book
+from psoas_print.book.sources import Sources
+from psoas_print.errors import BookError, Problem
+from psoas_print.figures.store import KEPT, FigureStore, keep_drawings
+from psoas_print.layout.ready import ReadyTypesetter
+from psoas_print.output import STATE, check_outputs, refuse_existing, write_atomically
+from psoas_print.pdf.overlays import read_finished_pdf
+from psoas_print.products.context import BuildContext, Progress, quiet
+from psoas_print.products.protocol import FinishedPdf, Inputs, Made, Product, ProductName, Summary
+from psoas_print.products.registry import PRODUCTS
+from psoas_print.runner import cache
+from psoas_print.runner.export import prepare_export, write_export
+from psoas_print.runner.reading import read_book
+from psoas_print.workers import WorkerPool, worker_context
+
+
+@dataclass(frozen=True)
+class Job:
+    """One product to make, with its settings, and where to put it."""
+
+    product: ProductName
+    settings: Any  # the product's own settings type (see each product module)
+    target: Path  # the file; or the folder of a product that writes several
+    html_target: Path | None = None  # also write the HTML laid out, with what it loads
+
+    @property
+    def maker(self) -> Product[Any]:
+        return PRODUCTS[self.product]
+
+    @property
+    def files(self) -> list[Path]:
+        """Every file the job writes."""
+        names = self.maker.file_names(self.settings)
+        return [self.target / name if name else self.target for name in names]
+
+    @property
+    def folder(self) -> Path:
+        """Where its files go, and the tool's own folder beside them."""
+        return self.target if self.maker.file_names(self.settings) != [""] else self.target.parent
+
+
+@dataclass(frozen=True)
+class Result:
+    """One row of the build's summary: a file made, up to date, or skipped."""
+
+    product: ProductName
+    target: Path
+    pages: int
+    size: int
+    seconds: float
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build did: a result per file, and the warnings to show."""
+
+    results: list[Result]
+    warnings: tuple[Problem, ...]
+
+
+def build(
+    book_dir: Path | None,
+    jobs: list[Job],
+    progress: Progress = quiet,
+    force: bool = False,
+    ready: ReadyTypesetter | None = None,
+) -> Built:
+    """Make every job whose inputs changed (all with ``force``). ``book_dir`` is the book
+    the jobs are made from (and must not be written into); ``ready`` a typesetting process
+    started beforehand (see layout/ready.py)."""
+    _check_outputs(book_dir, jobs)  # before a file of the book is even read
+    reads_book = any(job.maker.reads_book for job in jobs)
+    book_root = book_dir.resolve() if book_dir is not None and reads_book else None
+    extra = tuple(path for job in jobs for path in job.maker.extra_inputs(job.settings))
+    sources = Sources(book_root, extra)
+    outputs = {job.folder.resolve() for job in jobs}
+    shared = cache.layouts_and_fonts(sources, outputs)
+    prints = {job: cache.fingerprint(shared, _settings(job)) for job in jobs}
+    digests = cache.BookDigests(book_root, outputs)
+    fresh = {} if force else {job: _recorded(job, prints[job], digests) for job in jobs}
+    stale = [job for job in jobs if fresh.get(job) is None]
+    context = BuildContext(sources, ready=ready, progress=progress)
+    if not stale:
+        context.dismiss_ready()
+        return Built([row for job in jobs for row in _up_to_date(job, fresh[job])], ())
+    book = _read(book_dir, stale, progress)
+    skipped = {job: why for job in stale if (why := job.maker.skipped(book, job.settings))}
+    stale = [job for job in stale if job not in skipped]
+    _check_before_rendering(book, stale, force)
+    made = _make_all(book, stale, context) if stale else {}
+    for job in stale:  # written only once everything has been laid out
+        _write(job, made[job], sources, progress)
+        inputs = digests.of(job.maker.book_files(book, job.settings) if book else [])
+        for path, file in zip(job.files, made[job].files, strict=True):
+            cache.remember(path, prints[job], inputs, file.pages, _notes(made[job].summary))
+        keep_drawings(job.folder / KEPT, made[job].drawn)
+    warnings = (book.warnings if book else ()) + tuple(
+        warning for job in stale for warning in made[job].warnings
+    )
+    results = [
+        row
+        for job in jobs
+        for row in (
+            _made(job, made[job]) if job in made
+            else _skipped(job, skipped[job]) if job in skipped
+            else _up_to_date(job, fresh[job])
+        )
+    ]  # fmt: skip
+    return Built(results, warnings)
+
+
+def _check_outputs(book_dir: Path | None, jobs: list[Job]) -> None:
+    """No output may replace what builds read, or be a folder where a file is meant."""
+    targets = [target for job in jobs for target in _job_outputs(job)]
+    inputs = [path for job in jobs for path in job.maker.extra_inputs(job.settings)]
+    check_outputs(targets, book_dir, inputs)
+    for job in jobs:
+        if job.folder == job.target and job.target.exists() and not job.target.is_dir():
+            raise BookError.at(job.target, None, "names a file; give a folder for the files")
+        single = [job.target] if job.folder != job.target else []
+        for target in [*single, job.html_target]:
+            if target is not None and target.is_dir():
+                raise BookError.at(target, None, "is a folder; give a file name for the output")
+
+
+def _job_outputs(job: Job) -> list[Path]:
+    """Every file and folder a job writes: the products, any exported HTML with its
+    NAME_files folder, and the tool's own folder beside them."""
+    outputs = [job.target, *job.files, job.folder / STATE]
+    if job.html_target is not None:
+        html = job.html_target
+        outputs += [html, html.with_name(f"{html.stem}_files")]
+    return outputs
+
+
+def _settings(job: Job) -> dict[str, Any]:
+    """What a product is made with, besides its input files, as its record keeps it."""
+    return {
+        "product": job.product,
+        "settings": dataclasses.asdict(job.settings),
+        "html": job.html_target is not None,
+    }
+
+
+def _recorded(job: Job, print_: str, digests: cache.BookDigests) -> list[dict[str, Any]] | None:
+    """The records of every file of the job, when all of them are up to date."""
+    records = [cache.recorded(path, print_, digests) for path in job.files]
+    return None if any(record is None for record in records) else records  # type: ignore[return-value]
+
+
+def _read(book_dir: Path | None, jobs: list[Job], progress: Progress) -> Book | None:
+    """The book, read and checked once, when a job is made from it."""
+    if book_dir is None or not any(job.maker.reads_book for job in jobs):
+        return None
+    progress("Reading the book")
+    return read_book(book_dir)  # every content problem, before any render starts
+
+
+def _check_before_rendering(book: Book | None, jobs: list[Job], force: bool) -> None:
+    """What the inputs alone show to be wrong with a job fails it before any render."""
+    for job in jobs:
+        job.maker.check(book, job.settings)
+        if not job.maker.replaces_outputs and not force:
+            refuse_existing(job.files)
+
+
+def _inputs(job: Job, book: Book | None) -> Inputs:
+    source = job.maker.source(job.settings)
+    if source is not None:
+        return FinishedPdf(source, read_finished_pdf(source))
+    assert book is not None
+    return book
+
+
+def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict[Job, Made]:
+    """Lay every job out; several at once in worker processes, one per core."""
+    context.progress(f"Laying out {', '.join(job.target.name for job in jobs)}")
+    if len(jobs) == 1:
+        job = jobs[0]
+        context.figures = FigureStore(job.folder / KEPT)
+        made = job.maker.make(_inputs(job, book), job.settings, context)
+        context.dismiss_ready()
+        return {job: dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})}
+    context.dismiss_ready()  # the workers need both cores
+    workers = min(len(jobs), os.cpu_count() or 1)
+    with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
+        futures = {
+            job: pool.submit(make_in_worker, job, _inputs(job, book), context.sources)
+            for job in jobs
+        }
+        return {job: future.result() for job, future in futures.items()}
+
+
+def make_in_worker(job: Job, inputs: Inputs, sources: Sources) -> Made:
+    """Lay one job out in a worker process, with a context of its own.
+
+    Figures drawn by earlier builds into the same folder are read back, even when forced:
+    each is named by a digest of everything that makes it, so it is never stale.
+    """
+    context = BuildContext(sources, FigureStore(job.folder / KEPT))
+    made = job.maker.make(inputs, job.settings, context)
+    return dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})
+
+
+def _write(job: Job, made: Made, sources: Sources, progress: Progress) -> None:
+    """Write the job's files, each whole or not at all; an HTML export last."""
+    export = None
+    html = made.files[0].html if len(made.files) == 1 else None
+    if job.html_target is not None and html is not None:
+        # Worked out in full first: a file it cannot use fails the job unwritten.
+        export = prepare_export(html, job.html_target, sources)
+    for path, file in zip(job.files, made.files, strict=True):
+        progress(f"Writing {path.name}")
+        write_atomically(path, lambda stream, data=file.data: stream.write(data))
+    if export is not None:
+        write_export(export)
+
+
+def _notes(summary: Summary) -> dict[str, Any]:
+    """A summary as an output's record keeps it: only what differs from no summary."""
+    empty = Summary()
+    return {
+        key: value for key, value in dataclasses.asdict(summary).items()
+        if value != getattr(empty, key)
+    }  # fmt: skip
+
+
+def _made(job: Job, made: Made) -> list[Result]:
+    seconds = made.seconds / len(made.files)
+    return [
+        Result(job.product, path, file.pages, len(file.data), seconds, made.summary)
+        for path, file in zip(job.files, made.files, strict=True)
+    ]
+
+
+def _skipped(job: Job, why: str) -> list[Result]:
+    return [Result(job.product, job.target, 0, 0, 0.0, Summary(skipped=why))]
+
+
+def _up_to_date(job: Job, records: list[dict[str, Any]] | None) -> list[Result]:
+    assert records is not None
+    return [
+        Result(
+            job.product, path, record["pages"], record["size"], 0.0,
+            Summary(**record.get("notes", {}), up_to_date=True),
+        )
+        for path, record in zip(job.files, records, strict=True)
+    ]  # fmt: skip

@@ -1,0 +1,19 @@
+"""Reading a book with every stage's checks: the one way the runner, the command line
+and scripts read a book."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from psoas_print.book.loading import Checks, load_book
+from psoas_print.book.model import Book
+from psoas_print.figures.checks import pose_fault
+from psoas_print.layout.geometry import default_printed_width_mm
+
+# The figures stage judges each pose, the layout stage how wide each picture prints.
+STAGE_CHECKS = Checks(pose_fault=pose_fault, printed_width_mm=default_printed_width_mm)
+
+
+def read_book(folder: Path) -> Book:
+    """Read and check the book in ``folder``, or raise one BookError listing every problem."""
+    return load_book(folder, STAGE_CHECKS)
