@@ -5,14 +5,15 @@ from __future__ import annotations
 import gc
 import signal
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from psoas_print.errors import display_path
-from psoas_print.layout import ready
-from psoas_print.layout.ready import ReadyTypesetter
 from psoas_print.output import STATE, written
+
+if TYPE_CHECKING:
+    from psoas_print.layout.ready import ReadyTypesetter
 
 INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
@@ -30,7 +31,7 @@ def main() -> None:
     """
     typesetter: ReadyTypesetter | None = None
     try:
-        typesetter = ready.start() if _lays_out_a_book(sys.argv[1:]) else None
+        typesetter = _ready_typesetter(sys.argv[1:])
         _run(typesetter)
     except KeyboardInterrupt:  # before the command line took over, while importing
         _interrupted(typesetter)
@@ -85,8 +86,14 @@ def _what_was_written() -> str:
     return f"Interrupted after writing {', '.join(products)}; every other output is as it was."
 
 
-def _lays_out_a_book(arguments: list[str]) -> bool:
-    return arguments[:1] == ["ebook"] and "--help" not in arguments
+def _ready_typesetter(arguments: list[str]) -> ReadyTypesetter | None:
+    """For the ``ebook`` command, WeasyPrint made ready in a process of its own. Imported
+    here and only then: the typesetter's modules cost other commands (``check``) 30 ms."""
+    if arguments[:1] != ["ebook"] or "--help" in arguments:
+        return None
+    from psoas_print.layout import ready
+
+    return ready.start()
 
 
 if __name__ == "__main__":

@@ -18,13 +18,20 @@ from pathlib import Path
 
 from psoas_print.book.model import Book, Paper
 from psoas_print.layout.geometry import PdfVariant, Trim
-from psoas_print.products.cheatsheet import CheatsheetSettings
-from psoas_print.products.ebook import EbookSettings, PrintSetup
-from psoas_print.products.epub import EpubSettings
-from psoas_print.products.handout import HandoutOptions, HandoutSettings, read_roster
-from psoas_print.products.licensed import LicensedSettings, read_buyers
-from psoas_print.products.protocol import ProductName
-from psoas_print.runner.build import Built, Job, build
+from psoas_print.products.settings import (
+    CheatsheetSettings,
+    EbookSettings,
+    EpubSettings,
+    HandoutOptions,
+    HandoutSettings,
+    LicensedSettings,
+    PrintSetup,
+    ProductName,
+    read_buyers,
+    read_roster,
+)
+from psoas_print.runner.build import Built, build
+from psoas_print.runner.jobs import Job
 from psoas_print.runner.reading import read_book
 
 PathLike = str | Path

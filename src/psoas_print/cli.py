@@ -39,15 +39,20 @@ from psoas_print.figures.describe import alt_text
 from psoas_print.figures.store import FigureStore
 from psoas_print.figures.style import Style
 from psoas_print.layout.geometry import PdfVariant, Trim
-from psoas_print.layout.ready import ReadyTypesetter
 from psoas_print.output import check_outputs, write_text
-from psoas_print.products.cheatsheet import CheatsheetSettings
-from psoas_print.products.ebook import EbookSettings, PrintSetup
-from psoas_print.products.epub import EpubSettings
-from psoas_print.products.handout import HandoutOptions, HandoutSettings, read_roster
-from psoas_print.products.licensed import LicensedSettings, read_buyers
-from psoas_print.products.protocol import ProductName
-from psoas_print.runner.build import Job, build
+from psoas_print.products.settings import (
+    CheatsheetSettings,
+    EbookSettings,
+    EpubSettings,
+    HandoutOptions,
+    HandoutSettings,
+    LicensedSettings,
+    PrintSetup,
+    ProductName,
+    read_buyers,
+    read_roster,
+)
+from psoas_print.runner.jobs import Job
 from psoas_print.runner.reading import read_book
 from psoas_print.shipped import default_book
 
@@ -374,7 +379,14 @@ def list_command(book: BookOption = None) -> None:
 def _run(context: typer.Context, book: Path | None, jobs: list[Job], force: bool) -> None:
     """Make the jobs and show the summary. The context's object is the typesetting process
     ``__main__`` made ready before the command line was parsed, if it did."""
-    ready = context.obj if isinstance(context.obj, ReadyTypesetter) else None
+    # The runner brings every product and the libraries they lay out with (Jinja2, segno,
+    # fontTools: some 150 ms), which ``check``, ``list`` and ``--help`` do without.
+    from psoas_print.runner.build import build
+
+    # The runner brings every product and the libraries they lay out with (Jinja2, segno,
+    # fontTools: some 150 ms), which ``check``, ``list`` and ``--help`` do without.
+
+    ready = context.obj  # a layout.ready.ReadyTypesetter, or None
     started = time.perf_counter()
     with status() as progress:
         built = build(book or default_book(), jobs, progress, force, ready)

@@ -17,8 +17,8 @@ from pathlib import Path
 import typer
 
 from psoas_print.errors import Problem, display_path
-from psoas_print.products.protocol import ProductName
-from psoas_print.runner.build import Result
+from psoas_print.products.settings import ProductName
+from psoas_print.runner.jobs import Result
 
 
 def say(text: str) -> None:

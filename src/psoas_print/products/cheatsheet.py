@@ -7,7 +7,6 @@ the whole routine fills exactly one page without going under legible sizes.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,12 +15,13 @@ from psoas_print.errors import BookError
 from psoas_print.figures.pictures import figures_for
 from psoas_print.figures.style import ROBUST
 from psoas_print.layout.fitting import Fitted, Measurement, TooLong, fit_to_one_page
-from psoas_print.layout.geometry import PAPERS, PdfVariant
+from psoas_print.layout.geometry import PAPERS
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typesetter import tagged_pdf
 from psoas_print.layout.view import common_context, routine_view
 from psoas_print.products.context import BuildContext
-from psoas_print.products.protocol import Inputs, Made, MadeFile, ProductName, Summary
+from psoas_print.products.protocol import Inputs, Made, MadeFile, Summary
+from psoas_print.products.settings import CheatsheetSettings, ProductName
 
 TEMPLATE = "cheatsheet.html"
 
@@ -50,14 +50,6 @@ def choose_routine(book: Book, routine_id: str | None) -> Routine:
 
 
 NO_ROUTINE = "the book has no routine: add one to routines/ (a YAML file listing exercises)"
-
-
-@dataclass(frozen=True)
-class CheatsheetSettings:
-    routine: str | None = None  # None: the book's cheat-sheet routine
-    paper: Paper | None = None  # None: the book's own paper
-    pdf_variant: PdfVariant | None = None
-    optional: bool = False  # a book without routines simply goes without one
 
 
 class Cheatsheet:

@@ -23,8 +23,6 @@ from psoas_print.layout.geometry import (
     HEAD_PT,
     HEAD_TRACKING_EM,
     TRIMS,
-    PdfVariant,
-    Trim,
     page_geometry,
     printed_width_mm,
 )
@@ -37,9 +35,9 @@ from psoas_print.products.protocol import (
     Inputs,
     Made,
     MadeFile,
-    ProductName,
     Summary,
 )
+from psoas_print.products.settings import EbookSettings, PrintSetup, ProductName
 
 TEMPLATE = "ebook.html"
 LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
@@ -56,29 +54,6 @@ class Portion:
     last: bool = True
     folios: bool = True  # page numbers; laid over afterwards when the book is in portions
     toc_pages: dict[str, int] | None = None  # the contents' page numbers, when given
-
-
-@dataclass(frozen=True)
-class PrintSetup:
-    """For a print-on-demand service: bleed around each trimmed page, and crop marks."""
-
-    bleed_mm: float = 3.0
-    marks: bool = False
-
-
-@dataclass(frozen=True)
-class EbookSettings:
-    paper: Paper | None = None  # None: the book's own paper
-    sample: bool = False  # the free sample edition
-    trim: Trim | None = None  # a print-ready ebook at this trim size
-    printing: PrintSetup | None = None  # with ``trim``: bleed and crop marks
-    pdf_variant: PdfVariant | None = None
-    parts: int | None = None  # lay a long ebook out in this many parts; None: by its length
-    keep_html: bool = False  # also give the HTML a single render would lay out
-
-    def page(self, book: Book) -> str:
-        """The page size it is laid out at: the trim, else the paper, else the book's."""
-        return self.trim or self.paper or book.info.paper
 
 
 class Ebook:

@@ -49,9 +49,9 @@ from psoas_print.products.protocol import (
     Inputs,
     Made,
     MadeFile,
-    ProductName,
     Summary,
 )
+from psoas_print.products.settings import EpubSettings, ProductName
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
@@ -90,11 +90,6 @@ class Entry:
     title: str
     href: str
     children: tuple[Entry, ...] = ()
-
-
-@dataclass(frozen=True)
-class EpubSettings:
-    """The EPUB has no settings of its own: reading systems choose page and type size."""
 
 
 class Epub:

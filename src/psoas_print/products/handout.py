@@ -20,7 +20,6 @@ from typing import Any, ClassVar
 from fontTools.ttLib import TTFont
 from jinja2 import Environment
 
-from psoas_print.book.csvfile import Limit, read_csv
 from psoas_print.book.glyphs import unprintable
 from psoas_print.book.images import ImageProblem, open_image
 from psoas_print.book.model import Book, Paper, Routine
@@ -40,7 +39,6 @@ from psoas_print.layout.geometry import PAPERS
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typesetter import Renderer, anchor_pages
 from psoas_print.layout.view import Record, common_context, record, routine_view
-from psoas_print.limits import MAX_ROSTER_ROWS
 from psoas_print.output import distinct, file_stem
 from psoas_print.pdf.imposition import assemble
 from psoas_print.products.cheatsheet import choose_routine
@@ -52,8 +50,13 @@ from psoas_print.products.protocol import (
     Inputs,
     Made,
     MadeFile,
-    ProductName,
     Summary,
+)
+from psoas_print.products.settings import (
+    HandoutOptions,
+    HandoutSettings,
+    ProductName,
+    Student,
 )
 
 TEMPLATE = "handout.html"
@@ -65,25 +68,6 @@ NAME_PT = 15  # a name's size when it fits; a longer one shrinks to its line, th
 NAME_LEADING = 1.2
 LOG_DAYS = 14
 TEXT_FONTS = ("Inter-Bold.otf", "Inter-Regular.otf", "GentiumBookPlus-Regular.ttf")
-
-
-@dataclass(frozen=True)
-class HandoutOptions:
-    routine: str
-    class_name: str = ""
-    instructor: str = ""
-    date: datetime.date | None = None
-    logo: Path | None = None
-    qr: str | None = None
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class Student:
-    name: str
-    notes: str
-    source: Path
-    line: int
 
 
 @dataclass(frozen=True)
@@ -467,16 +451,6 @@ def _log_days(start: datetime.date | None) -> list[str]:
 # --- The product -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HandoutSettings:
-    options: HandoutOptions
-    per_sheet: int = 1  # copies to a sheet: 1, 2 or 4
-    roster: Path | None = None  # a CSV of students: one copy each
-    students: tuple[Student, ...] = ()  # the roster's students, as read_roster read them
-    split: bool = False  # with a roster: one file per student, in the target folder
-    paper: Paper | None = None  # None: the book's own paper
-
-
 class Handouts:
     """Class handouts: laid out once, personalised per student, imposed for copying."""
 
@@ -544,15 +518,6 @@ class Handouts:
             return [("", list(range(len(students))))]
         names = self.file_names(settings)
         return [(name, [index] * settings.per_sheet) for index, name in enumerate(names)]
-
-
-ROSTER_LIMIT = Limit(MAX_ROSTER_ROWS, "students", "make the handouts of each class separately")
-
-
-def read_roster(path: Path) -> tuple[Student, ...]:
-    """The students of a roster file, in its order; else one BookError naming every bad row."""
-    rows = read_csv(path, required=("name",), optional=("notes",), limit=ROSTER_LIMIT)
-    return tuple(Student(row["name"], row["notes"], path, row.line) for row in rows)
 
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")

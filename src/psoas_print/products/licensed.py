@@ -8,21 +8,17 @@ every page of a copy of the finished PDF, whose links, bookmarks and metadata st
 from __future__ import annotations
 
 import io
-import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 import pikepdf
 
-from psoas_print.book.csvfile import Limit, Row, read_csv
 from psoas_print.book.glyphs import unprintable
 from psoas_print.book.model import Book
 from psoas_print.errors import BookError, Problem
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typesetter import Renderer
-from psoas_print.limits import MAX_BUYERS
 from psoas_print.output import distinct, file_stem
 from psoas_print.pdf.overlays import page_size, stamped_copy
 from psoas_print.products.context import BuildContext
@@ -31,41 +27,13 @@ from psoas_print.products.protocol import (
     Inputs,
     Made,
     MadeFile,
-    ProductName,
     Summary,
 )
+from psoas_print.products.settings import Buyer, LicensedSettings, ProductName
 
 TEMPLATE = "stamp.html"
 FONTS = ("Inter-Regular.otf", "GentiumBookPlus-Regular.ttf")
 MM_PER_PT = 25.4 / 72
-
-
-@dataclass(frozen=True)
-class Buyer:
-    name: str
-    email: str
-    order: str
-    line: int
-
-    @property
-    def licence(self) -> str:
-        return f"Licensed to {self.name} · {self.email} · order {self.order}"
-
-
-BUYERS_LIMIT = Limit(MAX_BUYERS, "buyers", "stamp them in several batches")
-
-
-def read_buyers(path: Path) -> list[Buyer]:
-    """Every buyer of the file; else one BookError naming every bad row."""
-    rows = read_csv(path, ("name", "email", "order"), limit=BUYERS_LIMIT, check=_email_problem)
-    return [Buyer(row["name"], row["email"], row["order"], row.line) for row in rows]
-
-
-def _email_problem(row: Row) -> list[str]:
-    email = row["email"]
-    if not email or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        return []  # a blank one is reported as blank
-    return [f"'{email}' is not an email address"]
 
 
 def stamp_lines(
@@ -95,13 +63,6 @@ def copy_names(path: Path, buyers: tuple[Buyer, ...]) -> list[str]:
     """File names for the copies: the book's name and the order, made distinct."""
     stems = [f"{path.stem}-{file_stem(buyer.order, 'copy')}" for buyer in buyers]
     return [f"{stem}.pdf" for stem in distinct(stems)]
-
-
-@dataclass(frozen=True)
-class LicensedSettings:
-    ebook: Path  # the finished ebook PDF
-    buyers_file: Path  # the CSV the buyers were read from
-    buyers: tuple[Buyer, ...]  # as read_buyers read them
 
 
 class LicensedCopies:

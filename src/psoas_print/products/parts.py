@@ -32,13 +32,12 @@ from psoas_print.pdf.joining import blank_pages, join
 from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook import (
     TEMPLATE,
-    EbookSettings,
     Portion,
-    PrintSetup,
     ebook_html,
     spilled_exercises,
 )
 from psoas_print.products.protocol import Made, MadeFile, Summary
+from psoas_print.products.settings import EbookSettings, PrintSetup
 from psoas_print.workers import WorkerPool, worker_context
 
 EXERCISES_PER_PORTION = 45  # about a hundred pages

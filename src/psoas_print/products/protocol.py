@@ -9,21 +9,14 @@ up-to-date check, ``--force``, progress line and summary.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar, Protocol, TypeVar
 
 from psoas_print.book.model import Book
 from psoas_print.errors import Problem
 from psoas_print.products.context import BuildContext
-
-
-class ProductName(StrEnum):
-    CHEATSHEET = "cheatsheet"
-    EBOOK = "ebook"
-    EPUB = "epub"
-    HANDOUT = "handout"
-    LICENSED = "licensed"
+from psoas_print.products.settings import ProductName
+from psoas_print.products.summary import Summary
 
 
 @dataclass(frozen=True)
@@ -49,26 +42,11 @@ class MadeFile:
 
 
 @dataclass(frozen=True)
-class Summary:
-    """What the build summary says about a product besides its pages, size and time."""
-
-    renders: int = 0  # layouts laid out to fit it (a cheat sheet, a handout)
-    scale: float | None = None  # the scale the cheat sheet was fitted at
-    parts: int = 0  # an ebook laid out in this many parts
-    epub: bool = False  # an EPUB, whose "pages" are its documents
-    copies: int = 0  # handout copies in the file
-    per_sheet: int = 0  # handout copies to a sheet
-    copies_per_second: float | None = None  # licensed copies stamped a second
-    up_to_date: bool = False  # not made: the output already there is current
-    skipped: str | None = None  # not made, and why
-
-
-@dataclass(frozen=True)
 class Made:
     """A product laid out and turned into bytes: its files, ready to be written."""
 
     files: tuple[MadeFile, ...]
-    summary: Summary = Summary()
+    summary: Summary = field(default_factory=Summary)
     seconds: float = 0.0
     drawn: dict[str, str] = field(default_factory=dict)  # figures drawn, to keep for next time
     warnings: tuple[Problem, ...] = ()  # found while laying out, such as a spread overrun

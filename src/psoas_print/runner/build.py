@@ -23,49 +23,29 @@ from psoas_print.layout.ready import ReadyTypesetter
 from psoas_print.output import STATE, check_outputs, refuse_existing, write_atomically
 from psoas_print.pdf.overlays import read_finished_pdf
 from psoas_print.products.context import BuildContext, Progress, quiet
-from psoas_print.products.protocol import FinishedPdf, Inputs, Made, Product, ProductName, Summary
+from psoas_print.products.protocol import FinishedPdf, Inputs, Made, Product
 from psoas_print.products.registry import PRODUCTS
+from psoas_print.products.summary import Summary
 from psoas_print.runner import cache
 from psoas_print.runner.export import prepare_export, write_export
+from psoas_print.runner.jobs import Job, Result
 from psoas_print.runner.reading import read_book
 from psoas_print.workers import WorkerPool, worker_context
 
 
-@dataclass(frozen=True)
-class Job:
-    """One product to make, with its settings, and where to put it."""
-
-    product: ProductName
-    settings: Any  # the product's own settings type (see each product module)
-    target: Path  # the file; or the folder of a product that writes several
-    html_target: Path | None = None  # also write the HTML laid out, with what it loads
-
-    @property
-    def maker(self) -> Product[Any]:
-        return PRODUCTS[self.product]
-
-    @property
-    def files(self) -> list[Path]:
-        """Every file the job writes."""
-        names = self.maker.file_names(self.settings)
-        return [self.target / name if name else self.target for name in names]
-
-    @property
-    def folder(self) -> Path:
-        """Where its files go, and the tool's own folder beside them."""
-        return self.target if self.maker.file_names(self.settings) != [""] else self.target.parent
+def maker(job: Job) -> Product[Any]:
+    return PRODUCTS[job.product]
 
 
-@dataclass(frozen=True)
-class Result:
-    """One row of the build's summary: a file made, up to date, or skipped."""
+def files_of(job: Job) -> list[Path]:
+    """Every file the job writes."""
+    names = maker(job).file_names(job.settings)
+    return [job.target / name if name else job.target for name in names]
 
-    product: ProductName
-    target: Path
-    pages: int
-    size: int
-    seconds: float
-    summary: Summary
+
+def folder_of(job: Job) -> Path:
+    """Where its files go, and the tool's own folder beside them."""
+    return job.target if maker(job).file_names(job.settings) != [""] else job.target.parent
 
 
 @dataclass(frozen=True)
@@ -87,11 +67,11 @@ def build(
     the jobs are made from (and must not be written into); ``ready`` a typesetting process
     started beforehand (see layout/ready.py)."""
     _check_outputs(book_dir, jobs)  # before a file of the book is even read
-    reads_book = any(job.maker.reads_book for job in jobs)
+    reads_book = any(maker(job).reads_book for job in jobs)
     book_root = book_dir.resolve() if book_dir is not None and reads_book else None
-    extra = tuple(path for job in jobs for path in job.maker.extra_inputs(job.settings))
+    extra = tuple(path for job in jobs for path in maker(job).extra_inputs(job.settings))
     sources = Sources(book_root, extra)
-    outputs = {job.folder.resolve() for job in jobs}
+    outputs = {folder_of(job).resolve() for job in jobs}
     shared = cache.layouts_and_fonts(sources, outputs)
     prints = {job: cache.fingerprint(shared, _settings(job)) for job in jobs}
     digests = cache.BookDigests(book_root, outputs)
@@ -102,16 +82,16 @@ def build(
         context.dismiss_ready()
         return Built([row for job in jobs for row in _up_to_date(job, fresh[job])], ())
     book = _read(book_dir, stale, progress)
-    skipped = {job: why for job in stale if (why := job.maker.skipped(book, job.settings))}
+    skipped = {job: why for job in stale if (why := maker(job).skipped(book, job.settings))}
     stale = [job for job in stale if job not in skipped]
     _check_before_rendering(book, stale, force)
     made = _make_all(book, stale, context) if stale else {}
     for job in stale:  # written only once everything has been laid out
         _write(job, made[job], sources, progress)
-        inputs = digests.of(job.maker.book_files(book, job.settings) if book else [])
-        for path, file in zip(job.files, made[job].files, strict=True):
+        inputs = digests.of(maker(job).book_files(book, job.settings) if book else [])
+        for path, file in zip(files_of(job), made[job].files, strict=True):
             cache.remember(path, prints[job], inputs, file.pages, _notes(made[job].summary))
-        keep_drawings(job.folder / KEPT, made[job].drawn)
+        keep_drawings(folder_of(job) / KEPT, made[job].drawn)
     warnings = (book.warnings if book else ()) + tuple(
         warning for job in stale for warning in made[job].warnings
     )
@@ -130,12 +110,12 @@ def build(
 def _check_outputs(book_dir: Path | None, jobs: list[Job]) -> None:
     """No output may replace what builds read, or be a folder where a file is meant."""
     targets = [target for job in jobs for target in _job_outputs(job)]
-    inputs = [path for job in jobs for path in job.maker.extra_inputs(job.settings)]
+    inputs = [path for job in jobs for path in maker(job).extra_inputs(job.settings)]
     check_outputs(targets, book_dir, inputs)
     for job in jobs:
-        if job.folder == job.target and job.target.exists() and not job.target.is_dir():
+        if folder_of(job) == job.target and job.target.exists() and not job.target.is_dir():
             raise BookError.at(job.target, None, "names a file; give a folder for the files")
-        single = [job.target] if job.folder != job.target else []
+        single = [job.target] if folder_of(job) != job.target else []
         for target in [*single, job.html_target]:
             if target is not None and target.is_dir():
                 raise BookError.at(target, None, "is a folder; give a file name for the output")
@@ -144,7 +124,7 @@ def _check_outputs(book_dir: Path | None, jobs: list[Job]) -> None:
 def _job_outputs(job: Job) -> list[Path]:
     """Every file and folder a job writes: the products, any exported HTML with its
     NAME_files folder, and the tool's own folder beside them."""
-    outputs = [job.target, *job.files, job.folder / STATE]
+    outputs = [job.target, *files_of(job), folder_of(job) / STATE]
     if job.html_target is not None:
         html = job.html_target
         outputs += [html, html.with_name(f"{html.stem}_files")]
@@ -162,13 +142,13 @@ def _settings(job: Job) -> dict[str, Any]:
 
 def _recorded(job: Job, print_: str, digests: cache.BookDigests) -> list[dict[str, Any]] | None:
     """The records of every file of the job, when all of them are up to date."""
-    records = [cache.recorded(path, print_, digests) for path in job.files]
+    records = [cache.recorded(path, print_, digests) for path in files_of(job)]
     return None if any(record is None for record in records) else records  # type: ignore[return-value]
 
 
 def _read(book_dir: Path | None, jobs: list[Job], progress: Progress) -> Book | None:
     """The book, read and checked once, when a job is made from it."""
-    if book_dir is None or not any(job.maker.reads_book for job in jobs):
+    if book_dir is None or not any(maker(job).reads_book for job in jobs):
         return None
     progress("Reading the book")
     return read_book(book_dir)  # every content problem, before any render starts
@@ -177,13 +157,13 @@ def _read(book_dir: Path | None, jobs: list[Job], progress: Progress) -> Book | 
 def _check_before_rendering(book: Book | None, jobs: list[Job], force: bool) -> None:
     """What the inputs alone show to be wrong with a job fails it before any render."""
     for job in jobs:
-        job.maker.check(book, job.settings)
-        if not job.maker.replaces_outputs and not force:
-            refuse_existing(job.files)
+        maker(job).check(book, job.settings)
+        if not maker(job).replaces_outputs and not force:
+            refuse_existing(files_of(job))
 
 
 def _inputs(job: Job, book: Book | None) -> Inputs:
-    source = job.maker.source(job.settings)
+    source = maker(job).source(job.settings)
     if source is not None:
         return FinishedPdf(source, read_finished_pdf(source))
     assert book is not None
@@ -195,8 +175,8 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
     context.progress(f"Laying out {', '.join(job.target.name for job in jobs)}")
     if len(jobs) == 1:
         job = jobs[0]
-        context.figures = FigureStore(job.folder / KEPT)
-        made = job.maker.make(_inputs(job, book), job.settings, context)
+        context.figures = FigureStore(folder_of(job) / KEPT)
+        made = maker(job).make(_inputs(job, book), job.settings, context)
         context.dismiss_ready()
         return {job: dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})}
     context.dismiss_ready()  # the workers need both cores
@@ -215,8 +195,8 @@ def make_in_worker(job: Job, inputs: Inputs, sources: Sources) -> Made:
     Figures drawn by earlier builds into the same folder are read back, even when forced:
     each is named by a digest of everything that makes it, so it is never stale.
     """
-    context = BuildContext(sources, FigureStore(job.folder / KEPT))
-    made = job.maker.make(inputs, job.settings, context)
+    context = BuildContext(sources, FigureStore(folder_of(job) / KEPT))
+    made = maker(job).make(inputs, job.settings, context)
     return dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})
 
 
@@ -227,7 +207,7 @@ def _write(job: Job, made: Made, sources: Sources, progress: Progress) -> None:
     if job.html_target is not None and html is not None:
         # Worked out in full first: a file it cannot use fails the job unwritten.
         export = prepare_export(html, job.html_target, sources)
-    for path, file in zip(job.files, made.files, strict=True):
+    for path, file in zip(files_of(job), made.files, strict=True):
         progress(f"Writing {path.name}")
         write_atomically(path, lambda stream, data=file.data: stream.write(data))
     if export is not None:
@@ -247,7 +227,7 @@ def _made(job: Job, made: Made) -> list[Result]:
     seconds = made.seconds / len(made.files)
     return [
         Result(job.product, path, file.pages, len(file.data), seconds, made.summary)
-        for path, file in zip(job.files, made.files, strict=True)
+        for path, file in zip(files_of(job), made.files, strict=True)
     ]
 
 
@@ -262,5 +242,5 @@ def _up_to_date(job: Job, records: list[dict[str, Any]] | None) -> list[Result]:
             job.product, path, record["pages"], record["size"], 0.0,
             Summary(**record.get("notes", {}), up_to_date=True),
         )
-        for path, record in zip(job.files, records, strict=True)
+        for path, record in zip(files_of(job), records, strict=True)
     ]  # fmt: skip

@@ -1,0 +1,134 @@
+"""What each product is made with: its typed settings, and the files named on the command
+line that fill them (a roster, a list of buyers). The command line and the public API build
+these; the products read them. Nothing here lays anything out, so ``check`` and ``--help``
+start without the products' libraries."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from psoas_print.book.csvfile import Limit, Row, read_csv
+from psoas_print.book.model import Book, Paper
+from psoas_print.layout.geometry import PdfVariant, Trim
+from psoas_print.limits import MAX_BUYERS, MAX_ROSTER_ROWS
+
+
+class ProductName(StrEnum):
+    CHEATSHEET = "cheatsheet"
+    EBOOK = "ebook"
+    EPUB = "epub"
+    HANDOUT = "handout"
+    LICENSED = "licensed"
+
+
+@dataclass(frozen=True)
+class CheatsheetSettings:
+    routine: str | None = None  # None: the book's cheat-sheet routine
+    paper: Paper | None = None  # None: the book's own paper
+    pdf_variant: PdfVariant | None = None
+    optional: bool = False  # a book without routines simply goes without one
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """For a print-on-demand service: bleed around each trimmed page, and crop marks."""
+
+    bleed_mm: float = 3.0
+    marks: bool = False
+
+
+@dataclass(frozen=True)
+class EbookSettings:
+    paper: Paper | None = None  # None: the book's own paper
+    sample: bool = False  # the free sample edition
+    trim: Trim | None = None  # a print-ready ebook at this trim size
+    printing: PrintSetup | None = None  # with ``trim``: bleed and crop marks
+    pdf_variant: PdfVariant | None = None
+    parts: int | None = None  # lay a long ebook out in this many parts; None: by its length
+    keep_html: bool = False  # also give the HTML a single render would lay out
+
+    def page(self, book: Book) -> str:
+        """The page size it is laid out at: the trim, else the paper, else the book's."""
+        return self.trim or self.paper or book.info.paper
+
+
+@dataclass(frozen=True)
+class EpubSettings:
+    """The EPUB has no settings of its own: reading systems choose page and type size."""
+
+
+@dataclass(frozen=True)
+class HandoutOptions:
+    routine: str
+    class_name: str = ""
+    instructor: str = ""
+    date: datetime.date | None = None
+    logo: Path | None = None
+    qr: str | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Student:
+    name: str
+    notes: str
+    source: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class HandoutSettings:
+    options: HandoutOptions
+    per_sheet: int = 1  # copies to a sheet: 1, 2 or 4
+    roster: Path | None = None  # a CSV of students: one copy each
+    students: tuple[Student, ...] = ()  # the roster's students, as read_roster read them
+    split: bool = False  # with a roster: one file per student, in the target folder
+    paper: Paper | None = None  # None: the book's own paper
+
+
+ROSTER_LIMIT = Limit(MAX_ROSTER_ROWS, "students", "make the handouts of each class separately")
+
+
+def read_roster(path: Path) -> tuple[Student, ...]:
+    """The students of a roster file, in its order; else one BookError naming every bad row."""
+    rows = read_csv(path, required=("name",), optional=("notes",), limit=ROSTER_LIMIT)
+    return tuple(Student(row["name"], row["notes"], path, row.line) for row in rows)
+
+
+@dataclass(frozen=True)
+class Buyer:
+    name: str
+    email: str
+    order: str
+    line: int
+
+    @property
+    def licence(self) -> str:
+        return f"Licensed to {self.name} · {self.email} · order {self.order}"
+
+
+BUYERS_LIMIT = Limit(MAX_BUYERS, "buyers", "stamp them in several batches")
+
+
+def read_buyers(path: Path) -> list[Buyer]:
+    """Every buyer of the file; else one BookError naming every bad row."""
+    rows = read_csv(path, ("name", "email", "order"), limit=BUYERS_LIMIT, check=_email_problem)
+    return [Buyer(row["name"], row["email"], row["order"], row.line) for row in rows]
+
+
+def _email_problem(row: Row) -> list[str]:
+    email = row["email"]
+    if not email or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        return []  # a blank one is reported as blank
+    return [f"'{email}' is not an email address"]
+
+
+@dataclass(frozen=True)
+class LicensedSettings:
+    ebook: Path  # the finished ebook PDF
+    buyers_file: Path  # the CSV the buyers were read from
+    buyers: tuple[Buyer, ...]  # as read_buyers read them
