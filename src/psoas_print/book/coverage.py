@@ -21,16 +21,14 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from psoas_print.book import glyphs, markdown
+from psoas_print.book.model import Chapter, Exercise, Routine
 from psoas_print.book.sources import Sources
 from psoas_print.book.yamlfile import Location, parse_yaml
 from psoas_print.errors import Problem
 from psoas_print.files import Unreadable, read_limited
-
-if TYPE_CHECKING:
-    from psoas_print.book.model import Chapter, Exercise, Routine
 
 # Keys whose values no font sets: file names, links, ids and poses (drawn, not set). The
 # strings listed under ``exercises`` are ids too; a routine's dose note there is not.

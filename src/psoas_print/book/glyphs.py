@@ -43,6 +43,8 @@ def read_characters(font: Path) -> frozenset[int]:
 
 def _characters_of_other_formats(font: Path) -> frozenset[int]:
     """Collections and web fonts, which HarfBuzz does not unpack: read by fontTools."""
+    # fontTools costs 20 ms at start-up; a book with only TrueType and OpenType fonts
+    # never needs it.
     from fontTools.ttLib import TTCollection, TTFont, TTLibError
 
     try:

@@ -25,6 +25,7 @@ class ImageProblem(Exception):
 
 def open_image(path: Path) -> tuple[int, int]:
     """The width and height in pixels of a JPEG or PNG that decodes in full."""
+    # Pillow costs every command 15 ms at start-up; only a book with photos needs it.
     from PIL import Image, ImageFile, UnidentifiedImageError
 
     # A truncated file is an error, never a picture with its missing part left grey.

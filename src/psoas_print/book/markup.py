@@ -6,6 +6,9 @@ differently. Cleaning keeps what a book needs and drops what could act on a read
 machine: a link may lead only to the web (``http``, ``https``), to an e-mail address
 (``mailto``) or within the book (``#anchor``); scripts, event handlers, frames and
 animations go.
+
+Both parsers are imported on first use: together they cost every command some 10 ms at
+start-up, and a book without HTML in its Markdown never needs them.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ def local_name(tag: str) -> str:
 
 def parse_fragment(html: str) -> Element:
     """The ``body`` element of ``html`` read as the content of a page's body."""
-    import tinyhtml5
+    import tinyhtml5  # imported on first use: see the module's note
 
     tree: Element = tinyhtml5.parse(f"<body>{html}</body>", namespace_html_elements=False)
     body = tree.find("body")
@@ -71,7 +74,7 @@ def parse_fragment(html: str) -> Element:
 
 def parse_document(html: str) -> Element:
     """The ``html`` element of a whole page, read as the typesetter reads it."""
-    import tinyhtml5
+    import tinyhtml5  # imported on first use: see the module's note
 
     document: Element = tinyhtml5.parse(html, namespace_html_elements=False)
     return document
@@ -172,7 +175,7 @@ def attribute_urls(name: str, value: str) -> list[str]:
 
 def css_urls(css: str) -> list[str]:
     """Every URL that CSS loads: ``url()``, and ``@import`` of a plain string."""
-    import tinycss2
+    import tinycss2  # imported on first use: see the module's note
 
     urls: list[str] = []
 
@@ -188,7 +191,7 @@ def rewrite_css_urls(css: str, replace: Callable[[str], str | None]) -> str:
 
     Written out again only when something changed, so other CSS stays as it was written.
     """
-    import tinycss2
+    import tinycss2  # imported on first use: see the module's note
 
     tokens = tinycss2.parse_component_value_list(css, skip_comments=False)
     if not _each_css_url_in(tokens, replace):

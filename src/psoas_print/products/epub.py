@@ -20,7 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
+
+import uharfbuzz as harfbuzz
+from PIL import Image, ImageDraw, ImageFont
 
 from psoas_print.book import markup
 from psoas_print.book.model import Book, Exercise, spoken_list
@@ -52,9 +55,6 @@ from psoas_print.products.protocol import (
     Summary,
 )
 from psoas_print.products.settings import EpubSettings, ProductName
-
-if TYPE_CHECKING:
-    from PIL import ImageDraw, ImageFont
 
 FONTS = {
     "GentiumBookPlus-Regular.ttf": "font/ttf",
@@ -328,8 +328,6 @@ def _all_text(documents: list[Item]) -> str:
 
 def _fonts(sources: Sources, text: str) -> list[Item]:
     """The bundled fonts, cut down by HarfBuzz to the characters the book uses."""
-    import uharfbuzz as harfbuzz
-
     codepoints = {ord(character) for character in text} | set(range(0x20, 0x7F))
     items = []
     for name, media_type in FONTS.items():
@@ -346,8 +344,6 @@ def _fonts(sources: Sources, text: str) -> list[Item]:
 
 def cover_png(book: Book, sources: Sources) -> bytes:
     """A cover picture in the style of the PDF's cover, drawn with the bundled fonts."""
-    from PIL import Image, ImageDraw, ImageFont
-
     width, height = 1600, 2400
     image = Image.new("RGB", (width, height), "#0a4d4a")
     draw = ImageDraw.Draw(image)
