@@ -22,7 +22,6 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
-from psoas_print import __version__
 from psoas_print.book.model import Paper
 from psoas_print.console import (
     complain,
@@ -55,6 +54,7 @@ from psoas_print.products.settings import (
 from psoas_print.runner.jobs import Job
 from psoas_print.runner.reading import read_book
 from psoas_print.shipped import default_book
+from psoas_print.version import __version__
 
 app = typer.Typer(
     name="psoas-print",

@@ -106,11 +106,12 @@ def print_summary(results: list[Result], started: float) -> None:
 
 def _copies_line(copies: list[Result], started: float) -> str:
     folder = display_path(copies[0].target.parent)
+    count = f"{len(copies)} licensed {'copy' if len(copies) == 1 else 'copies'}"
     if all(result.summary.up_to_date for result in copies):
-        return f"{len(copies)} licensed copies in {folder}: up to date."
+        return f"{count} in {folder}: up to date."
     rate = copies[0].summary.copies_per_second or 0.0
     return (
-        f"{len(copies)} licensed copies in {folder}: {rate:.0f} copies a second "
+        f"{count} in {folder}: {rate:.0f} copies a second "
         f"({time.perf_counter() - started:.1f} s with the licence lines)."
     )
 

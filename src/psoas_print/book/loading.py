@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from psoas_print.book import coverage, markdown, migration, nesting, svg
 from psoas_print.book.images import ImageProblem, open_image
@@ -35,7 +36,7 @@ from psoas_print.book.model import (
 )
 from psoas_print.book.resolver import Refused, Resolver
 from psoas_print.book.sources import Sources
-from psoas_print.book.yamlfile import YamlDocument, parse_yaml
+from psoas_print.book.yamlfile import Location, YamlDocument, parse_yaml
 from psoas_print.errors import BookError, Problem, display_path
 from psoas_print.files import Unreadable, is_regular_file, read_limited
 from psoas_print.limits import MAX_TEXT_BYTES
@@ -292,6 +293,8 @@ def _load_pose(
     facts: ExerciseFacts, document: YamlDocument, path: Path, root: Path, report: Report
 ) -> PoseFacts | None:
     """The exercise's pose: from its front matter, else from figures/ID.yaml; checked in full."""
+    pose: PoseFacts | None
+    prefix: Location  # where the pose is in the document
     if facts.pose is not None:
         pose, source, prefix = facts.pose, path, ("pose",)
     else:
@@ -460,7 +463,7 @@ def _validate(model: type[Model], document: YamlDocument, report: Report) -> Mod
         return None
 
 
-def _describe(detail: dict) -> str:
+def _describe(detail: ErrorDetails) -> str:
     """A validation error in the words of the book's author."""
     field = ".".join(str(part) for part in detail["loc"] if not _is_union_branch(part))
     kind = detail["type"]

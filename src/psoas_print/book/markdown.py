@@ -48,7 +48,9 @@ def to_html(tokens: list[Token], heading_shift: int = 0) -> str:
             if token.type in ("heading_open", "heading_close"):
                 level = min(int(token.tag[1]) + heading_shift, 6)
                 token.tag = f"h{level}"
-    return _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
+    # markdown-it-py's renderer protocol returns Any; its HTML renderer, the one used, a str.
+    html: str = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
+    return html
 
 
 def safe_html(tokens: list[Token], heading_shift: int = 0) -> str:

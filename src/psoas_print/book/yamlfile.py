@@ -76,10 +76,10 @@ def _refused_construct(text: str) -> tuple[int, str] | None:
     """
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark else 1  # parsed events have marks
         if isinstance(event, yaml.AliasEvent):
             return line, f"alias '*{event.anchor}': {NO_ANCHORS}"
-        if getattr(event, "anchor", None):
+        if isinstance(event, yaml.NodeEvent) and event.anchor:  # scalars and collections
             return line, f"anchor '&{event.anchor}': {NO_ANCHORS}"
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1

@@ -477,7 +477,11 @@ def _flatten_feet(body: Body, view: View, keyframe: Keyframe) -> Body:
 
 
 def _check_contacts(
-    body: Body, view: View, contacts: dict[str, Surface], surfaces: Surfaces, where: tuple
+    body: Body,
+    view: View,
+    contacts: dict[str, Surface],
+    surfaces: Surfaces,
+    where: tuple[str | int, ...],
 ) -> None:
     for name, surface in contacts.items():
         point, lift = support(body, view, name)
@@ -491,7 +495,7 @@ def _check_contacts(
             )
 
 
-def _check_floor(body: Body, surfaces: Surfaces, where: tuple) -> None:
+def _check_floor(body: Body, surfaces: Surfaces, where: tuple[str | int, ...]) -> None:
     lowest = min(body.segments, key=lambda s: s.bottom)
     depth = surfaces.floor - lowest.bottom
     if depth > FLOOR_TOLERANCE:

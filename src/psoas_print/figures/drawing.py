@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Literal, TypedDict
 
 from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Path, Polygon, Rect, String
@@ -93,12 +94,39 @@ def _finish_svg(svg: str, title: str) -> str:
     return svg.replace("<desc>...</desc>", "", 1)
 
 
+class _Stroke(TypedDict):
+    """A line's stroke, as reportlab's shapes take it."""
+
+    strokeColor: Color
+    strokeWidth: float
+    strokeLineCap: Literal[0, 1, 2]
+
+
+class _Paint(TypedDict):
+    """A solid shape's fill and outline, as reportlab's shapes take them."""
+
+    fillColor: Color
+    strokeColor: Color
+    strokeWidth: float
+
+
 def _prop_box(box: tuple[float, float, float, float], corner: float, style: Style) -> Rect:
     x0, y0, x1, y1 = box
-    return Rect(
-        x0, y0, x1 - x0, y1 - y0, rx=corner, ry=corner,
-        fillColor=PROP_FILL, strokeColor=PROP_LINE, strokeWidth=style.outline * 0.6,
-    )  # fmt: skip
+    return _prop_rect(x0, y0, x1 - x0, y1 - y0, corner, style)
+
+
+def _prop_rect(
+    x: float, y: float, width: float, height: float, corner: float, style: Style
+) -> Rect:
+    """A prop's box: filled pale, with a thin outline."""
+    paint: _Paint = {
+        "fillColor": PROP_FILL,
+        "strokeColor": PROP_LINE,
+        "strokeWidth": style.outline * 0.6,
+    }
+    # types-reportlab declares Rect's keywords as ``**kw: _SolidShapeKwArgs``, without Unpack
+    # (Circle's and Path's have it), so it takes each keyword for a whole dict of them.
+    return Rect(x, y, width, height, rx=corner, ry=corner, **paint)  # type: ignore[arg-type]
 
 
 def _draw_props(group: Group, scene: Scene, style: Style) -> None:
@@ -128,22 +156,14 @@ def _draw_props(group: Group, scene: Scene, style: Style) -> None:
 def _draw_chair(group: Group, front: float, style: Style) -> None:
     back = front - CHAIR_DEPTH
     seat = CHAIR_SEAT_HEIGHT
-    line = {"strokeColor": PROP_LINE, "strokeWidth": style.outline * 1.4, "strokeLineCap": 1}
+    line: _Stroke = {
+        "strokeColor": PROP_LINE,
+        "strokeWidth": style.outline * 1.4,
+        "strokeLineCap": 1,
+    }
     group.add(Line(front - 2, 0, front - 2, seat, **line))
     group.add(Line(back + 2, 0, back + 2, seat + 40, **line))
-    group.add(
-        Rect(
-            back,
-            seat - 2,
-            CHAIR_DEPTH,
-            4,
-            rx=1.5,
-            ry=1.5,
-            fillColor=PROP_FILL,
-            strokeColor=PROP_LINE,
-            strokeWidth=style.outline * 0.6,
-        )
-    )
+    group.add(_prop_rect(back, seat - 2, CHAIR_DEPTH, 4, 1.5, style))
 
 
 def _draw_body(

@@ -19,9 +19,7 @@ from psoas_print.errors import BookError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from weasyprint import Document
-
-    from psoas_print.layout.typesetter import Renderer
+    from psoas_print.layout.typesetter import LaidOutDocument, Renderer
 
 ENDLESS_PAGE_MM = 5000
 TOLERANCE = 0.02  # a fit within 2 % of filling the page is good enough
@@ -59,7 +57,7 @@ class TooLong(Exception):
         self.smallest = smallest
 
 
-def measure(document: Document, cards: int, origin: Path) -> Measurement:
+def measure(document: LaidOutDocument, cards: int, origin: Path) -> Measurement:
     page = document.pages[0]
     # WeasyPrint gives each id's border box as (left, top, right, bottom) in CSS pixels.
     boxes = {name: (box[1] / PX_PER_MM, box[3] / PX_PER_MM) for name, box in page.anchors.items()}
@@ -149,7 +147,7 @@ def measure_once(
 
 @dataclass(frozen=True)
 class Fitted:
-    document: Document
+    document: LaidOutDocument
     html: str
     scale: float
     renders: int

@@ -1,6 +1,7 @@
 """Page sizes and the geometry of the ebook's pages: its text column, type size and how
-large pictures print. The reading stage uses it to judge a picture's sharpness; the ebook's
-layout to size its pages."""
+large pictures print. The ebook's layout sizes its pages by it; the runner hands its
+picture widths to the reading stage, which judges each picture's sharpness by them (see
+book/loading.py, ``Checks``)."""
 
 from __future__ import annotations
 

@@ -16,12 +16,20 @@ import signal
 import traceback
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Literal
 
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError
 from psoas_print.layout import fontconf
 from psoas_print.layout.typesetter import Request, Typeset, typeset_here
+
+# What the process sends back: the laid-out document, the problem with the book, or the
+# traceback of a bug.
+Answer = (
+    tuple[Literal["pdf"], Typeset]
+    | tuple[Literal["problem"], BookError]
+    | tuple[Literal["crash"], str]
+)
 
 
 class ReadyTypesetter:
@@ -41,16 +49,16 @@ class ReadyTypesetter:
     def typeset(self, request: Request) -> Typeset:
         try:
             self.connection.send(request)
-            outcome, value = self.connection.recv()
+            answer: Answer = self.connection.recv()
         except (EOFError, OSError):  # the process died (killed, or out of memory)
             self.stop()
             return typeset_here(request)
         self.stop()
-        if outcome == "problem":
-            raise value
-        if outcome == "crash":
-            raise RuntimeError(f"the typesetting process failed:\n{value}")
-        return value
+        if answer[0] == "problem":
+            raise answer[1]
+        if answer[0] == "crash":
+            raise RuntimeError(f"the typesetting process failed:\n{answer[1]}")
+        return answer[1]
 
     def stop(self) -> None:
         self.connection.close()
@@ -79,7 +87,7 @@ def _serve(connection: Connection, parents_end: Connection) -> None:
     connection.send(_answer(request))
 
 
-def _answer(request: Request) -> tuple[str, Any]:
+def _answer(request: Request) -> Answer:
     try:
         return "pdf", typeset_here(request)
     except BookError as error:

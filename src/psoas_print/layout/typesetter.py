@@ -10,11 +10,11 @@ which ``check``, ``list`` and an up-to-date build never pay (see also ready.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from psoas_print.book import glyphs, markup, svg
 from psoas_print.book.resolver import Refused, Resolver
@@ -22,14 +22,29 @@ from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
 from psoas_print.layout import fontconf
 
-if TYPE_CHECKING:
-    from weasyprint import Document
+
+class LaidOutPage(Protocol):
+    """What the build reads of a page WeasyPrint laid out (WeasyPrint has no type hints)."""
+
+    anchors: dict[str, tuple[float, float, float, float]]  # id: border box, in CSS pixels
+    links: list[tuple[str, object, object, object]]  # (kind, target, rectangle, box)
+
+
+class LaidOutDocument(Protocol):
+    """What the build uses of a WeasyPrint ``Document``."""
+
+    pages: list[LaidOutPage]
+
+    def write_pdf(self, *, pdf_tags: bool = False, pdf_variant: str | None = None) -> bytes:
+        """The document as a PDF."""
+        ...
 
 
 def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class ConfinedFetcher(URLFetcher):
+    # WeasyPrint has no type hints, so to mypy its URLFetcher is Any.
+    class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
         """Serves data: URLs and the files the build's resolver allows; refuses the rest.
 
         The resolver is the one that also decided what the book's text may name, so the
@@ -41,7 +56,7 @@ def _fetcher_class() -> type:
             super().__init__(fail_on_errors=True)
             self.resolver = resolver
 
-        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             try:
@@ -96,14 +111,14 @@ class Renderer:
         self.font_config = fontconf.font_configuration(sources.font_dirs)
         self.fetcher = _fetcher_class()(sources.resolver)
 
-    def render(self, html: str, origin: Path) -> Document:
+    def render(self, html: str, origin: Path) -> LaidOutDocument:
         """Lay out ``html``; ``origin`` names the layout in any error message."""
         from weasyprint import HTML
         from weasyprint.urls import FatalURLFetchingError
 
         try:
             with _warnings_as_errors(origin):
-                document = HTML(
+                document: LaidOutDocument = HTML(
                     string=html,
                     base_url=self.sources.base_url,
                     url_fetcher=self.fetcher,
@@ -125,7 +140,7 @@ class Renderer:
 PORTION_SCHEME = "portion:"
 
 
-def _keep_safe_links(document: Document) -> None:
+def _keep_safe_links(document: LaidOutDocument) -> None:
     """Only the links the book's text may keep (markup.allowed_link) and jumps inside the
     document reach a PDF: a layout's ``javascript:`` or ``file:`` link and any attachment
     are dropped, their text kept."""
@@ -161,13 +176,13 @@ def typeset_here(request: Request) -> Typeset:
     return Typeset(data, len(document.pages), anchor_pages(document))
 
 
-def tagged_pdf(document: Document, pdf_variant: str | None) -> bytes:
+def tagged_pdf(document: LaidOutDocument, pdf_variant: str | None) -> bytes:
     """The PDF of a laid-out product, tagged: headings, lists and figures with their alt
     text reach screen readers."""
     return document.write_pdf(pdf_tags=True, pdf_variant=pdf_variant)
 
 
-def anchor_pages(document: Document, first: int = 1) -> dict[str, int]:
+def anchor_pages(document: LaidOutDocument, first: int = 1) -> dict[str, int]:
     """The page each element with an id starts on, the first page counted as ``first``."""
     pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=first):

@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from psoas_print import __version__
 from psoas_print.book.model import Book, BookInfo, Chapter, Dose, Exercise, Paper, Routine
 from psoas_print.layout.geometry import TRIMS
+from psoas_print.version import __version__
 
 _SCALARS = (str, int, float, bool, type(None))
 _VETTED: set[Callable[..., Any]] = set()  # pure functions a layout may call

@@ -4,9 +4,12 @@ bookmarks (see products/parts.py for why a long book is laid out in portions).""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pikepdf
+
+# A bookmark: (level, title, page, top), its page counted in the joined book and its top
+# the height it jumps to, where the bookmark names one.
+Bookmark = tuple[int, str, int, pikepdf.Object | None]
 
 
 def blank_pages(data: bytes) -> tuple[bool, ...]:
@@ -29,7 +32,7 @@ def join(
     ``starts[i]``, the portions with their page numbers (``folios``) laid over, and their
     named destinations and bookmarks. Links to ``scheme:NAME`` become jumps to NAME."""
     out = pikepdf.open(io.BytesIO(front))
-    outline: list[tuple[int, str, int, Any]] = _outline_of(out, 0)
+    outline: list[Bookmark] = _outline_of(out, 0)
     destinations: dict[str, pikepdf.Array] = {}
     for portion, folio_data, start in zip(portions, folios, starts, strict=True):
         while len(out.pages) < start - 1:
@@ -64,18 +67,14 @@ def _add_blank(pdf: pikepdf.Pdf) -> None:
         for key in ("/MediaBox", "/TrimBox", "/BleedBox")
         if key in previous.obj
     }
-    pdf.pages.append(
-        pikepdf.Page(
-            pikepdf.Dictionary(Type=pikepdf.Name.Page, **{k[1:]: v for k, v in boxes.items()})
-        )
-    )
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary({"/Type": pikepdf.Name.Page, **boxes})))
 
 
 def _page_index(pdf: pikepdf.Pdf, page_object: pikepdf.Object) -> int:
     return next(i for i, page in enumerate(pdf.pages) if page.obj.objgen == page_object.objgen)
 
 
-def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, list[Any]]]:
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, list[pikepdf.Object]]]:
     names = pdf.Root.get("/Names")
     if names is None or "/Dests" not in names:
         return {}
@@ -108,9 +107,9 @@ def _link_portions(pdf: pikepdf.Pdf, scheme: str) -> None:
                 annotation.Dest = pikepdf.String(uri.removeprefix(scheme))
 
 
-def _outline_of(pdf: pikepdf.Pdf, offset: int) -> list[tuple[int, str, int, Any]]:
+def _outline_of(pdf: pikepdf.Pdf, offset: int) -> list[Bookmark]:
     """(level, title, page, top) of every bookmark, pages counted in the joined book."""
-    items: list[tuple[int, str, int, Any]] = []
+    items: list[Bookmark] = []
 
     def walk(children: list[pikepdf.OutlineItem], level: int) -> None:
         for item in children:
@@ -125,7 +124,7 @@ def _outline_of(pdf: pikepdf.Pdf, offset: int) -> list[tuple[int, str, int, Any]
     return items
 
 
-def _set_outline(pdf: pikepdf.Pdf, items: list[tuple[int, str, int, Any]]) -> None:
+def _set_outline(pdf: pikepdf.Pdf, items: list[Bookmark]) -> None:
     with pdf.open_outline() as outline:
         outline.root.clear()
         parents: list[list[pikepdf.OutlineItem]] = [outline.root]

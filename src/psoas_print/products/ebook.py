@@ -8,52 +8,25 @@ one.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from psoas_print.book.loading import PRINT_DPI, book_images, sharpness_message
-from psoas_print.book.model import Book, Chapter, Paper, spoken_list
-from psoas_print.book.sources import Sources
-from psoas_print.errors import BookError, Problem
-from psoas_print.figures.pictures import figures_for, qr_code
-from psoas_print.figures.store import FigureStore
-from psoas_print.figures.style import Style
-from psoas_print.layout.geometry import (
-    HEAD_PT,
-    HEAD_TRACKING_EM,
-    TRIMS,
-    page_geometry,
-    printed_width_mm,
-)
-from psoas_print.layout.templates import layout_path, make_environment, render_template
-from psoas_print.layout.typefaces import TextMeasure, font_faces, head_font, used_typefaces
-from psoas_print.layout.view import book_view, chapter_view, common_context, record, vetted
+from psoas_print.book.model import Book
+from psoas_print.layout.templates import layout_path
 from psoas_print.products.context import BuildContext
-from psoas_print.products.protocol import (
-    WHOLE_BOOK,
-    Inputs,
-    Made,
-    MadeFile,
-    Summary,
+from psoas_print.products.ebook_html import (
+    TEMPLATE,
+    check_print_sharpness,
+    ebook_html,
+    sample_edition,
+    spilled_exercises,
 )
-from psoas_print.products.settings import EbookSettings, PrintSetup, ProductName
+from psoas_print.products.parts import make_in_parts
+from psoas_print.products.protocol import WHOLE_BOOK, Inputs, Made, MadeFile
+from psoas_print.products.settings import EbookSettings, ProductName
+from psoas_print.products.summary import Summary
 
-TEMPLATE = "ebook.html"
 LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
-
-
-@dataclass(frozen=True)
-class Portion:
-    """Which part of the book one render lays out: all of it unless the book is long."""
-
-    front: bool = True  # cover, title, copyright and contents
-    chapters: tuple[Chapter, ...] | None = None  # None: every chapter
-    chapters_before: int = 0
-    exercises_before: int = 0
-    last: bool = True
-    folios: bool = True  # page numbers; laid over afterwards when the book is in portions
-    toc_pages: dict[str, int] | None = None  # the contents' page numbers, when given
 
 
 class Ebook:
@@ -66,7 +39,7 @@ class Ebook:
     def check(self, book: Book | None, settings: EbookSettings) -> None:
         assert book is not None
         if settings.sample:
-            _sample_edition(book)
+            sample_edition(book)
         if settings.printing is not None:
             check_print_sharpness(book, settings.page(book))
 
@@ -88,8 +61,6 @@ class Ebook:
     def make(self, inputs: Inputs, settings: EbookSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)
         if in_parts(settings, inputs):
-            from psoas_print.products.parts import make_in_parts  # it needs pikepdf
-
             return make_in_parts(inputs, settings, context)
         started = time.perf_counter()
         page = settings.page(inputs)
@@ -109,171 +80,3 @@ def in_parts(settings: EbookSettings, book: Book) -> bool:
     if settings.parts is not None:
         return settings.parts > 1
     return len(book.exercises) > LONG_BOOK_EXERCISES
-
-
-def ebook_html(
-    book: Book,
-    sources: Sources,
-    figures: FigureStore,
-    paper: Paper | str,
-    sample: bool = False,
-    printing: PrintSetup | None = None,
-    portion: Portion = Portion(),
-) -> str:
-    """The whole book, or with ``sample`` the free edition of the parts marked as sample."""
-    full_book = book
-    store_qr = None
-    if sample:
-        book = _sample_edition(book)
-        store_qr = qr_code(str(book.info.store_url))
-    environment = make_environment(sources)
-    chapters = book.chapters if portion.chapters is None else portion.chapters
-    shown = [exercise for chapter in chapters for exercise in book.chapter_exercises(chapter)]
-    geometry = page_geometry(TRIMS[paper])
-    common = common_context(book, paper)
-    context = {
-        **common,
-        "chapters": common["book"].chapters,
-        "full_book": book_view(full_book) if sample else common["book"],
-        "figures": figures_for(shown, Style(), figures),
-        "videos": {e.id: qr_code(e.video) for e in shown if e.video},
-        "sample": sample,
-        "store_qr": store_qr,
-        "printing": printing,
-        "portion": record(portion, chapters=[chapter_view(chapter) for chapter in chapters]),
-        **geometry,
-    }
-    fonts_css = render_template(environment, "fonts.css", **context)
-    faces = font_faces(fonts_css, sources.resolver)
-    tokens = render_template(environment, "tokens.css", **context)
-    context["running_heads"] = running_heads(book, geometry, head_font(faces, tokens))
-    context["css_string"] = css_string
-    style = tokens + render_template(environment, "ebook.css", **context)
-    context["typefaces"] = spoken_list(used_typefaces(faces, style))
-    return render_template(environment, TEMPLATE, **context)
-
-
-def _sample_edition(book: Book) -> Book:
-    """The parts of the book marked as sample; the full book must say where it is sold."""
-    if book.info.store_url is None:
-        raise BookError.at(
-            book.root / "book.yaml", None,
-            "a sample edition needs store_url in book.yaml, to say where the full book is sold",
-        )  # fmt: skip
-    sample = book.sample_edition()
-    if not sample.chapters:
-        raise BookError.at(
-            book.root / "chapters", None,
-            "no chapter is marked 'sample: true', so the sample edition would be empty",
-        )  # fmt: skip
-    return sample
-
-
-# --- Sharpness in print ------------------------------------------------------------------
-
-
-def check_print_sharpness(book: Book, paper: Paper | str) -> None:
-    """A print edition needs every raster picture at 300 dpi at the size this trim prints it.
-
-    That follows from the book and the trim alone, so a blurred picture fails the build
-    before anything is laid out.
-    """
-    geometry = page_geometry(TRIMS[paper])
-    where = f"in the print edition at {TRIMS[paper].label}"
-    problems = []
-    for image in book_images(book):
-        width, height = image.pixels
-        printed_mm = printed_width_mm(width / height, geometry, image.kind)
-        if width * 25.4 / printed_mm < PRINT_DPI:
-            message = sharpness_message(image.path, width, printed_mm, where)
-            problems.append(
-                Problem(
-                    image.source,
-                    image.line,
-                    f"{message} (under {PRINT_DPI} dpi is too soft for print)",
-                )
-            )
-    if problems:
-        raise BookError(problems)
-
-
-# --- Running heads -----------------------------------------------------------------------
-
-
-def running_heads(
-    book: Book, geometry: dict[str, float], font: TextMeasure | None
-) -> dict[str, str]:
-    """The running head of every chapter and exercise, by its anchor: its short title or
-    name where it has one, cut with an ellipsis where even that is too long for one line."""
-    width_mm = geometry["measure_mm"]
-    heads = {f"chapter-{c.id}": c.label for c in book.chapters}
-    heads |= {f"exercise-{e.id}": e.label for e in book.exercises.values()}
-    return {anchor: fit_head(label, width_mm, font) for anchor, label in heads.items()}
-
-
-def fit_head(text: str, width_mm: float, font: TextMeasure | None) -> str:
-    """``text`` as it fits one line of a running head, cut at a word with "…" if need be.
-
-    The margin box would only hide what overflows, which leaves it in the PDF's text.
-    """
-    text = " ".join(text.split())
-    if _head_width_mm(text, font) <= width_mm:
-        return text
-    words = text.split(" ")
-    while len(words) > 1:
-        words.pop()
-        cut = " ".join(words).rstrip(",;:.-\u2013\u2014 ") + "…"
-        if _head_width_mm(cut, font) <= width_mm:
-            return cut
-    word = words[0]  # one word longer than the line: cut it between letters
-    while word and _head_width_mm(word + "…", font) > width_mm:
-        word = word[:-1]
-    return word + "…"
-
-
-def _head_width_mm(text: str, font: TextMeasure | None) -> float:
-    upper = text.upper()  # the heads are set in capitals
-    em = font.width_em(upper) if font else 0.72 * len(upper)
-    return (em + HEAD_TRACKING_EM * len(upper)) * HEAD_PT * 25.4 / 72
-
-
-@vetted  # a pure function of a string: safe in a layout's hands
-def css_string(text: str) -> str:
-    """``text`` as a quoted CSS string, safe inside a <style> element."""
-    escaped = "".join(
-        f"\\{ord(c):x} " if c in '\\"<>&' or ord(c) < 32 or ord(c) == 127 else c for c in text
-    )
-    return f'"{escaped}"'
-
-
-# --- Exercises that outgrow their spread -------------------------------------------------
-
-
-def spilled_exercises(book: Book, anchors: dict[str, int], paper: Paper | str) -> list[Problem]:
-    """A warning for each exercise that ran past its spread, naming the page that is too long.
-
-    ``anchors`` holds the page of every element with an id. The left-hand page holds the
-    name, purpose, figure and dose; its facing page (``recto-ID``) the instructions, whose
-    last box (the caution, or the video code) should sit on that same page.
-    """
-    label = TRIMS[paper].label
-    left = (
-        f"at {label} its left-hand page (name, purpose, figure and dose) runs past one page;"
-        " shorten its name or purpose, or choose a larger page"
-    )
-    right = (
-        f"at {label} its instructions run past the right-hand page onto another spread;"
-        " shorten its steps or tips, or choose a larger page"
-    )
-    warnings = []
-    for exercise in book.exercises.values():
-        start = anchors.get(f"exercise-{exercise.id}")
-        end = anchors.get(f"video-{exercise.id}", anchors.get(f"caution-{exercise.id}"))
-        if start is None or end is None:
-            continue
-        recto = anchors.get(f"recto-{exercise.id}", start + 1)
-        if recto - start > 1:
-            warnings.append(Problem(exercise.source, None, left))
-        if end > recto:
-            warnings.append(Problem(exercise.source, None, right))
-    return warnings

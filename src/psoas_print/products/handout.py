@@ -43,8 +43,8 @@ from psoas_print.output import distinct, file_stem
 from psoas_print.pdf.imposition import assemble
 from psoas_print.products.cheatsheet import choose_routine
 from psoas_print.products.context import BuildContext
-from psoas_print.products.ebook import TEMPLATE as EBOOK_TEMPLATE
-from psoas_print.products.ebook import ebook_html
+from psoas_print.products.ebook_html import TEMPLATE as EBOOK_TEMPLATE
+from psoas_print.products.ebook_html import ebook_html
 from psoas_print.products.protocol import (
     WHOLE_BOOK,
     Inputs,

@@ -30,7 +30,7 @@ from psoas_print.layout.typesetter import PORTION_SCHEME, anchor_pages
 from psoas_print.layout.view import common_context
 from psoas_print.pdf.joining import blank_pages, join
 from psoas_print.products.context import BuildContext
-from psoas_print.products.ebook import (
+from psoas_print.products.ebook_html import (
     TEMPLATE,
     Portion,
     ebook_html,

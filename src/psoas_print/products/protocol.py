@@ -15,8 +15,8 @@ from typing import ClassVar, Protocol, TypeVar
 from psoas_print.book.model import Book
 from psoas_print.errors import Problem
 from psoas_print.products.context import BuildContext
-from psoas_print.products.settings import ProductName
-from psoas_print.products.summary import Summary
+from psoas_print.products.settings import ProductName as ProductName  # the products' names
+from psoas_print.products.summary import Summary as Summary  # re-exported: part of a Made
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from psoas_print import __version__
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError
 from psoas_print.files import Unreadable, is_regular_file, read_kept_object, read_limited
 from psoas_print.output import STATE, write_text
 from psoas_print.products.protocol import WHOLE_BOOK
+from psoas_print.version import __version__
 
 RECORD = Path(STATE) / "records.json"
 # An input entry ending in "/" stands for the names in that folder: a file added or removed
@@ -184,12 +184,20 @@ def _inside_book(entry: str) -> bool:
 
 
 # The notes an output's record may carry (see cli._summary_row), and their types.
-_NOTES = {"renders": int, "scale": float | int, "parts": int, "epub": bool}
+# What a record's summary may hold (see products/summary.py), and of which types: what
+# ``runner.build`` keeps of a Summary, the fields that differ from an empty one.
+_NOTES = {
+    "renders": int, "scale": float | int, "parts": int, "epub": bool, "copies": int,
+    "per_sheet": int, "copies_per_second": float | int,
+}  # fmt: skip
 
 
 def _well_formed_notes(notes: Any) -> bool:
     if not isinstance(notes, dict):
         return False
-    if ("renders" in notes) != ("scale" in notes):  # shown together
-        return False
-    return all(key in _NOTES and isinstance(value, _NOTES[key]) for key, value in notes.items())
+    return all(key in _NOTES and _of_type(value, _NOTES[key]) for key, value in notes.items())
+
+
+def _of_type(value: Any, kind: Any) -> bool:
+    """``isinstance``, but a bool is not taken for a number."""
+    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
