@@ -28,7 +28,7 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.generate import generate
-from psoas_print.runner.build import LONG_BOOK_EXERCISES
+from psoas_print.products.ebook import LONG_BOOK_EXERCISES
 from psoas_print.shipped import shipped
 
 

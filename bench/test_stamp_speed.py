@@ -12,11 +12,16 @@ import pikepdf
 import pytest
 from typer.testing import CliRunner
 
-from psoas_print.products import licensed
+from psoas_print.book.sources import Sources
 from psoas_print.cli import app
+from psoas_print.layout.typesetter import Renderer
+from psoas_print.pdf.overlays import page_size, stamped_copy
+from psoas_print.products.licensed import stamp_lines
+from psoas_print.products.settings import Buyer
 from psoas_print.shipped import shipped
 
 BUYERS = 50
+RENDERER = Renderer(Sources(book=None))  # one per batch, as the stamp command has
 
 
 @pytest.fixture(scope="module")
@@ -28,30 +33,29 @@ def ebook(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def buyers() -> list[stamp.Buyer]:
+def buyers() -> list[Buyer]:
     return [
-        stamp.Buyer(f"Buyer Nº{n} Ørsted", f"b{n}@example.org", f"A-{n}", n + 1)
-        for n in range(BUYERS)
+        Buyer(f"Buyer Nº{n} Ørsted", f"b{n}@example.org", f"A-{n}", n + 1) for n in range(BUYERS)
     ]
 
 
-def test_stamp_fifty_copies(benchmark, ebook: bytes, buyers: list[stamp.Buyer]) -> None:
+def test_stamp_fifty_copies(benchmark, ebook: bytes, buyers: list[Buyer]) -> None:
     """One batch: the licence lines in one render, then fifty stamped copies."""
-    size = stamp.page_size(ebook, Path("ebook.pdf"))
+    size = page_size(ebook, Path("ebook.pdf"))
 
     def batch() -> int:
-        lines = stamp.stamp_lines(buyers, Path("buyers.csv"), size)
+        lines = stamp_lines(RENDERER, tuple(buyers), Path("buyers.csv"), size)
         with pikepdf.open(io.BytesIO(lines)) as pages:
-            return sum(
-                len(stamp.stamped_copy(ebook, pages, i, b.licence)) for i, b in enumerate(buyers)
-            )
+            return sum(len(stamped_copy(ebook, pages, i, b.licence)) for i, b in enumerate(buyers))
 
     benchmark.pedantic(batch, rounds=5, iterations=1)
     benchmark.extra_info["copies"] = BUYERS
 
 
-def test_stamp_one_copy(benchmark, ebook: bytes, buyers: list[stamp.Buyer]) -> None:
+def test_stamp_one_copy(benchmark, ebook: bytes, buyers: list[Buyer]) -> None:
     """A single copy once the licence lines exist: the per-copy cost."""
-    lines = stamp.stamp_lines(buyers[:1], Path("buyers.csv"), stamp.page_size(ebook, Path("e.pdf")))
+    lines = stamp_lines(
+        RENDERER, tuple(buyers[:1]), Path("buyers.csv"), page_size(ebook, Path("e.pdf"))
+    )
     with pikepdf.open(io.BytesIO(lines)) as pages:
-        benchmark(stamp.stamped_copy, ebook, pages, 0, buyers[0].licence)
+        benchmark(stamped_copy, ebook, pages, 0, buyers[0].licence)
