@@ -7,7 +7,6 @@ the whole routine fills exactly one page without going under legible sizes.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import ClassVar
 
 from psoas_print.book.model import Book, Paper, Routine
@@ -20,7 +19,7 @@ from psoas_print.layout.templates import layout_path, make_environment, render_t
 from psoas_print.layout.typesetter import tagged_pdf
 from psoas_print.layout.view import common_context, routine_view
 from psoas_print.products.context import BuildContext
-from psoas_print.products.protocol import Inputs, Made, MadeFile, Summary
+from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile, Summary
 from psoas_print.products.settings import CheatsheetSettings, ProductName
 
 TEMPLATE = "cheatsheet.html"
@@ -52,12 +51,10 @@ def choose_routine(book: Book, routine_id: str | None) -> Routine:
 NO_ROUTINE = "the book has no routine: add one to routines/ (a YAML file listing exercises)"
 
 
-class Cheatsheet:
+class Cheatsheet(BookProduct[CheatsheetSettings]):
     """The one-page routine sheet for the fridge door."""
 
     name: ClassVar[ProductName] = ProductName.CHEATSHEET
-    reads_book: ClassVar[bool] = True
-    replaces_outputs: ClassVar[bool] = True
 
     def check(self, book: Book | None, settings: CheatsheetSettings) -> None:
         assert book is not None
@@ -67,12 +64,6 @@ class Cheatsheet:
         """Why an optional cheat sheet is not made: the book has no routine."""
         assert book is not None
         return NO_ROUTINE if settings.optional and not book.routines else None
-
-    def source(self, settings: CheatsheetSettings) -> Path | None:
-        return None
-
-    def extra_inputs(self, settings: CheatsheetSettings) -> tuple[Path, ...]:
-        return ()
 
     def book_files(self, book: Book, settings: CheatsheetSettings) -> list[str]:
         """Its routine's file, its exercises' files and pictures, book.yaml, and the names
@@ -85,9 +76,6 @@ class Cheatsheet:
             files += [exercise.image_path] if exercise.image_path else []
         relative = [path.relative_to(book.root).as_posix() for path in files]
         return ["routines/", *dict.fromkeys(relative)]
-
-    def file_names(self, settings: CheatsheetSettings) -> list[str]:
-        return [""]
 
     def make(self, inputs: Inputs, settings: CheatsheetSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)

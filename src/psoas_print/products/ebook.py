@@ -8,7 +8,6 @@ one.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import ClassVar
 
 from psoas_print.book.model import Book
@@ -22,19 +21,17 @@ from psoas_print.products.ebook_html import (
     spilled_exercises,
 )
 from psoas_print.products.parts import make_in_parts
-from psoas_print.products.protocol import WHOLE_BOOK, Inputs, Made, MadeFile
+from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile
 from psoas_print.products.settings import EbookSettings, ProductName
 from psoas_print.products.summary import Summary
 
 LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
 
 
-class Ebook:
+class Ebook(BookProduct[EbookSettings]):
     """The full illustrated ebook as a PDF."""
 
     name: ClassVar[ProductName] = ProductName.EBOOK
-    reads_book: ClassVar[bool] = True
-    replaces_outputs: ClassVar[bool] = True
 
     def check(self, book: Book | None, settings: EbookSettings) -> None:
         assert book is not None
@@ -42,21 +39,6 @@ class Ebook:
             sample_edition(book)
         if settings.printing is not None:
             check_print_sharpness(book, settings.page(book))
-
-    def skipped(self, book: Book | None, settings: EbookSettings) -> str | None:
-        return None
-
-    def source(self, settings: EbookSettings) -> Path | None:
-        return None
-
-    def extra_inputs(self, settings: EbookSettings) -> tuple[Path, ...]:
-        return ()
-
-    def book_files(self, book: Book, settings: EbookSettings) -> list[str]:
-        return [WHOLE_BOOK]
-
-    def file_names(self, settings: EbookSettings) -> list[str]:
-        return [""]
 
     def make(self, inputs: Inputs, settings: EbookSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)

@@ -48,7 +48,7 @@ from psoas_print.layout.view import (
 )
 from psoas_print.products.context import BuildContext
 from psoas_print.products.protocol import (
-    WHOLE_BOOK,
+    BookProduct,
     Inputs,
     Made,
     MadeFile,
@@ -92,30 +92,10 @@ class Entry:
     children: tuple[Entry, ...] = ()
 
 
-class Epub:
+class Epub(BookProduct[EpubSettings]):
     """The EPUB 3 edition."""
 
     name: ClassVar[ProductName] = ProductName.EPUB
-    reads_book: ClassVar[bool] = True
-    replaces_outputs: ClassVar[bool] = True
-
-    def check(self, book: Book | None, settings: EpubSettings) -> None:
-        pass
-
-    def skipped(self, book: Book | None, settings: EpubSettings) -> str | None:
-        return None
-
-    def source(self, settings: EpubSettings) -> Path | None:
-        return None
-
-    def extra_inputs(self, settings: EpubSettings) -> tuple[Path, ...]:
-        return ()
-
-    def book_files(self, book: Book, settings: EpubSettings) -> list[str]:
-        return [WHOLE_BOOK]
-
-    def file_names(self, settings: EpubSettings) -> list[str]:
-        return [""]
 
     def make(self, inputs: Inputs, settings: EpubSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)

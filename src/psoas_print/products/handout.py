@@ -46,7 +46,7 @@ from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import TEMPLATE as EBOOK_TEMPLATE
 from psoas_print.products.ebook_html import ebook_html
 from psoas_print.products.protocol import (
-    WHOLE_BOOK,
+    BookProduct,
     Inputs,
     Made,
     MadeFile,
@@ -451,12 +451,10 @@ def _log_days(start: datetime.date | None) -> list[str]:
 # --- The product -------------------------------------------------------------------------
 
 
-class Handouts:
+class Handouts(BookProduct[HandoutSettings]):
     """Class handouts: laid out once, personalised per student, imposed for copying."""
 
     name: ClassVar[ProductName] = ProductName.HANDOUT
-    reads_book: ClassVar[bool] = True
-    replaces_outputs: ClassVar[bool] = True
 
     def check(self, book: Book | None, settings: HandoutSettings) -> None:
         assert book is not None
@@ -467,17 +465,8 @@ class Handouts:
         check_options(sources, settings.options)
         check_students(sources, list(settings.students))  # a name the fonts lack fails now
 
-    def skipped(self, book: Book | None, settings: HandoutSettings) -> str | None:
-        return None
-
-    def source(self, settings: HandoutSettings) -> Path | None:
-        return None
-
     def extra_inputs(self, settings: HandoutSettings) -> tuple[Path, ...]:
         return tuple(path for path in (settings.options.logo, settings.roster) if path)
-
-    def book_files(self, book: Book, settings: HandoutSettings) -> list[str]:
-        return [WHOLE_BOOK]  # its page references come from the whole ebook
 
     def file_names(self, settings: HandoutSettings) -> list[str]:
         if not settings.split:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Protocol, TypeVar
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 from psoas_print.book.model import Book
 from psoas_print.errors import Problem
@@ -83,3 +83,32 @@ class Product(Protocol[Settings]):
 
     def make(self, inputs: Inputs, settings: Settings, context: BuildContext) -> Made:
         """Lay the product out and return its files; nothing is written here."""
+
+
+BookSettings = TypeVar("BookSettings")
+
+
+class BookProduct(Generic[BookSettings]):
+    """What most products share: made from the whole book, one file, nothing else read.
+    A product overrides what differs (a cheat sheet shows one routine's files, say)."""
+
+    reads_book: ClassVar[bool] = True
+    replaces_outputs: ClassVar[bool] = True
+
+    def check(self, book: Book | None, settings: BookSettings) -> None:
+        return None
+
+    def skipped(self, book: Book | None, settings: BookSettings) -> str | None:
+        return None
+
+    def source(self, settings: BookSettings) -> Path | None:
+        return None
+
+    def extra_inputs(self, settings: BookSettings) -> tuple[Path, ...]:
+        return ()
+
+    def book_files(self, book: Book, settings: BookSettings) -> list[str]:
+        return [WHOLE_BOOK]
+
+    def file_names(self, settings: BookSettings) -> list[str]:
+        return [""]
