@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from psoas_print.book.loading import load_book
-from psoas_print.figures.pictures import alt_text
+from psoas_print import load_book
 from psoas_print.figures.body import (
     CONTACT_TOLERANCE,
     FLOOR_TOLERANCE,
@@ -21,11 +20,10 @@ from psoas_print.figures.body import (
     Body,
     Keyframe,
     PoseError,
-    Surfaces,
     build_body,
-    place,
-    support,
 )
+from psoas_print.figures.pictures import alt_text
+from psoas_print.figures.placement import Surfaces, place, support
 from psoas_print.figures.scene import Scene, build_scene
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import tagged_figures

@@ -1,9 +1,9 @@
-"""Pose descriptions to placed bodies: the geometry behind the generated figures.
+"""The body model behind the generated figures: joint angles to a body of segments.
 
 A keyframe gives joint angles and which body parts touch a surface. One body model with
-human proportions turns the angles into segments; the placement then turns and moves the
-whole body until the contacts rest on the floor, the mat or the chair. Nobody writes
-coordinates. Units are centimetres, y points up, the floor is y = 0.
+human proportions turns the angles into segments (here); the placement (placement.py) then
+turns and moves the whole body until the contacts rest on the floor, the mat or the chair.
+Nobody writes coordinates. Units are centimetres, y points up, the floor is y = 0.
 
 Side view: the figure faces +x. ``trunk`` is the lean from upright (forward positive,
 -90 lies on the back); hips and shoulders flex forward from the line of the trunk; knees
@@ -264,7 +264,7 @@ def _side_leg(
     shank_angle = thigh_angle + angle(angles, "knee", side)
     ankle = add(knee, direction(shank_angle), length("shank"))
     foot_angle = shank_angle - 90 + angle(angles, "ankle", side)
-    heel, toe = _foot(ankle, foot_angle)
+    heel, toe = foot(ankle, foot_angle)
     segments = [
         Segment(f"{side}_thigh", hip, knee, RADIUS["thigh"]),
         Segment(f"{side}_shank", knee, ankle, RADIUS["shank"]),
@@ -279,7 +279,7 @@ def _side_leg(
     return segments, points
 
 
-def _foot(ankle: Point, foot_angle: float) -> tuple[Point, Point]:
+def foot(ankle: Point, foot_angle: float) -> tuple[Point, Point]:
     """Heel and toe: the sole lies an ankle height below the ankle, the heel a little behind it."""
     sole = add(ankle, direction(foot_angle + 90), length("ankle_height") - RADIUS["foot"])
     heel = add(sole, direction(foot_angle), -0.2 * length("foot"))
@@ -372,136 +372,3 @@ def _front_body(angles: dict[str, float]) -> Body:
 def _foreshortened(start: Point, degrees: float, size: float, squeeze: float) -> Point:
     dx, dy = direction(degrees)
     return start[0] + dx * size * squeeze, start[1] + dy * size
-
-
-# --- placement ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Surfaces:
-    """Heights of the surfaces a body can rest on."""
-
-    floor: float = 0.0
-    chair: float = CHAIR_SEAT_HEIGHT
-
-    def height(self, surface: Surface) -> float:
-        return self.chair if surface == "chair" else self.floor
-
-
-def support(body: Body, view: View, contact: str) -> tuple[Point, float]:
-    """The point that rests on a surface for ``contact``, and how far above it it sits."""
-    point, part = contact_names(view)[contact]
-    if contact.endswith("_foot") and view != "front":
-        return body.points[point], length("ankle_height")
-    if contact.endswith("_foot"):
-        point = point.replace("_ankle", "_heel")
-    return body.points[point], body.segment(part).radius
-
-
-def place(view: View, keyframe: Keyframe, surfaces: Surfaces, where: tuple[str | int, ...]) -> Body:
-    """Turn and move the body so every contact rests on its surface, or raise PoseError.
-
-    With two or more contacts the body is turned so that the two farthest apart both
-    touch; a flat foot keeps the sole on its surface. With one contact only the height
-    changes. Any other contact that misses, or any part below the floor, is an error.
-    """
-    body = build_body(view, keyframe.angles)
-    if keyframe.contacts and view != "above":
-        body = _orient(body, view, keyframe.contacts, surfaces)
-        body = _flatten_feet(body, view, keyframe)
-        _check_contacts(body, view, keyframe.contacts, surfaces, where)
-        _check_floor(body, surfaces, where)
-    return body
-
-
-@dataclass(frozen=True)
-class _Need:
-    """A contact's supporting point and the height it has to be at."""
-
-    point: Point
-    height: float
-
-
-def _needs(body: Body, view: View, contacts: dict[str, Surface], surfaces: Surfaces) -> list[_Need]:
-    needs = []
-    for name, surface in contacts.items():
-        point, lift = support(body, view, name)
-        needs.append(_Need(point, surfaces.height(surface) + lift))
-    return needs
-
-
-def _orient(body: Body, view: View, contacts: dict[str, Surface], surfaces: Surfaces) -> Body:
-    needs = _needs(body, view, contacts, surfaces)
-    if len(needs) >= 2:
-        first, second = max(
-            ((a, b) for a in needs for b in needs if a is not b),
-            key=lambda pair: abs(pair[0].point[0] - pair[1].point[0]),
-        )
-        body = body.moved(0, 0, _turn_to_rest(first, second))
-        needs = _needs(body, view, contacts, surfaces)
-    return body.moved(0, needs[0].height - needs[0].point[1])
-
-
-def _turn_to_rest(first: _Need, second: _Need) -> float:
-    """The smallest clockwise turn after which both supports stand at their heights."""
-    wanted = second.height - first.height
-    dx, dy = second.point[0] - first.point[0], second.point[1] - first.point[1]
-    reach = math.hypot(dx, dy)
-    if reach < abs(wanted) or reach == 0:
-        return 0.0  # cannot be levelled; the contact check reports it
-    # After turning by t clockwise, the vertical difference is -dx*sin(t) + dy*cos(t),
-    # which is reach * sin(t + base).
-    base = math.atan2(dy, -dx)
-    solutions = [math.asin(wanted / reach) - base, math.pi - math.asin(wanted / reach) - base]
-    best = min(solutions, key=lambda t: abs(math.remainder(t, 2 * math.pi)))
-    return math.degrees(math.remainder(best, 2 * math.pi))
-
-
-def _flatten_feet(body: Body, view: View, keyframe: Keyframe) -> Body:
-    """A foot named as a contact lies flat: rebuild it level under its ankle."""
-    if view == "front":
-        return body
-    segments = list(body.segments)
-    points = dict(body.points)
-    for contact in keyframe.contacts:
-        if contact.endswith("_foot"):
-            side = contact.removesuffix("_foot")
-            ankle = body.points[f"{side}_ankle"]
-            old = body.segment(f"{side}_foot")
-            forward = 90.0 if old.end[0] >= old.start[0] else 270.0
-            heel, toe = _foot(ankle, forward)
-            index = segments.index(old)
-            segments[index] = replace(old, start=heel, end=toe)
-            points |= {f"{side}_heel": heel, f"{side}_toe": toe}
-    return Body(tuple(segments), points)
-
-
-def _check_contacts(
-    body: Body,
-    view: View,
-    contacts: dict[str, Surface],
-    surfaces: Surfaces,
-    where: tuple[str | int, ...],
-) -> None:
-    for name, surface in contacts.items():
-        point, lift = support(body, view, name)
-        gap = point[1] - lift - surfaces.height(surface)
-        if abs(gap) > CONTACT_TOLERANCE:
-            state = "above" if gap > 0 else "below"
-            raise PoseError(
-                (*where, "contacts"),
-                f"{name} cannot rest on the {surface} with these angles: it is {abs(gap):.0f} cm "
-                f"{state} it; change the angles or the contacts",
-            )
-
-
-def _check_floor(body: Body, surfaces: Surfaces, where: tuple[str | int, ...]) -> None:
-    lowest = min(body.segments, key=lambda s: s.bottom)
-    depth = surfaces.floor - lowest.bottom
-    if depth > FLOOR_TOLERANCE:
-        part = lowest.name.replace("_", " ")
-        raise PoseError(
-            (*where, "angles"),
-            f"the {part} goes {depth:.0f} cm into the floor; "
-            "change the angles or name it as a contact",
-        )

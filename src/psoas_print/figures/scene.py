@@ -20,13 +20,11 @@ from psoas_print.figures.body import (
     Keyframe,
     Point,
     PoseError,
-    Surfaces,
     check_angles,
     contact_names,
     length,
-    place,
-    support,
 )
+from psoas_print.figures.placement import Surfaces, place, support
 
 MARGIN = 6.0  # cm of air around everything in the canvas
 Box = tuple[float, float, float, float]

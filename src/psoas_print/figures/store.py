@@ -148,6 +148,6 @@ def _file_name(exercise: Exercise, style: Style) -> str:
 def _drawing_code() -> str:
     """A digest of the code that turns a pose into a drawing: changing it redraws them all."""
     digest = hashlib.blake2b(digest_size=10)
-    for module in ("body.py", "scene.py", "style.py", "drawing.py"):
+    for module in ("body.py", "placement.py", "scene.py", "style.py", "drawing.py"):
         digest.update(Path(__file__).with_name(module).read_bytes())
     return digest.hexdigest()
