@@ -7,7 +7,7 @@ import signal
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-import click
+import typer
 
 from psoas_print.errors import display_path
 from psoas_print.output import STATE, written
@@ -51,20 +51,22 @@ def _run(typesetter: ReadyTypesetter | None) -> NoReturn:
 
     try:
         outcome = app(prog_name="psoas-print", obj=typesetter, standalone_mode=False)
-    except click.ClickException as error:  # a bad option: one line, like every problem
+    except typer.TyperException as error:  # a bad option: one line, like every problem
         sys.stderr.write(one_line(error) + "\n")
         raise SystemExit(2) from None
-    except click.exceptions.Abort:  # Ctrl-C while the command line read its options
+    except typer.Abort:  # Ctrl-C while the command line read its options
         raise SystemExit(INTERRUPTED) from None
     raise SystemExit(outcome if isinstance(outcome, int) else 0)
 
 
-def one_line(error: click.ClickException) -> str:
+def one_line(error: typer.TyperException) -> str:
     """``--option: what is wrong``, as the tool names every problem."""
-    if isinstance(error, click.BadParameter) and error.param is not None:
-        hint = error.param.opts[0] if error.param.opts else error.param.name
-        return f"{hint}: {error.message}"
-    return f"psoas-print: {error.format_message()}"
+    message = str(getattr(error, "message", "") or "").removeprefix("Value error, ")
+    param = getattr(error, "param", None)
+    if isinstance(error, typer.BadParameter) and param is not None and message:
+        return f"{param.opts[0] if param.opts else param.name}: {message}"
+    format_message = getattr(error, "format_message", None)
+    return f"psoas-print: {format_message() if format_message else error}"
 
 
 def _interrupted(typesetter: ReadyTypesetter | None) -> NoReturn:
