@@ -49,8 +49,9 @@ def main() -> None:
 def _run(typesetter: ReadyTypesetter | None) -> NoReturn:
     from psoas_print.cli import app  # after the fork: the ready process needs none of it
 
+    arguments = sys.argv[1:] or ["--help"]  # no command: what the commands are
     try:
-        outcome = app(prog_name="psoas-print", obj=typesetter, standalone_mode=False)
+        outcome = app(arguments, "psoas-print", obj=typesetter, standalone_mode=False)
     except typer.TyperException as error:  # a bad option: one line, like every problem
         sys.stderr.write(one_line(error) + "\n")
         raise SystemExit(2) from None
