@@ -6,7 +6,7 @@ line, which imports this package first, starts without it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from psoas_print.version import __version__
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from psoas_print.errors import BookError
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name == "BookError":
         from psoas_print.errors import BookError
 

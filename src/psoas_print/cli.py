@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 # Typer loads pydantic, which would look through every installed package for plugins; the
 # tool uses none, and skipping the search keeps start-up short.
@@ -92,14 +92,15 @@ HtmlOption = Annotated[
     typer.Option("--html", help="Also write the HTML that was laid out, to debug a layout."),
 ]
 
-Command = TypeVar("Command", bound=Callable[..., Any])
+Arguments = ParamSpec("Arguments")
+Returned = TypeVar("Returned")
 
 
-def reports_book_errors(command: Command) -> Command:
+def reports_book_errors(command: Callable[Arguments, Returned]) -> Callable[Arguments, Returned]:
     """Print a BookError as one line per problem and exit with status 2; no traceback."""
 
     @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Arguments.args, **kwargs: Arguments.kwargs) -> Returned:
         try:
             return command(*args, **kwargs)
         except BookError as error:
@@ -107,7 +108,7 @@ def reports_book_errors(command: Command) -> Command:
                 complain(str(problem))
             raise typer.Exit(2) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def _version(value: bool) -> None:
@@ -395,7 +396,7 @@ def _run(context: typer.Context, book: Path | None, jobs: list[Job], force: bool
 
 
 def _paper(choice: PaperChoice | None) -> Paper | None:
-    return choice.value if choice is not None else None  # type: ignore[return-value]
+    return choice.value if choice is not None else None
 
 
 def _date(text: str | None) -> datetime.date | None:

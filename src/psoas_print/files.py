@@ -15,7 +15,7 @@ import stat
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from psoas_print.limits import MAX_FILE_BYTES
 
@@ -99,7 +99,7 @@ FOLDER = "a folder, not a file"
 NOT_REGULAR = "not a regular file (a pipe, a device or a socket); only regular files are read"
 
 
-def read_kept_object(path: Path) -> dict[str, Any]:
+def read_kept_object(path: Path) -> dict[str, object]:
     """A JSON object the tool kept beside the outputs, or an empty one when the file is
     missing, unreadable or of any other shape: anything may have replaced it there."""
     try:

@@ -75,6 +75,7 @@ def _stop_worker(number: int, frame: FrameType | None) -> None:
         pool.stop()
     for child in multiprocessing.active_children():
         child.terminate()
+    # What multiprocessing registers with atexit; private, so typeshed leaves it out.
     multiprocessing.util._exit_function()  # type: ignore[attr-defined]
     os._exit(code)
 

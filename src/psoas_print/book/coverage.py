@@ -21,7 +21,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+
+from markdown_it.token import Token
 
 from psoas_print.book import glyphs, markdown
 from psoas_print.book.model import Chapter, Exercise, Routine
@@ -119,7 +120,7 @@ def _yaml_found(
 
 
 def _printed_strings(
-    data: Any, location: Location, skipped: frozenset[str]
+    data: object, location: Location, skipped: frozenset[str]
 ) -> Iterator[tuple[Location, str]]:
     if isinstance(data, str):
         yield location, data
@@ -169,7 +170,7 @@ def _printed_blocks(body: str) -> Iterator[tuple[str, int, int]]:
             yield _html_text(token.content), first, last
 
 
-def _inline_text(children: list[Any]) -> str:
+def _inline_text(children: list[Token]) -> str:
     # An image's children are its description, which no font sets: they are skipped.
     return "".join(child.content for child in children if child.type in ("text", "code_inline"))
 

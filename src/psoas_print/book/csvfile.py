@@ -6,9 +6,13 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from psoas_print.errors import BookError, Problem
 from psoas_print.files import Unreadable, read_limited
+
+if TYPE_CHECKING:
+    from _csv import Reader  # the type of what csv.reader returns, with its line_num
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,9 @@ def read_csv(
     return rows
 
 
-def _rows(
-    reader: Iterator[list[str]], header: list[str], path: Path, limit: Limit | None
-) -> Iterator[Row]:
+def _rows(reader: Reader, header: list[str], path: Path, limit: Limit | None) -> Iterator[Row]:
     """The rows that are not blank, each with the line it starts on; at most the limit."""
-    line = reader.line_num + 1  # type: ignore[attr-defined]
+    line = reader.line_num + 1
     count = 0
     while (record := _next(reader, path)) is not None:
         values = {name: value.strip() for name, value in zip(header, record, strict=False)}
@@ -78,15 +80,15 @@ def _rows(
                 message = f"more than {limit.rows:,} {limit.what}; {limit.advice}"
                 raise BookError.at(path, line, message)
             yield Row(line, values)
-        line = reader.line_num + 1  # type: ignore[attr-defined]
+        line = reader.line_num + 1
 
 
-def _next(reader: Iterator[list[str]], path: Path) -> list[str] | None:
+def _next(reader: Reader, path: Path) -> list[str] | None:
     """The next record, or None at the end; a record the csv module refuses is an error."""
     try:
         return next(reader, None)
     except csv.Error as error:  # a field over the module's size limit, a NUL byte …
-        line = reader.line_num  # type: ignore[attr-defined]
+        line = reader.line_num
         raise BookError.at(path, line, f"not a readable CSV line: {error}") from None
 
 

@@ -16,8 +16,11 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
+
+if TYPE_CHECKING:
+    from tinycss2.ast import FunctionBlock, Node, StringToken, URLToken
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -200,7 +203,7 @@ def rewrite_css_urls(css: str, replace: Callable[[str], str | None]) -> str:
     return serialized
 
 
-def _each_css_url_in(tokens: list[Any], visit: Callable[[str], str | None]) -> bool:
+def _each_css_url_in(tokens: list[Node], visit: Callable[[str], str | None]) -> bool:
     """Call ``visit`` on every URL in the tokens, walked without recursion (CSS may nest
     deep); where it returns a new URL, put that in. Whether anything was replaced."""
     changed = False
@@ -213,33 +216,49 @@ def _each_css_url_in(tokens: list[Any], visit: Callable[[str], str | None]) -> b
     return changed
 
 
-def _url_tokens(sequence: list[Any], pending: deque[list[Any]]) -> Iterator[Any]:
+def _url_tokens(
+    sequence: list[Node], pending: deque[list[Node]]
+) -> Iterator[URLToken | StringToken]:
     """The tokens of one level of CSS that hold a URL to load (a url token, or the string
     of ``url("...")`` or ``@import "..."``); the levels inside it go to ``pending``."""
+    from tinycss2.ast import (
+        AtKeywordToken,
+        CurlyBracketsBlock,
+        FunctionBlock,
+        LiteralToken,
+        ParenthesesBlock,
+        SquareBracketsBlock,
+        URLToken,
+    )
+
     after_namespace = False  # @namespace names a namespace with url(), and loads nothing
     for index, token in enumerate(sequence):
-        if token.type == "at-keyword":
+        if isinstance(token, AtKeywordToken):
             after_namespace = token.lower_value == "namespace"
             if token.lower_value == "import" and (string := _import_string(sequence, index)):
                 yield string
-        elif token.type == "url" or (token.type == "function" and token.lower_name == "url"):
-            argument = token if token.type == "url" else _string_argument(token)
+        elif isinstance(token, URLToken) or (
+            isinstance(token, FunctionBlock) and token.lower_name == "url"
+        ):
+            argument = token if isinstance(token, URLToken) else _string_argument(token)
             if argument is not None and not after_namespace:
                 yield argument
             after_namespace = False
-        elif token.type == "function":
+        elif isinstance(token, FunctionBlock):
             pending.append(token.arguments)
-        elif isinstance(getattr(token, "content", None), list):
-            pending.append(token.content)
-        elif token.type == "literal" and token.value == ";":
+        elif isinstance(token, ParenthesesBlock | SquareBracketsBlock | CurlyBracketsBlock):
+            pending.append(token.content)  # the blocks: the only tokens with content
+        elif isinstance(token, LiteralToken) and token.value == ";":
             after_namespace = False
 
 
-def _string_argument(function: Any) -> Any | None:
-    return next((token for token in function.arguments if token.type == "string"), None)
+def _string_argument(function: FunctionBlock) -> StringToken | None:
+    from tinycss2.ast import StringToken
+
+    return next((token for token in function.arguments if isinstance(token, StringToken)), None)
 
 
-def _replace_url(token: Any, new: str) -> None:
+def _replace_url(token: URLToken | StringToken, new: str) -> None:
     from tinycss2.serializer import serialize_string_value, serialize_url
 
     token.value = new
@@ -249,12 +268,14 @@ def _replace_url(token: Any, new: str) -> None:
         token.representation = f'"{serialize_string_value(new)}"'
 
 
-def _import_string(sequence: list[Any], index: int) -> Any | None:
+def _import_string(sequence: list[Node], index: int) -> StringToken | None:
     """The string right after ``@import`` (``@import "a.css"``), if that is its form."""
+    from tinycss2.ast import StringToken
+
     for token in sequence[index + 1 :]:
         if token.type in ("whitespace", "comment"):
             continue
-        return token if token.type == "string" else None
+        return token if isinstance(token, StringToken) else None
     return None
 
 

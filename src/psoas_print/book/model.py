@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validator
 from pydantic_core import PydanticCustomError
@@ -15,6 +15,7 @@ from psoas_print.errors import Problem
 Paper = Literal["a4", "letter"]
 Level = Literal["beginner", "intermediate", "advanced"]
 ImageKind = Literal["figure", "inline"]  # an exercise's own picture, or one in running text
+ContactSurface = Literal["floor", "chair", "wall"]  # what a body point in a pose rests on
 
 _RANGE = re.compile(r"^\s*(\d+)\s*[-\u2013]\s*(\d+)\s*$")  # hyphen or en dash
 
@@ -34,7 +35,7 @@ class Count:
         return self.high == 1
 
 
-def parse_count(value: Any) -> Count:
+def parse_count(value: object) -> Count:
     if isinstance(value, Count):
         return value
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
@@ -54,7 +55,7 @@ def spoken_list(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def shown(value: Any) -> str:
+def shown(value: object) -> str:
     """A value as it was written in YAML, for error messages."""
     if isinstance(value, str):
         return f'"{value}"'
@@ -171,9 +172,9 @@ class KeyframeFacts(_Strict):
 
     name: Text
     angles: dict[str, float] = {}
-    contacts: list[Text] | dict[str, Literal["floor", "chair", "wall"]] = []
+    contacts: list[Text] | dict[str, ContactSurface] = []
 
-    def contact_surfaces(self) -> dict[str, str]:
+    def contact_surfaces(self) -> dict[str, ContactSurface]:
         if isinstance(self.contacts, dict):
             return dict(self.contacts)
         return dict.fromkeys(self.contacts, "floor")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -20,7 +19,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class YamlDocument:
     """Parsed YAML data and the file line of each key or list item in it."""
 
-    data: Any
+    data: object  # as YAML gives it: read it with isinstance, or validate it
     path: Path
     first_line: int
     lines: dict[Location, int] = field(default_factory=dict)

@@ -102,14 +102,6 @@ class _Stroke(TypedDict):
     strokeLineCap: Literal[0, 1, 2]
 
 
-class _Paint(TypedDict):
-    """A solid shape's fill and outline, as reportlab's shapes take them."""
-
-    fillColor: Color
-    strokeColor: Color
-    strokeWidth: float
-
-
 def _prop_box(box: tuple[float, float, float, float], corner: float, style: Style) -> Rect:
     x0, y0, x1, y1 = box
     return _prop_rect(x0, y0, x1 - x0, y1 - y0, corner, style)
@@ -119,14 +111,13 @@ def _prop_rect(
     x: float, y: float, width: float, height: float, corner: float, style: Style
 ) -> Rect:
     """A prop's box: filled pale, with a thin outline."""
-    paint: _Paint = {
-        "fillColor": PROP_FILL,
-        "strokeColor": PROP_LINE,
-        "strokeWidth": style.outline * 0.6,
-    }
-    # types-reportlab declares Rect's keywords as ``**kw: _SolidShapeKwArgs``, without Unpack
-    # (Circle's and Path's have it), so it takes each keyword for a whole dict of them.
-    return Rect(x, y, width, height, rx=corner, ry=corner, **paint)  # type: ignore[arg-type]
+    # Painted by attribute, as Rect's keywords would: types-reportlab 5.0 declares them
+    # ``**kw: _SolidShapeKwArgs`` (without Unpack), which takes each for a whole dict.
+    rect = Rect(x, y, width, height, rx=corner, ry=corner)
+    rect.fillColor = PROP_FILL
+    rect.strokeColor = PROP_LINE
+    rect.strokeWidth = style.outline * 0.6
+    return rect
 
 
 def _draw_props(group: Group, scene: Scene, style: Style) -> None:

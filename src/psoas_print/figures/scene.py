@@ -20,6 +20,7 @@ from psoas_print.figures.body import (
     Keyframe,
     Point,
     PoseError,
+    View,
     check_angles,
     contact_names,
     length,
@@ -116,7 +117,7 @@ def _keyframe(pose: PoseFacts, index: int) -> Keyframe:
             (*where, "contacts"), "name at least one body point that rests on the floor or a prop"
         )
     floor_contacts = {n: s for n, s in contacts.items() if s != "wall"}
-    return Keyframe(facts.name, dict(facts.angles), floor_contacts)  # type: ignore[arg-type]
+    return Keyframe(facts.name, dict(facts.angles), floor_contacts)
 
 
 def _align(bodies: list[Body], keyframes: list[Keyframe]) -> list[Body]:
@@ -162,8 +163,8 @@ def _against_wall(pose: PoseFacts, bodies: list[Body]) -> tuple[list[Body], floa
     return placed, wall
 
 
-def _wall_edge(body: Body, view: str, contact: str) -> float:
-    point, radius = support(body, view, contact)  # type: ignore[arg-type]
+def _wall_edge(body: Body, view: View, contact: str) -> float:
+    point, radius = support(body, view, contact)
     return point[0] + radius
 
 

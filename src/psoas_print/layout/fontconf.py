@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from psoas_print.book import glyphs
 from psoas_print.files import state_folder, write_state
@@ -107,7 +108,14 @@ def _config_fonts(font_config: FontConfiguration) -> tuple[list[Path], list[Path
     return _files(system), _files(application)
 
 
-def _files(fonts: Any) -> list[Path]:
+class _FontSet(Protocol):
+    """A fontconfig ``FcFontSet *``, as WeasyPrint's cffi bindings show it."""
+
+    nfont: int
+    fonts: Sequence[object]  # ``FcPattern *`` each
+
+
+def _files(fonts: _FontSet) -> list[Path]:
     """The file of each font of a fontconfig font set (a NULL set has none)."""
     from weasyprint.text.ffi import ffi, fontconfig
 

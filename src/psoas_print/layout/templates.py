@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TypeGuard
 
 import jinja2
 from jinja2.exceptions import SecurityError
@@ -50,7 +50,7 @@ def make_environment(sources: Sources) -> jinja2.Environment:
     return environment
 
 
-def render_template(environment: jinja2.Environment, name: str, **context: Any) -> str:
+def render_template(environment: jinja2.Environment, name: str, **context: object) -> str:
     """The layout ``name`` filled with ``context``, which is handed over as plain data."""
     values = {key: plain(value) for key, value in context.items()}
     try:
@@ -106,8 +106,8 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
     def call_binop(
-        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
-    ) -> Any:
+        self, context: jinja2.runtime.Context, operator: str, left: object, right: object
+    ) -> object:
         if operator == "**":
             _check_power(left, right)
         else:
@@ -115,27 +115,30 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def _check_power(base: Any, exponent: Any) -> None:
+def _check_power(base: object, exponent: object) -> None:
     if not (_is_int(base) and _is_int(exponent) and abs(base) > 1 and exponent > 0):
         return  # floats overflow at once; 1 ** n and 2 ** -n are small
     if abs(base).bit_length() * exponent > limits.MAX_LAYOUT_INT_BITS:
         raise SecurityError(f"{base} ** {exponent} is too large a number for a layout")
 
 
-def _check_product(left: Any, right: Any) -> None:
+def _check_product(left: object, right: object) -> None:
     if _is_int(left) and _is_int(right):
         if left.bit_length() + right.bit_length() > limits.MAX_LAYOUT_INT_BITS:
             raise SecurityError("too large a number for a layout")
         return
     for sequence, count in ((left, right), (right, left)):
-        repeats = isinstance(sequence, str | list | tuple) and _is_int(count)
-        if repeats and len(sequence) * count > limits.MAX_LAYOUT_REPEAT:
+        if (
+            isinstance(sequence, str | list | tuple)
+            and _is_int(count)
+            and len(sequence) * count > limits.MAX_LAYOUT_REPEAT
+        ):
             raise SecurityError(
                 f"a layout may repeat a text or list to at most {limits.MAX_LAYOUT_REPEAT:,} items"
             )
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

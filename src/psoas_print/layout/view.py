@@ -17,16 +17,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TypedDict, TypeVar
 
 from psoas_print.book.model import Book, BookInfo, Chapter, Dose, Exercise, Paper, Routine
-from psoas_print.layout.geometry import TRIMS
+from psoas_print.layout.geometry import TRIMS, PaperSize
 from psoas_print.version import __version__
 
 _SCALARS = (str, int, float, bool, type(None))
-_VETTED: set[Callable[..., Any]] = set()  # pure functions a layout may call
+_VETTED: set[Callable[..., object]] = set()  # pure functions a layout may call
 
-F = TypeVar("F", bound=Callable[..., Any])
+F = TypeVar("F", bound=Callable[..., object])
 
 
 class View:
@@ -132,12 +132,13 @@ class Record(View):
     """Named plain values, read as ``record.name``: the settings a product hands a layout."""
 
     __slots__ = ("_values",)
+    _values: MappingProxyType[str, object]
 
-    def __init__(self, values: Mapping[str, Any]) -> None:
+    def __init__(self, values: Mapping[str, object]) -> None:
         frozen = MappingProxyType({name: plain(value) for name, value in values.items()})
         object.__setattr__(self, "_values", frozen)
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         if name.startswith("_"):  # nothing private, and no recursion before _values is set
             raise AttributeError(name)
         try:
@@ -145,7 +146,7 @@ class Record(View):
         except KeyError:
             raise AttributeError(name) from None
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a layout's data is read-only")
 
     def __repr__(self) -> str:
@@ -158,7 +159,7 @@ def vetted(function: F) -> F:
     return function
 
 
-def plain(value: Any) -> Any:
+def plain(value: object) -> object:
     """``value`` as a layout may have it: views and scalars as they are, lists as tuples,
     mappings read-only, a dataclass as a Record of its fields and properties.
 
@@ -177,13 +178,13 @@ def plain(value: Any) -> Any:
     raise TypeError(f"a layout may be given only plain data, not {type(value).__name__}")
 
 
-def _key(key: Any) -> Any:
+def _key(key: object) -> object:
     if not isinstance(key, _SCALARS):
         raise TypeError(f"a layout's mapping keys are plain values, not {type(key).__name__}")
     return key
 
 
-def record(source: Any = None, /, omit: Iterable[str] = (), **values: Any) -> Record:
+def record(source: object = None, /, omit: Iterable[str] = (), **values: object) -> Record:
     """A Record of ``source``'s fields and public properties (a dataclass), without those
     named in ``omit``, and with ``values`` added or replacing them."""
     # A class is hashable; typeshed's view of type objects says otherwise.
@@ -308,7 +309,18 @@ def routine_view(
     return RoutineView(routine.id, routine.title, routine.description, items)
 
 
-def common_context(book: Book, paper: Paper | str) -> dict[str, Any]:
+class CommonContext(TypedDict):
+    """What every layout is given (see common_context)."""
+
+    book: BookView
+    info: InfoView
+    paper: PaperSize
+    version: str
+    book_url: str  # the book folder's file: URL, ending in "/"
+    created: str | None  # see build_date
+
+
+def common_context(book: Book, paper: Paper | str) -> CommonContext:
     """What every layout may use: plain data about the book (see above), no paths."""
     view = book_view(book)
     return {

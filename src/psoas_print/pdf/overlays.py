@@ -49,7 +49,8 @@ def page_size(book: bytes, path: Path) -> tuple[float, float]:
         raise BookError.at(path, None, "has no pages")
     if len(sizes) != 1:
         raise BookError.at(path, None, "its pages differ in size; stamp one edition at a time")
-    return sizes.pop()  # type: ignore[return-value]
+    width, height = sizes.pop()
+    return width, height
 
 
 ENCRYPTED = "is encrypted"

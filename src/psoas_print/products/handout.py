@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from fontTools.ttLib import TTFont
 from jinja2 import Environment
@@ -141,7 +141,7 @@ class _Layout:
 
     renderer: Renderer
     environment: Environment
-    context: dict[str, Any]
+    context: dict[str, object]  # what every copy's layout is given
     paper: Paper
     routine: Routine
 

@@ -19,14 +19,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from weasyprint import Document
-
 from psoas_print.book.model import Book, Chapter
 from psoas_print.book.sources import Sources
 from psoas_print.figures.store import FigureStore
 from psoas_print.layout.geometry import TRIMS, page_geometry
 from psoas_print.layout.templates import layout_path, make_environment, render_template
-from psoas_print.layout.typesetter import PORTION_SCHEME, anchor_pages
+from psoas_print.layout.typesetter import PORTION_SCHEME, LaidOutDocument, anchor_pages
 from psoas_print.layout.view import common_context
 from psoas_print.pdf.joining import blank_pages, join
 from psoas_print.products.context import BuildContext
@@ -174,7 +172,7 @@ def lay_out_portion(settings: Settings, portion: Portion) -> Laid:
     return Laid(data, len(document.pages), blank_pages(data), anchors, drawn)
 
 
-def _render(context: BuildContext, settings: Settings, portion: Portion) -> Document:
+def _render(context: BuildContext, settings: Settings, portion: Portion) -> LaidOutDocument:
     html = ebook_html(
         settings.book, context.sources, context.figures, settings.paper, settings.sample,
         settings.printing, portion,

@@ -11,6 +11,8 @@ from psoas_print.products.handout import Handouts
 from psoas_print.products.licensed import LicensedCopies
 from psoas_print.products.protocol import Product, ProductName
 
+# Each product takes its own settings type, so no one Product[...] fits them all: the job
+# that names a product carries that product's settings (runner/jobs.py, ProductSettings).
 PRODUCTS: dict[ProductName, Product[Any]] = {
     product.name: product
     for product in (Cheatsheet(), Ebook(), Epub(), Handouts(), LicensedCopies())

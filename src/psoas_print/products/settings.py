@@ -132,3 +132,9 @@ class LicensedSettings:
     ebook: Path  # the finished ebook PDF
     buyers_file: Path  # the CSV the buyers were read from
     buyers: tuple[Buyer, ...]  # as read_buyers read them
+
+
+# The settings of any one product: a job carries its product's own (see runner/jobs.py).
+ProductSettings = (
+    CheatsheetSettings | EbookSettings | EpubSettings | HandoutSettings | LicensedSettings
+)

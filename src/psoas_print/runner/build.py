@@ -20,7 +20,7 @@ from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
 from psoas_print.figures.store import KEPT, FigureStore, keep_drawings
 from psoas_print.layout.ready import ReadyTypesetter
-from psoas_print.output import STATE, check_outputs, refuse_existing, write_atomically
+from psoas_print.output import STATE, check_outputs, refuse_existing, write_bytes
 from psoas_print.pdf.overlays import read_finished_pdf
 from psoas_print.products.context import BuildContext, Progress, quiet
 from psoas_print.products.protocol import FinishedPdf, Inputs, Made, Product
@@ -34,6 +34,7 @@ from psoas_print.workers import WorkerPool, worker_context
 
 
 def maker(job: Job) -> Product[Any]:
+    """The job's product, which takes the job's settings (see products/registry.py)."""
     return PRODUCTS[job.product]
 
 
@@ -131,7 +132,7 @@ def _job_outputs(job: Job) -> list[Path]:
     return outputs
 
 
-def _settings(job: Job) -> dict[str, Any]:
+def _settings(job: Job) -> dict[str, object]:
     """What a product is made with, besides its input files, as its record keeps it."""
     return {
         "product": job.product,
@@ -140,10 +141,11 @@ def _settings(job: Job) -> dict[str, Any]:
     }
 
 
-def _recorded(job: Job, print_: str, digests: cache.BookDigests) -> list[dict[str, Any]] | None:
+def _recorded(job: Job, print_: str, digests: cache.BookDigests) -> list[cache.Record] | None:
     """The records of every file of the job, when all of them are up to date."""
     records = [cache.recorded(path, print_, digests) for path in files_of(job)]
-    return None if any(record is None for record in records) else records  # type: ignore[return-value]
+    current = [record for record in records if record is not None]
+    return current if len(current) == len(records) else None
 
 
 def _read(book_dir: Path | None, jobs: list[Job], progress: Progress) -> Book | None:
@@ -209,12 +211,12 @@ def _write(job: Job, made: Made, sources: Sources, progress: Progress) -> None:
         export = prepare_export(html, job.html_target, sources)
     for path, file in zip(files_of(job), made.files, strict=True):
         progress(f"Writing {path.name}")
-        write_atomically(path, lambda stream, data=file.data: stream.write(data))
+        write_bytes(path, file.data)
     if export is not None:
         write_export(export)
 
 
-def _notes(summary: Summary) -> dict[str, Any]:
+def _notes(summary: Summary) -> dict[str, object]:
     """A summary as an output's record keeps it: only what differs from no summary."""
     empty = Summary()
     return {
@@ -235,7 +237,7 @@ def _skipped(job: Job, why: str) -> list[Result]:
     return [Result(job.product, job.target, 0, 0, 0.0, Summary(skipped=why))]
 
 
-def _up_to_date(job: Job, records: list[dict[str, Any]] | None) -> list[Result]:
+def _up_to_date(job: Job, records: list[cache.Record] | None) -> list[Result]:
     assert records is not None
     return [
         Result(

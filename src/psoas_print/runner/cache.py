@@ -13,7 +13,8 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import NotRequired, TypedDict, TypeGuard
 
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError
@@ -27,6 +28,30 @@ RECORD = Path(STATE) / "records.json"
 # there can change which routine a cheat sheet shows.
 
 
+class Notes(TypedDict, total=False):
+    """What a record keeps of an output's Summary: the fields that differ from an empty one
+    (see products/summary.py)."""
+
+    renders: int
+    scale: float
+    parts: int
+    epub: bool
+    copies: int
+    per_sheet: int
+    copies_per_second: float
+
+
+class Record(TypedDict):
+    """What RECORD keeps of one output, by its file name."""
+
+    fingerprint: str  # see fingerprint()
+    inputs: dict[str, str | None]  # the digest of each book entry it was made from
+    size: int
+    mtime_ns: int
+    pages: int
+    notes: NotRequired[Notes]
+
+
 def layouts_and_fonts(sources: Sources, outputs: set[Path]) -> str:
     """A hash of the layouts and fonts (the book's own and the shipped ones) and the files
     named on the command line: what every product reads. Folders of outputs are left out."""
@@ -36,7 +61,7 @@ def layouts_and_fonts(sources: Sources, outputs: set[Path]) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(shared: str, settings: dict[str, Any]) -> str:
+def fingerprint(shared: str, settings: dict[str, object]) -> str:
     """What one product is made with besides the book's files: the layouts and fonts
     (``shared``, hashed once for all products of a build), its settings, the tool's version."""
     made_with = json.dumps([__version__, shared, settings], sort_keys=True, default=str)
@@ -48,13 +73,15 @@ class BookDigests:
     EPUB both list the whole book, and a record is checked before the output is made and
     written after (outputs never lie in the book, so it does not change in between)."""
 
-    def __init__(self, book: Path, outputs: set[Path]) -> None:
+    def __init__(self, book: Path | None, outputs: set[Path]) -> None:
         self.book = book
         self.outputs = outputs
         self._known: dict[str, str | None] = {}
 
     def of(self, entries: list[str]) -> dict[str, str | None]:
         """The digest of each entry (None for a file that is not there)."""
+        if self.book is None:  # products made from a finished PDF: no book file is there
+            return dict.fromkeys(entries)
         for entry in entries:
             if entry not in self._known:
                 self._known[entry] = _entry_digest(self.book, entry, self.outputs)
@@ -76,13 +103,13 @@ def _entry_digest(book: Path, entry: str, outputs: set[Path]) -> str | None:
     return digest.hexdigest()
 
 
-def _hash_tree(digest: Any, root: Path, outputs: set[Path]) -> None:
+def _hash_tree(digest: hashlib.blake2b, root: Path, outputs: set[Path]) -> None:
     for path in _files(root, outputs):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         _hash_file(digest, path)
 
 
-def _hash_file(digest: Any, path: Path) -> None:
+def _hash_file(digest: hashlib.blake2b, path: Path) -> None:
     """Add a file's bytes to ``digest``; for what a build cannot read, what it is instead.
 
     A pipe, a device or a folder among the book's files is never opened (reading a pipe
@@ -115,7 +142,7 @@ def _files(root: Path, outputs: set[Path]) -> list[Path]:
     return found
 
 
-def recorded(target: Path, print_: str, digests: BookDigests) -> dict[str, Any] | None:
+def recorded(target: Path, print_: str, digests: BookDigests) -> Record | None:
     """The record of ``target`` when it was made from the same inputs and is untouched since."""
     record = _records(target.parent).get(target.name)
     if record is None or record["fingerprint"] != print_ or not target.is_file():
@@ -126,13 +153,17 @@ def recorded(target: Path, print_: str, digests: BookDigests) -> dict[str, Any] 
         return None
     if digests.of(list(inputs)) != inputs:
         return None
-    return dict(record)
+    return record.copy()
 
 
 def remember(
-    target: Path, print_: str, inputs: dict[str, str | None], pages: int, notes: dict[str, Any]
+    target: Path,
+    print_: str,
+    inputs: dict[str, str | None],
+    pages: int,
+    notes: dict[str, object],  # as Notes, from a Summary: see runner/build.py
 ) -> None:
-    records = _records(target.parent)
+    records: dict[str, object] = {**_records(target.parent)}
     stat = target.stat()
     records[target.name] = {
         "fingerprint": print_, "inputs": inputs, "size": stat.st_size,
@@ -146,7 +177,7 @@ def remember(
         return
 
 
-def _records(folder: Path) -> dict[str, Any]:
+def _records(folder: Path) -> dict[str, Record]:
     """The records kept in ``folder``: only those of the expected shape.
 
     The file is the tool's own, but it lies beside the outputs, where anything may have
@@ -156,7 +187,7 @@ def _records(folder: Path) -> dict[str, Any]:
     return {name: record for name, record in records.items() if _well_formed(record)}
 
 
-def _well_formed(record: Any) -> bool:
+def _well_formed(record: object) -> TypeGuard[Record]:
     if not isinstance(record, dict) or not isinstance(record.get("fingerprint"), str):
         return False
     numbers = [record.get(key) for key in ("size", "mtime_ns", "pages")]
@@ -166,7 +197,7 @@ def _well_formed(record: Any) -> bool:
     return _well_formed_inputs(inputs) and _well_formed_notes(notes)
 
 
-def _well_formed_inputs(inputs: Any) -> bool:
+def _well_formed_inputs(inputs: object) -> bool:
     """Book files by their path inside the book, each with its digest (or None)."""
     if not isinstance(inputs, dict):
         return False
@@ -186,18 +217,18 @@ def _inside_book(entry: str) -> bool:
 # The notes an output's record may carry (see cli._summary_row), and their types.
 # What a record's summary may hold (see products/summary.py), and of which types: what
 # ``runner.build`` keeps of a Summary, the fields that differ from an empty one.
-_NOTES = {
+_NOTES: dict[str, type | UnionType] = {
     "renders": int, "scale": float | int, "parts": int, "epub": bool, "copies": int,
     "per_sheet": int, "copies_per_second": float | int,
 }  # fmt: skip
 
 
-def _well_formed_notes(notes: Any) -> bool:
+def _well_formed_notes(notes: object) -> bool:
     if not isinstance(notes, dict):
         return False
     return all(key in _NOTES and _of_type(value, _NOTES[key]) for key, value in notes.items())
 
 
-def _of_type(value: Any, kind: Any) -> bool:
+def _of_type(value: object, kind: type | UnionType) -> bool:
     """``isinstance``, but a bool is not taken for a number."""
     return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))

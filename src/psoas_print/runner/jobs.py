@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from psoas_print.products.settings import ProductName
+from psoas_print.products.settings import ProductName, ProductSettings
 from psoas_print.products.summary import Summary
 
 
@@ -16,7 +15,7 @@ class Job:
     """One product to make, with its settings, and where to put it."""
 
     product: ProductName
-    settings: Any  # the product's own settings type (see each product module)
+    settings: ProductSettings  # the product's own (see products/settings.py)
     target: Path  # the file; or the folder of a product that writes several
     html_target: Path | None = None  # also write the HTML laid out, with what it loads
 
