@@ -21,11 +21,13 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from psoas_print.layout import typesetter
-from psoas_print.book.loading import load_book
-from psoas_print.layout.geometry import TRIMS, page_geometry
-from psoas_print.products.ebook import css_string, ebook_html, fit_head
+from psoas_print import load_book
 from psoas_print.book.sources import Sources
+from psoas_print.figures.store import FigureStore
+from psoas_print.layout.geometry import TRIMS, page_geometry
+from psoas_print.layout.typesetter import Renderer
+from psoas_print.products.context import BuildContext
+from psoas_print.products.ebook_html import css_string, ebook_html, fit_head
 from psoas_print.shipped import shipped
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import embedded_fonts, outline, tagged_figures
@@ -346,8 +348,8 @@ def test_a_print_edition_refuses_pictures_under_300_dpi(book, tmp_path, monkeypa
     def no_layout(*args, **kwargs):
         raise AssertionError("laid out a book that cannot be printed")
 
-    monkeypatch.setattr(typesetter, "typeset", no_layout)
-    monkeypatch.setattr(typesetter.Renderer, "render", no_layout)
+    monkeypatch.setattr(BuildContext, "typeset", no_layout)
+    monkeypatch.setattr(Renderer, "render", no_layout)
     monkeypatch.chdir(tmp_path)
     target = tmp_path / "print.pdf"
     result = run_cli("ebook", "--book", book, "--print", "--trim", "6x9in", "-o", target)
@@ -509,7 +511,7 @@ def test_the_colophon_names_the_fonts_embedded(odd_builds):
 
 def colophon(book_dir: Path) -> str:
     book = load_book(book_dir)
-    html = ebook_html(book, Sources(book.root), "a4")
+    html = ebook_html(book, Sources(book.root), FigureStore(), "a4")
     return re.findall(r'<p class="colophon">(.*?)</p>', html)[0]
 
 
@@ -521,7 +523,7 @@ def test_the_colophon_follows_the_fonts_a_book_chooses(book):
 
 def test_the_sample_edition_closes_with_words_true_of_any_book(odd_book):
     book = load_book(odd_book)
-    html = ebook_html(book, Sources(book.root), "a4", sample=True)
+    html = ebook_html(book, Sources(book.root), FigureStore(), "a4", sample=True)
     closing = " ".join(html[html.index('class="sample-end"') :].split())
     chapters = len(book.chapters)
     exercises = sum(len(chapter.exercises) for chapter in book.chapters)

@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.book.loading import load_book
+from psoas_print import load_book
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import page_size_mm, text_runs
 

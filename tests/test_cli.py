@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from psoas_print import __version__
 from psoas_print.shipped import shipped
-from tests.conftest import run_cli
+from tests.conftest import SAMPLE_BOOK, copy_outputs, run_cli
 
 
 def test_version():
@@ -75,53 +77,69 @@ def test_an_interrupted_write_keeps_the_last_good_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]
 
 
-def test_outputs_get_ordinary_file_permissions(tmp_path):
-    import os
-
-    target = tmp_path / "sheet.pdf"
-    assert run_cli("cheatsheet", "-o", target).exit_code == 0
+def test_outputs_get_ordinary_file_permissions(outputs):
     umask = os.umask(0)
     os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    for name in ("cheatsheet-a4", "ebook-a4", "epub-a4", "ebook-letter-html"):
+        assert outputs[name].stat().st_mode & 0o777 == 0o666 & ~umask, name
 
 
-def test_a_rebuild_with_nothing_changed_renders_nothing(book, tmp_path):
-    out = tmp_path / "out"
-    assert run_cli("build", "--book", book, "--out", out).exit_code == 0
+def test_a_rebuild_with_nothing_changed_renders_nothing(outputs, book, tmp_path):
+    # The session's build of the sample book, which the copy in ``book`` is.
+    out = copy_outputs(outputs["a4"], tmp_path / "out")
     stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("ebook.*")}
-    again = run_cli("build", "--book", book, "--out", out)
+    again = run_cli("build", "--book", book, "--out", out, "--paper", "a4")
     assert again.exit_code == 0
     assert again.stdout.count("up to date") == 3
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("ebook.*")} == stamps
 
-    forced = run_cli("build", "--book", book, "--out", out, "--force")
+    forced = run_cli("build", "--book", book, "--out", out, "--paper", "a4", "--force")
     assert "up to date" not in forced.stdout
     assert all(out.joinpath(name).stat().st_mtime_ns != stamp for name, stamp in stamps.items())
 
     path = book / "exercises/crisscross.md"
     path.write_text(path.read_text(encoding="utf-8").replace("4-6", "5-7"), encoding="utf-8")
-    changed = run_cli("build", "--book", book, "--out", out)
+    changed = run_cli("build", "--book", book, "--out", out, "--paper", "a4")
     assert "up to date" not in changed.stdout
     assert "5\u20137 reps each side" in " ".join(
         PdfReader(out / "cheatsheet.pdf").pages[0].extract_text().split()
     )
 
 
-def test_an_output_touched_by_hand_is_made_again(book, tmp_path):
-    target = tmp_path / "sheet.pdf"
-    assert run_cli("cheatsheet", "--book", book, "-o", target).exit_code == 0
-    target.write_bytes(b"not a pdf any more")
-    result = run_cli("cheatsheet", "--book", book, "-o", target)
-    assert "up to date" not in result.stdout
-    assert target.read_bytes().startswith(b"%PDF")
+def test_an_output_touched_by_hand_is_made_again(outputs, tmp_path):
+    out = copy_outputs(outputs["a4"], tmp_path / "out")
+    (out / "cheatsheet.pdf").write_bytes(b"not a pdf any more")
+    result = run_cli("build", "--book", SAMPLE_BOOK, "--out", out, "--paper", "a4")
+    assert result.exit_code == 0, result.stderr
+    rows = {row.split()[0].rsplit("/", 1)[-1]: row for row in result.stdout.splitlines()[1:-1]}
+    assert "up to date" not in rows["cheatsheet.pdf"]
+    assert "up to date" in rows["ebook.pdf"] and "up to date" in rows["ebook.epub"]
+    assert (out / "cheatsheet.pdf").read_bytes().startswith(b"%PDF")
+
+
+def imported_by(*command: str | Path) -> tuple[set[str], str]:
+    """The modules the command imported, and what it printed."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "psoas_print", *map(str, command)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "psoas_print.cli" in imported  # the list is read right
+    return imported, result.stdout
+
+
+def slow_to_import(imported: set[str]) -> set[str]:
+    return {name for name in imported if name.split(".")[0] in ("weasyprint", "reportlab")}
 
 
 @pytest.mark.parametrize("command", [["--help"], ["check"], ["list"]])
 def test_commands_that_render_nothing_never_load_weasyprint(command):
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "psoas_print", *command],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    assert "psoas_print.cli" in imported
-    assert not {name for name in imported if name.split(".")[0] in ("weasyprint", "reportlab")}
+    imported, _ = imported_by(*command)
+    assert not slow_to_import(imported)
+
+
+def test_an_up_to_date_build_never_loads_weasyprint(outputs, tmp_path):
+    out = copy_outputs(outputs["a4"], tmp_path / "out")
+    imported, said = imported_by("build", "--book", SAMPLE_BOOK, "--out", out, "--paper", "a4")
+    assert said.count("up to date") == 3
+    assert not slow_to_import(imported)

@@ -10,7 +10,7 @@ import statistics
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.book.loading import load_book
+from psoas_print import load_book
 from tests.conftest import SAMPLE_BOOK
 from tests.pdfs import bundled_fonts, embedded_fonts, outline, page_size_mm, text_runs
 
@@ -102,7 +102,7 @@ def test_front_matter_pages(ebook):
     assert "not medical advice" in " ".join(copyright_page.split())
 
 
-def test_fonts_are_the_bundled_ones_and_embedded(ebook, outputs):
+def test_fonts_are_the_bundled_ones_and_embedded(outputs):
     bundled = bundled_fonts()
     for name in ("ebook-a4", "cheatsheet-a4", "cheatsheet-letter"):
         used = embedded_fonts(PdfReader(outputs[name]))
@@ -148,12 +148,8 @@ def test_html_is_written_on_request_and_stands_on_its_own(outputs):
     assert embedded_fonts(plain) <= bundled_fonts()
 
 
-def test_sample_edition(tmp_path):
-    from tests.conftest import run_cli
-
-    result = run_cli("ebook", "--book", SAMPLE_BOOK, "--sample", "-o", tmp_path / "sample.pdf")
-    assert result.exit_code == 0, result.stderr
-    reader = PdfReader(tmp_path / "sample.pdf")
+def test_sample_edition(outputs):
+    reader = PdfReader(outputs["sample-edition"])
     titles = [title for _, title, _ in outline(reader)]
     sample_chapters = [c.title for c in SAMPLE.chapters if c.sample]
     sample_exercises = [e.name for e in SAMPLE.exercises.values() if e.sample]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from psoas_print.book.loading import load_book
-from psoas_print.figures.pictures import alt_text
+from psoas_print import load_book
+from psoas_print.figures.describe import alt_text
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import bundled_fonts
 

@@ -18,12 +18,12 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from weasyprint import HTML
 
-from psoas_print.layout import fontconf
 from psoas_print.book import glyphs
-from psoas_print.errors import BookError
 from psoas_print.book.sources import Sources
-from psoas_print.shipped import shipped
+from psoas_print.errors import BookError
+from psoas_print.layout import fontconf
 from psoas_print.layout.typesetter import Renderer
+from psoas_print.shipped import shipped
 from tests.conftest import SAMPLE_BOOK, run_cli, run_guarded
 from tests.pdfs import bundled_fonts
 

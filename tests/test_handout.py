@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.book.loading import load_book
+from psoas_print import load_book
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import outline, page_size_mm, text_runs
 
@@ -36,8 +36,11 @@ def make(target: Path, *options: str | Path) -> str:
     return result.stdout
 
 
-@pytest.fixture(scope="session")
-def handouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
+@pytest.fixture(scope="module")
+def handouts(
+    tmp_path_factory: pytest.TempPathFactory, sample_handout: Path
+) -> dict[str, Path | str]:
+    """A class of thirty's copies, and the shared handout: one A4 copy, dated 1 December."""
     folder = tmp_path_factory.mktemp("handouts")
     class_roster = write_roster(folder, CLASS, {0: "Knee: go easy on squats"})
     made: dict[str, Path | str] = {}
@@ -45,9 +48,27 @@ def handouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
         folder / "class.pdf", "--roster", class_roster, "--class-name", "Tuesday Pilates"
     )
     made["class"] = folder / "class.pdf"
-    make(folder / "a4-1.pdf", "--paper", "a4", "--date", "2026-12-01")
-    made["a4-1"] = folder / "a4-1.pdf"
+    made["a4-1"] = sample_handout
     return made
+
+
+LONG_NAME = "Maria Magdalena Fernández de la Concepción y Santísima Trinidad Ørsted-Łukasiewicz"
+
+
+@pytest.fixture(scope="module")
+def with_a_logo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Copies for a short name and a very long one, with a logo from outside the book and
+    a QR code in the header."""
+    from PIL import Image
+
+    folder = tmp_path_factory.mktemp("logo")
+    Image.new("RGB", (400, 400), "#0e6b66").save(folder / "logo.png")
+    roster = write_roster(folder, ["Ana Li", LONG_NAME])
+    make(
+        folder / "long.pdf", "--roster", roster,
+        "--logo", folder / "logo.png", "--qr", "https://example.org/class",
+    )  # fmt: skip
+    return folder / "long.pdf"
 
 
 def test_one_copy_fills_one_sheet(handouts):
@@ -100,13 +121,11 @@ def test_names_print_in_the_bundled_fonts(handouts):
     assert embedded_fonts(PdfReader(handouts["class"])) <= bundled_fonts()
 
 
-def test_a_very_long_name_shrinks_then_takes_two_lines(tmp_path):
-    long_name = "Maria Magdalena Fernández de la Concepción y Santísima Trinidad Ørsted-Łukasiewicz"
-    make(tmp_path / "long.pdf", "--roster", write_roster(tmp_path, ["Ana Li", long_name]))
-    reader = PdfReader(tmp_path / "long.pdf")
+def test_a_very_long_name_shrinks_then_takes_two_lines(with_a_logo):
+    reader = PdfReader(with_a_logo)
     assert [size for text, size, _ in text_runs(reader, 0) if text.strip() == "Ana Li"] == [15]
-    runs = [(text, size) for text, size, _ in text_runs(reader, 1) if text.strip() in long_name]
-    assert " ".join(" ".join(text.split()) for text, _ in runs) == long_name  # in full
+    runs = [(text, size) for text, size, _ in text_runs(reader, 1) if text.strip() in LONG_NAME]
+    assert " ".join(" ".join(text.split()) for text, _ in runs) == LONG_NAME  # in full
     assert len(runs) == 2  # on two lines, rather than under 7 pt on one
     assert all(7 <= size < 15 for _, size in runs)
 
@@ -196,12 +215,6 @@ def test_bad_options_are_clear_errors(tmp_path, monkeypatch, options, message):
     assert not (tmp_path / "out.pdf").exists()
 
 
-def test_a_logo_from_outside_the_book_is_allowed(tmp_path):
-    from PIL import Image
-
-    Image.new("RGB", (400, 400), "#0e6b66").save(tmp_path / "logo.png")
-    make(
-        tmp_path / "logo.pdf", "--logo", tmp_path / "logo.png", "--qr", "https://example.org/class"
-    )
-    page = PdfReader(tmp_path / "logo.pdf").pages[0]
-    assert len(page.images) == 1  # the logo; the QR code is vector
+def test_a_logo_from_outside_the_book_is_allowed(with_a_logo):
+    for page in PdfReader(with_a_logo).pages:
+        assert len(page.images) == 1  # the logo; the QR code is vector

@@ -19,7 +19,8 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.book.loading import load_book
+from psoas_print import load_book
+from psoas_print.pdf.imposition import assemble
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import MM_PER_PT, page_size_mm, text_runs
 
@@ -78,9 +79,9 @@ class Placed:
     forms: tuple[str, ...]
 
 
-def placements(path: Path, sheet: int) -> list[Placed]:
+def placements(path: Path | bytes, sheet: int) -> list[Placed]:
     placed: list[Placed] = []
-    with pikepdf.open(path) as pdf:
+    with pikepdf.open(io.BytesIO(path) if isinstance(path, bytes) else path) as pdf:
         matrix, forms = None, []
         for operands, operator in pikepdf.parse_content_stream(pdf.pages[sheet]):
             if str(operator) == "cm":
@@ -132,29 +133,6 @@ def test_each_copy_is_the_size_of_its_part_of_the_sheet(sheets, paper, per_sheet
         assert height == pytest.approx(cell[1], abs=0.1)
 
 
-@pytest.mark.parametrize(("paper", "per_sheet"), list(CELLS))
-def test_copies_are_placed_whole_at_scale_one_and_tile_the_sheet(sheets, paper, per_sheet):
-    path = sheets[(paper, per_sheet)]
-    width, height = (size / MM_PER_PT for size in SHEETS[paper])
-    cell_width, cell_height = (size / MM_PER_PT for size in CELLS[(paper, per_sheet)])
-    areas = []
-    for placed in placements(path, 0):
-        a, b, c, d, e, f = placed.matrix
-        assert abs(a * d - b * c) == pytest.approx(1)  # never scaled
-        turned = (a, d) == (0, 0)  # a quarter turn; otherwise upright
-        assert turned == (per_sheet == 2) and (turned or (b, c) == (0, 0))
-        corners = [(a * x + c * y + e, b * x + d * y + f) for x in (0, cell_width)
-                   for y in (0, cell_height)]  # fmt: skip
-        xs, ys = [x for x, _ in corners], [y for _, y in corners]
-        assert min(xs) > -0.5 and max(xs) < width + 0.5
-        assert min(ys) > -0.5 and max(ys) < height + 0.5
-        areas.append((round(min(xs)), round(min(ys))))
-    assert len(set(areas)) == per_sheet  # each in a part of its own
-    with pikepdf.open(path) as pdf:
-        content = pdf.pages[0].Contents.read_bytes()
-    assert (b" l S" in content) == (per_sheet > 1)  # cut marks between copies
-
-
 @pytest.mark.parametrize("paper", SHEETS)
 @pytest.mark.parametrize("per_sheet", [2, 4])
 def test_every_copy_prints_at_7_pt_or_more_with_its_students_name(sheets, paper, per_sheet):
@@ -199,15 +177,110 @@ def _position(reader: PdfReader, wanted: str) -> tuple[float, float]:
     return found[0]
 
 
-def test_copies_of_one_handout_fill_a_sheet_without_a_roster(tmp_path):
-    target = tmp_path / "four.pdf"
-    handout(SAMPLE_BOOK, target, "--routine", "quick-standing", "--per-sheet", "4")
+def test_copies_of_one_handout_fill_a_sheet_without_a_roster(long_names):
+    """Four to a sheet with no roster: the sheet holds four copies of the handout."""
+    target = long_names["a4-4"]
     reader = PdfReader(target)
     assert len(reader.pages) == 1
     assert reader.pages[0].extract_text().count("Two-week log") == 4
     for slot in range(4):
         alone = PdfReader(io.BytesIO(copy_alone(target, 0, slot)))
         assert min(size for _, size, _ in text_runs(alone, 0)) >= 7
+
+
+# Imposition, on one finished handout --------------------------------------------------------
+#
+# How copies are put together on a sheet does not depend on what they show: checked here on
+# the copy of one handout, with a page of names of its own, rather than through full builds.
+
+
+@pytest.fixture(scope="module")
+def one_copy(sample_handout: Path) -> bytes:
+    """One A4 copy of the shared handout, taken off its sheet."""
+    return copy_alone(sample_handout, 0, 0)
+
+
+def names_pages(copy: bytes, count: int) -> bytes:
+    """A PDF of ``count`` pages the size of ``copy``, each marked with a box of its own."""
+    with pikepdf.open(io.BytesIO(copy)) as source:
+        box = [float(value) for value in source.pages[0].mediabox]
+    out = pikepdf.Pdf.new()
+    for index in range(count):
+        marking = f"q 0 0 0 rg {10 * index + 5} 5 4 4 re f Q".encode()
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=box, Contents=out.make_stream(marking)
+        )
+        out.pages.append(pikepdf.Page(page))
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def drawn_forms(sheet_pdf: bytes, sheet: int) -> list[list[bytes]]:
+    """For each copy on a sheet, the content of each form it draws, in order."""
+    placed = placements(sheet_pdf, sheet)
+    with pikepdf.open(io.BytesIO(sheet_pdf)) as pdf:
+        xobjects = pdf.pages[sheet].Resources.XObject
+        return [[xobjects[name].read_bytes() for name in copy.forms] for copy in placed]
+
+
+@pytest.mark.parametrize("per_sheet", [1, 2, 4])
+def test_copies_are_placed_whole_at_scale_one_and_tile_the_sheet(one_copy, per_sheet):
+    sheet_pdf = assemble(one_copy, None, [None] * per_sheet, per_sheet)
+    reader = PdfReader(io.BytesIO(sheet_pdf))
+    assert len(reader.pages) == 1
+    cell = PdfReader(io.BytesIO(one_copy)).pages[0].mediabox
+    cell_width, cell_height = float(cell.width), float(cell.height)
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    # The sheet the copies tile exactly: side by side and one above the other, or, two to a
+    # sheet, turned a quarter one above the other.
+    expected = {1: (cell_width, cell_height), 2: (cell_height, 2 * cell_width),
+                4: (2 * cell_width, 2 * cell_height)}[per_sheet]  # fmt: skip
+    assert (width, height) == pytest.approx(expected, abs=0.01)
+    areas = []
+    placed = placements(sheet_pdf, 0)
+    assert len(placed) == per_sheet
+    for copy in placed:
+        a, b, c, d, e, f = copy.matrix
+        assert abs(a * d - b * c) == pytest.approx(1)  # never scaled
+        turned = (a, d) == (0, 0)  # a quarter turn; otherwise upright
+        assert turned == (per_sheet == 2) and (turned or (b, c) == (0, 0))
+        corners = [(a * x + c * y + e, b * x + d * y + f) for x in (0, cell_width)
+                   for y in (0, cell_height)]  # fmt: skip
+        xs, ys = [x for x, _ in corners], [y for _, y in corners]
+        assert min(xs) > -0.5 and max(xs) < width + 0.5
+        assert min(ys) > -0.5 and max(ys) < height + 0.5
+        areas.append((round(min(xs)), round(min(ys))))
+    assert len(set(areas)) == per_sheet  # each in a part of its own
+    with pikepdf.open(io.BytesIO(sheet_pdf)) as pdf:
+        content = pdf.pages[0].Contents.read_bytes()
+    assert (b" l S" in content) == (per_sheet > 1)  # cut marks between copies
+
+
+def test_each_copy_carries_its_own_page_of_names(one_copy):
+    names = names_pages(one_copy, 5)
+    copies = [0, 1, 2, None, 4]  # a copy with no name between named ones
+    sheet_pdf = assemble(one_copy, names, copies, 2)
+    assert len(PdfReader(io.BytesIO(sheet_pdf)).pages) == 3  # two, two and one
+    with pikepdf.open(io.BytesIO(names)) as pdf:
+        marks = [page.Contents.read_bytes() for page in pdf.pages]
+    with pikepdf.open(io.BytesIO(one_copy)) as pdf:
+        base = pdf.pages[0].Contents.read_bytes()
+    drawn = [forms for sheet in range(3) for forms in drawn_forms(sheet_pdf, sheet)]
+    assert len(drawn) == len(copies)
+    for forms, copy in zip(drawn, copies, strict=True):
+        assert forms[0] == base  # the handout first
+        assert forms[1:] == ([] if copy is None else [marks[copy]])  # then its name
+
+
+def test_imposing_the_same_copies_twice_gives_the_same_bytes(one_copy):
+    names = names_pages(one_copy, 2)
+    assert assemble(one_copy, names, [0, 1], 4) == assemble(one_copy, names, [0, 1], 4)
+
+
+def test_only_one_two_or_four_copies_go_on_a_sheet(one_copy):
+    with pytest.raises(ValueError, match="per_sheet"):
+        assemble(one_copy, None, [None] * 3, 3)
 
 
 # A routine too long for its part of the sheet --------------------------------------------

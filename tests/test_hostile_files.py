@@ -15,13 +15,13 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from psoas_print.errors import BookError
-from psoas_print.runner.export import prepare_export
-from psoas_print.products.epub import _asset
 from psoas_print.book.resolver import Refused
 from psoas_print.book.sources import Sources
-from psoas_print.shipped import shipped
+from psoas_print.errors import BookError
 from psoas_print.layout.typesetter import _fetcher_class
+from psoas_print.products.epub import _asset
+from psoas_print.runner.export import prepare_export
+from psoas_print.shipped import shipped
 from tests.conftest import Run, run_cli, run_guarded
 
 OLD = b"%PDF-1.7 the last good build\n"

@@ -23,11 +23,11 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from psoas_print.runner import cache
-from psoas_print.figures import pictures
 from psoas_print.book import nesting
-from psoas_print.limits import MAX_BUYERS, MAX_HTML_DEPTH, MAX_ROSTER_ROWS, MAX_YAML_DEPTH
 from psoas_print.book.markdown import parse, to_html
+from psoas_print.figures import store
+from psoas_print.limits import MAX_BUYERS, MAX_HTML_DEPTH, MAX_ROSTER_ROWS, MAX_YAML_DEPTH
+from psoas_print.runner import cache
 from tests.conftest import Run, run_cli, run_guarded
 
 OLD_PDF = b"%PDF-1.7 the last good build\n"
@@ -388,7 +388,7 @@ def epub_figures(epub: Path) -> str:
 def test_a_replaced_kept_figure_is_drawn_again_even_with_force(book, tmp_path):
     out = tmp_path / "out"
     assert run_cli("epub", "--book", book, "-o", out / "ebook.epub").exit_code == 0
-    kept = sorted((out / figures.KEPT).glob("*.svg"))
+    kept = sorted((out / store.KEPT).glob("*.svg"))
     original = kept[0].read_bytes()
     planted = original.replace(b"</svg>", b"<text>PLANTED</text></svg>")
     kept[0].write_bytes(planted)
@@ -404,11 +404,11 @@ def test_a_record_of_any_other_shape_is_ignored(book, tmp_path):
     out = tmp_path / "out"
     epub = ("epub", "--book", book, "-o", out / "ebook.epub")
     assert run_cli(*epub).exit_code == 0
-    digests = (out / figures.KEPT / figures.DIGESTS).read_bytes()
+    digests = (out / store.KEPT / store.DIGESTS).read_bytes()
     for garbage in GARBAGE:
-        (out / figures.KEPT / figures.DIGESTS).write_bytes(garbage)
+        (out / store.KEPT / store.DIGESTS).write_bytes(garbage)
         assert run_cli(*epub, "--force").exit_code == 0
-        assert (out / figures.KEPT / figures.DIGESTS).read_bytes() == digests  # kept anew
+        assert (out / store.KEPT / store.DIGESTS).read_bytes() == digests  # kept anew
         (out / cache.RECORD).write_bytes(garbage)
         result = run_cli(*epub)
         assert result.exit_code == 0, result.stderr
@@ -425,10 +425,12 @@ def test_a_record_of_any_other_shape_is_ignored(book, tmp_path):
         {"fingerprint": "f", "inputs": {}, "size": "1", "mtime_ns": 1, "pages": 1},
         {"fingerprint": "f", "inputs": {}, "size": 1, "mtime_ns": 1, "pages": 1, "notes": []},
         {"fingerprint": "f", "inputs": {}, "size": 1, "mtime_ns": 1, "pages": 1,
-         "notes": {"renders": 3}},
+         "notes": {"renders": "3"}},
+        {"fingerprint": "f", "inputs": {}, "size": 1, "mtime_ns": 1, "pages": 1,
+         "notes": {"skipped": "why"}},
     ],
     ids=["fingerprint", "absolute input", "input outside", "inputs list", "size text",
-         "notes list", "notes half"],
+         "notes list", "notes text", "notes unknown"],
 )  # fmt: skip
 def test_records_of_the_wrong_types_are_left_out(tmp_path, record):
     (tmp_path / cache.STATE).mkdir()
@@ -441,8 +443,8 @@ def test_records_of_the_wrong_types_are_left_out(tmp_path, record):
 def test_figure_digests_of_the_wrong_types_are_left_out(tmp_path):
     good = "crisscross.abcdef.0123456789abcdef0123.svg"
     record = {good: "d", "../../x.svg": "d", "y.svg": 1, DIGEST_NAME: "d"}
-    (tmp_path / figures.DIGESTS).write_text(json.dumps(record))
-    assert figures.read_digests(tmp_path) == {good: "d"}
+    (tmp_path / store.DIGESTS).write_text(json.dumps(record))
+    assert store.read_digests(tmp_path) == {good: "d"}
 
 
 DIGEST_NAME = "other.abcdef.0123456789abcdef0123.svg/.."

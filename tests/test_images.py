@@ -33,15 +33,6 @@ def test_photo_and_svg_figures_replace_the_placeholder(book, tmp_path):
     assert "STANDING TALL" not in ebook.pages[twist - 1].extract_text()  # no placeholder
 
 
-def test_same_inputs_give_the_same_bytes(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    for folder in ("one", "two"):
-        assert run_cli("cheatsheet", "-o", tmp_path / folder / "sheet.pdf").exit_code == 0
-    first = (tmp_path / "one/sheet.pdf").read_bytes()
-    assert first == (tmp_path / "two/sheet.pdf").read_bytes()
-    assert PdfReader(tmp_path / "one/sheet.pdf").metadata["/CreationDate"] == "D:20260101000000Z"
-
-
 def add_image(book, exercise: str, name: str, width: int) -> int:
     Image.new("RGB", (width, width * 3 // 4), "#c96").save(book / "figures" / name)
     path = book / f"exercises/{exercise}.md"

@@ -41,13 +41,13 @@ def set_in_book_yaml(book, text):
 # --- which routine the cheat sheet shows ---------------------------------------------
 
 
-def test_a_book_without_routines_builds_the_ebook_and_says_why_there_is_no_sheet(book, tmp_path):
-    for routine in (book / "routines").glob("*.yaml"):
-        routine.unlink()
-    result = run_cli("build", "--book", book, "--out", tmp_path)
+def test_a_book_without_routines_builds_the_ebook_and_says_why_there_is_no_sheet(
+    without_routines,
+):
+    out, result = without_routines  # the sample book with its routines taken out
     assert result.exit_code == 0, result.stderr
-    assert (tmp_path / "ebook.pdf").is_file() and (tmp_path / "ebook.epub").is_file()
-    assert not (tmp_path / "cheatsheet.pdf").exists()
+    assert (out / "ebook.pdf").is_file() and (out / "ebook.epub").is_file()
+    assert not (out / "cheatsheet.pdf").exists()
     line = next(line for line in result.stdout.splitlines() if "cheatsheet.pdf" in line)
     assert "skipped" in line and "no routine" in line
 
@@ -66,12 +66,6 @@ def test_without_a_fridge_routine_the_first_by_file_name_is_shown(book, tmp_path
     assert routine_title(book, "quick-standing") in sheet_text(tmp_path / "sheet.pdf")
 
 
-def test_build_routine_overrides_the_book(book, tmp_path):
-    result = run_cli("build", "--book", book, "--out", tmp_path, "--routine", "quick-standing")
-    assert result.exit_code == 0, result.stderr
-    assert routine_title(book, "quick-standing") in sheet_text(tmp_path / "cheatsheet.pdf")
-
-
 def test_an_unknown_cheatsheet_routine_in_book_yaml_is_located(book):
     set_in_book_yaml(book, "cheatsheet: evening")
     result = run_cli("check", "--book", book)
@@ -85,7 +79,7 @@ def test_an_unknown_routine_fails_before_anything_is_laid_out(book, tmp_path, mo
     def must_not_lay_out(*args, **kwargs):
         raise AssertionError("laid out before the routine was checked")
 
-    monkeypatch.setattr("psoas_print.build._make_all", must_not_lay_out)
+    monkeypatch.setattr("psoas_print.runner.build._make_all", must_not_lay_out)
     out = tmp_path / "out"
     result = run_cli("build", "--book", book, "--out", out, "--routine", "evening")
     assert result.exit_code == 2
@@ -187,7 +181,9 @@ def test_co_authors_are_credited_in_the_pdf_and_the_epub(book, tmp_path):
         line for line in path.read_text().splitlines() if not line.startswith("author:")
     )
     path.write_text(text + "\nauthors: [Ana Ruiz, Ben Okafor, Chloé Martin]\n", encoding="utf-8")
-    assert run_cli("build", "--book", book, "--out", tmp_path).exit_code == 0
+    for command, target in (("ebook", "ebook.pdf"), ("epub", "ebook.epub")):
+        made = run_cli(command, "--book", book, "-o", tmp_path / target)
+        assert made.exit_code == 0, made.stderr
     ebook = PdfReader(tmp_path / "ebook.pdf")
     assert ebook.metadata.author == "Ana Ruiz, Ben Okafor and Chloé Martin"
     front = " ".join(page.extract_text() for page in ebook.pages[:4])
@@ -209,10 +205,12 @@ def test_a_book_must_name_its_author_one_way(book):
 # --- rebuilds per product -------------------------------------------------------------
 
 
-def test_an_edit_remakes_only_the_outputs_made_from_it(book, tmp_path):
+def test_build_routine_overrides_the_book_and_an_edit_remakes_only_what_it_touches(book, tmp_path):
     out = tmp_path / "out"
     jobs = ("build", "--book", book, "--out", out, "--routine", "quick-standing")
-    assert run_cli(*jobs).exit_code == 0
+    made = run_cli(*jobs)
+    assert made.exit_code == 0, made.stderr
+    assert routine_title(book, "quick-standing") in sheet_text(out / "cheatsheet.pdf")
     exercise = book / "exercises/crisscross.md"  # not in the quick-standing routine
     exercise.write_text(exercise.read_text() + "\nOne more line.\n", encoding="utf-8")
     again = run_cli(*jobs)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.book.loading import load_book
+from psoas_print import load_book
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import outline
 from tests.test_ebook import contents_entries
@@ -146,13 +146,12 @@ def test_in_parts_the_routines_give_the_same_pages_and_links(long_book, tmp_path
     assert contents_entries(parts)["Routines"] in link_targets(parts, contents_page + 1).values()
 
 
-def test_the_sample_keeps_only_the_routines_it_has_every_exercise_of(book, tmp_path):
-    target = tmp_path / "sample.pdf"
-    assert run_cli("ebook", "--book", book, "--sample", "-o", target).exit_code == 0
-    reader = PdfReader(target)
+def test_the_sample_keeps_only_the_routines_it_has_every_exercise_of(outputs, book, tmp_path):
+    reader = PdfReader(outputs["sample-edition"])  # of the sample book, which ``book`` copies
     # Each of the sample book's routines has an exercise that is not in the sample.
     assert "Routines" not in bookmark_pages(reader)
     assert "Routines" not in contents_entries(reader)
+    target = tmp_path / "sample.pdf"
     (book / "routines" / "pair.yaml").write_text(
         "title: The sample pair\nexercises:\n  - bridge-leg-lift\n  - squat-arm-raise\n",
         encoding="utf-8",
@@ -168,16 +167,13 @@ def test_the_sample_keeps_only_the_routines_it_has_every_exercise_of(book, tmp_p
     assert "Enjoyed the sample?" in reader.pages[-1].extract_text()  # still the last page
 
 
-def test_a_book_with_no_routines_has_no_routines_section(book, tmp_path):
-    for path in (book / "routines").glob("*.yaml"):
-        path.unlink()
-    target = tmp_path / "ebook.pdf"
-    assert run_cli("ebook", "--book", book, "-o", target).exit_code == 0
-    reader = PdfReader(target)
+def test_a_book_with_no_routines_has_no_routines_section(without_routines):
+    out, made = without_routines  # the sample book with its routines taken out
+    assert made.exit_code == 0, made.stderr
+    reader = PdfReader(out / "ebook.pdf")
     assert "Routines" not in bookmark_pages(reader)
     assert "Routines" not in contents_entries(reader)
-    assert run_cli("epub", "--book", book, "-o", tmp_path / "ebook.epub").exit_code == 0
-    with zipfile.ZipFile(tmp_path / "ebook.epub") as archive:
+    with zipfile.ZipFile(out / "ebook.epub") as archive:
         assert "EPUB/routines.xhtml" not in archive.namelist()
 
 
@@ -185,11 +181,19 @@ def xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
     return ElementTree.fromstring(archive.read(name))
 
 
-@pytest.mark.slow
-def test_the_epub_links_each_routine_exercise_to_its_document(book, tmp_path):
+@pytest.fixture(scope="module")
+def routines_epub(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sample book with a routine that has a dose of its own and an exercise in no
+    chapter, and its EPUB."""
+    book = Path(shutil.copytree(SAMPLE_BOOK, tmp_path_factory.mktemp("routines") / "book"))
     add_left_out_routine(book, "squat-arm-raise", "crisscross", original="bridge-leg-lift")
-    target = tmp_path / "ebook.epub"
+    target = book.parent / "ebook.epub"
     assert run_cli("epub", "--book", book, "-o", target).exit_code == 0
+    return book, target
+
+
+def test_the_epub_links_each_routine_exercise_to_its_document(routines_epub):
+    book, target = routines_epub
     loaded = load_book(book)
     with zipfile.ZipFile(target) as archive:
         package = xml(archive, "EPUB/package.opf")
@@ -217,6 +221,11 @@ def test_the_epub_links_each_routine_exercise_to_its_document(book, tmp_path):
                 else:
                     assert link.get("href") == f"exercise-{item.exercise.id}.xhtml"
                     assert link.get("href") in spine
+
+
+@pytest.mark.slow
+def test_the_epub_with_its_routines_passes_epubcheck(routines_epub):
+    _, target = routines_epub
     command = epubcheck_command()
     if command is None:
         pytest.skip("epubcheck is not installed here")

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from psoas_print import limits
-from psoas_print.book.loading import load_book
-from psoas_print.products.common import common_context
-from psoas_print.products.ebook import css_string
-from psoas_print.layout.templates import make_environment, render_template
+from psoas_print import limits, load_book
 from psoas_print.book.sources import Sources
-from psoas_print.layout.view import BookView, Record, plain, record, routine_view
+from psoas_print.layout.templates import make_environment, render_template
+from psoas_print.layout.view import BookView, Record, common_context, plain, record, routine_view
+from psoas_print.products.ebook_html import css_string
 from tests.conftest import SAMPLE_BOOK, run_cli, run_guarded
 
 TOKEN = "secret-7d1e0c5a-not-for-layouts"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from psoas_print.book.loading import load_book
+from psoas_print import load_book
 from psoas_print.book.model import Book
 from tests.conftest import run_cli
 from tests.pdfs import bundled_fonts, embedded_fonts, outline, page_size_mm
