@@ -23,7 +23,6 @@ from pypdf import PdfReader
 
 from psoas_print import load_book
 from psoas_print.book.sources import Sources
-from psoas_print.figures.store import FigureStore
 from psoas_print.layout.geometry import TRIMS, page_geometry
 from psoas_print.layout.typesetter import Renderer
 from psoas_print.products.context import BuildContext
@@ -511,7 +510,7 @@ def test_the_colophon_names_the_fonts_embedded(odd_builds):
 
 def colophon(book_dir: Path) -> str:
     book = load_book(book_dir)
-    html = ebook_html(book, Sources(book.root), FigureStore(), "a4")
+    html = ebook_html(book, BuildContext(Sources(book.root)), "a4")
     return re.findall(r'<p class="colophon">(.*?)</p>', html)[0]
 
 
@@ -523,7 +522,7 @@ def test_the_colophon_follows_the_fonts_a_book_chooses(book):
 
 def test_the_sample_edition_closes_with_words_true_of_any_book(odd_book):
     book = load_book(odd_book)
-    html = ebook_html(book, Sources(book.root), FigureStore(), "a4", sample=True)
+    html = ebook_html(book, BuildContext(Sources(book.root)), "a4", sample=True)
     closing = " ".join(html[html.index('class="sample-end"') :].split())
     chapters = len(book.chapters)
     exercises = sum(len(chapter.exercises) for chapter in book.chapters)

@@ -4,12 +4,16 @@ the same checks, up-to-date test and summary as the commands."""
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 import psoas_print
+from psoas_print.products.settings import CheatsheetSettings, EpubSettings, ProductName
+from psoas_print.runner.build import build
+from psoas_print.runner.jobs import Job
 from tests.conftest import SAMPLE_BOOK
 
 SECOND_BOOK = Path(__file__).parent / "books" / "second"
@@ -64,3 +68,19 @@ def test_licensed_copies_from_a_script(tmp_path):
         assert all(name in page.extract_text() for page in pages)
     again = psoas_print.make_licensed_copies(ebook, buyers, tmp_path / "copies")
     assert all(result.summary.up_to_date for result in again.results)
+
+
+def test_a_script_that_sets_the_date_later_gets_it_in_every_product(tmp_path, monkeypatch):
+    """Worker processes may have started before SOURCE_DATE_EPOCH was set: the date is
+    read by the process that starts the build and sent to them."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    jobs = [
+        Job(ProductName.CHEATSHEET, CheatsheetSettings(), tmp_path / "sheet.pdf"),
+        Job(ProductName.EPUB, EpubSettings(), tmp_path / "book.epub"),
+    ]
+    build(SECOND_BOOK, jobs)  # side by side: the workers start now, undated
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    build(SECOND_BOOK, jobs, force=True)
+    assert PdfReader(tmp_path / "sheet.pdf").metadata["/CreationDate"].startswith("D:20260101")
+    with zipfile.ZipFile(tmp_path / "book.epub") as epub:
+        assert {info.date_time[:3] for info in epub.infolist()} == {(2026, 1, 1)}

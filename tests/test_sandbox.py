@@ -253,7 +253,7 @@ def test_layouts_get_the_book_as_plain_data(book):
         "{{ routine.items[0].dose.summary }}|{{ routine.items[0].dose.hold_text }}|"
         "{{ info.byline }}|{{ info.author_names | length }}|{{ paper.label }}",
     )
-    context = {**common_context(model, "a4"), "routine": routine_view(fridge)}
+    context = {**common_context(model, "a4", None), "routine": routine_view(fridge)}
     html = render_template(
         make_environment(Sources(book)), "probe.html", **context, chapter_id=chapter.id
     )

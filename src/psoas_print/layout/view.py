@@ -320,8 +320,9 @@ class CommonContext(TypedDict):
     created: str | None  # see build_date
 
 
-def common_context(book: Book, paper: Paper | str) -> CommonContext:
-    """What every layout may use: plain data about the book (see above), no paths."""
+def common_context(book: Book, paper: Paper | str, created: str | None) -> CommonContext:
+    """What every layout may use: plain data about the book (see above), no paths.
+    ``created`` is the build's date (see build_date), taken once for the whole build."""
     view = book_view(book)
     return {
         "book": view,
@@ -329,7 +330,7 @@ def common_context(book: Book, paper: Paper | str) -> CommonContext:
         "paper": TRIMS[paper],
         "version": __version__,
         "book_url": book.root.resolve().as_uri() + "/",
-        "created": build_date(),
+        "created": created,
     }
 
 

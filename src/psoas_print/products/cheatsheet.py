@@ -97,7 +97,7 @@ def fit_cheatsheet(
     environment = make_environment(renderer.sources)
     exercises = [item.exercise for item in routine.items]
     values = {
-        **common_context(book, paper),
+        **common_context(book, paper, context.created),
         "routine": routine_view(routine),
         "margin_mm": MARGIN_MM,
         "figures": figures_for(exercises, ROBUST, context.figures),

@@ -14,9 +14,10 @@ from functools import cached_property
 from pathlib import Path
 
 from psoas_print.book.sources import Sources
-from psoas_print.figures.store import KEPT, FigureStore
+from psoas_print.figures.store import FigureStore
 from psoas_print.layout.ready import ReadyTypesetter
 from psoas_print.layout.typesetter import Renderer, Typeset, typeset_here
+from psoas_print.layout.view import build_date
 
 Progress = Callable[[str], None]
 
@@ -33,11 +34,10 @@ class BuildContext:
     figures: FigureStore = field(default_factory=FigureStore)
     ready: ReadyTypesetter | None = None  # WeasyPrint imported in a waiting process
     progress: Progress = quiet
-
-    @classmethod
-    def for_output(cls, sources: Sources, folder: Path, progress: Progress = quiet) -> BuildContext:
-        """A context whose figures are those kept beside the outputs in ``folder``."""
-        return cls(sources, FigureStore(folder / KEPT), progress=progress)
+    # The date stamped into every output (None: the time of writing), read once by the
+    # process that starts the build and sent to its workers: a worker process may have been
+    # started before SOURCE_DATE_EPOCH was set.
+    created: str | None = field(default_factory=build_date)
 
     @cached_property
     def renderer(self) -> Renderer:

@@ -46,9 +46,7 @@ class Ebook(BookProduct[EbookSettings]):
             return make_in_parts(inputs, settings, context)
         started = time.perf_counter()
         page = settings.page(inputs)
-        html = ebook_html(
-            inputs, context.sources, context.figures, page, settings.sample, settings.printing
-        )
+        html = ebook_html(inputs, context, page, settings.sample, settings.printing)
         laid = context.typeset(html, layout_path(TEMPLATE), settings.pdf_variant)
         warnings = tuple(spilled_exercises(inputs, laid.anchors, page))
         made = MadeFile("", laid.data, laid.pages, html)

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 
 from psoas_print.book.loading import PRINT_DPI, book_images, sharpness_message
 from psoas_print.book.model import Book, Chapter, Paper, spoken_list
-from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
 from psoas_print.figures.pictures import figures_for, qr_code
-from psoas_print.figures.store import FigureStore
 from psoas_print.figures.style import Style
 from psoas_print.layout.geometry import (
     HEAD_PT,
@@ -23,6 +21,7 @@ from psoas_print.layout.geometry import (
 from psoas_print.layout.templates import make_environment, render_template
 from psoas_print.layout.typefaces import TextMeasure, font_faces, head_font, used_typefaces
 from psoas_print.layout.view import book_view, chapter_view, common_context, record, vetted
+from psoas_print.products.context import BuildContext
 from psoas_print.products.settings import PrintSetup
 
 TEMPLATE = "ebook.html"
@@ -43,8 +42,7 @@ class Portion:
 
 def ebook_html(
     book: Book,
-    sources: Sources,
-    figures: FigureStore,
+    context: BuildContext,
     paper: Paper | str,
     sample: bool = False,
     printing: PrintSetup | None = None,
@@ -56,16 +54,16 @@ def ebook_html(
     if sample:
         book = sample_edition(book)
         store_qr = qr_code(str(book.info.store_url))
-    environment = make_environment(sources)
+    environment = make_environment(context.sources)
     chapters = book.chapters if portion.chapters is None else portion.chapters
     shown = [exercise for chapter in chapters for exercise in book.chapter_exercises(chapter)]
     geometry = page_geometry(TRIMS[paper])
-    common = common_context(book, paper)
-    context = {
+    common = common_context(book, paper, context.created)
+    values = {
         **common,
         "chapters": common["book"].chapters,
         "full_book": book_view(full_book) if sample else common["book"],
-        "figures": figures_for(shown, Style(), figures),
+        "figures": figures_for(shown, Style(), context.figures),
         "videos": {e.id: qr_code(e.video) for e in shown if e.video},
         "sample": sample,
         "store_qr": store_qr,
@@ -73,14 +71,14 @@ def ebook_html(
         "portion": record(portion, chapters=[chapter_view(chapter) for chapter in chapters]),
         **geometry,
     }
-    fonts_css = render_template(environment, "fonts.css", **context)
-    faces = font_faces(fonts_css, sources.resolver)
-    tokens = render_template(environment, "tokens.css", **context)
-    context["running_heads"] = running_heads(book, geometry, head_font(faces, tokens))
-    context["css_string"] = css_string
-    style = tokens + render_template(environment, "ebook.css", **context)
-    context["typefaces"] = spoken_list(used_typefaces(faces, style))
-    return render_template(environment, TEMPLATE, **context)
+    fonts_css = render_template(environment, "fonts.css", **values)
+    faces = font_faces(fonts_css, context.sources.resolver)
+    tokens = render_template(environment, "tokens.css", **values)
+    values["running_heads"] = running_heads(book, geometry, head_font(faces, tokens))
+    values["css_string"] = css_string
+    style = tokens + render_template(environment, "ebook.css", **values)
+    values["typefaces"] = spoken_list(used_typefaces(faces, style))
+    return render_template(environment, TEMPLATE, **values)
 
 
 def sample_edition(book: Book) -> Book:

@@ -39,7 +39,6 @@ from psoas_print.layout.templates import make_environment, render_template
 from psoas_print.layout.typefaces import typeface_name
 from psoas_print.layout.view import (
     Record,
-    build_date,
     chapter_view,
     common_context,
     exercise_view,
@@ -100,7 +99,7 @@ class Epub(BookProduct[EpubSettings]):
     def make(self, inputs: Inputs, settings: EpubSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)
         started = time.perf_counter()
-        data, documents = build_epub(inputs, context.sources, context.figures)
+        data, documents = build_epub(inputs, context)
         made = MadeFile("", data, documents)
         return Made((made,), Summary(epub=True), time.perf_counter() - started)
 
@@ -111,10 +110,11 @@ def _typefaces(sources: Sources) -> str:
     return spoken_list(list(dict.fromkeys(name for name in names if name)))
 
 
-def build_epub(book: Book, sources: Sources, figures: FigureStore) -> tuple[bytes, int]:
+def build_epub(book: Book, build: BuildContext) -> tuple[bytes, int]:
     """The EPUB file, and how many documents its spine has."""
+    sources, figures = build.sources, build.figures
     environment = make_environment(sources)
-    context = common_context(book, book.info.paper)
+    context = common_context(book, book.info.paper, build.created)
 
     def page(template: str, **values: object) -> bytes:
         return render_template(environment, f"epub/{template}", **context, **values).encode("utf-8")
@@ -164,12 +164,12 @@ def build_epub(book: Book, sources: Sources, figures: FigureStore) -> tuple[byte
     ]
     spine = [documents[0], documents[1], nav, *documents[2:]]
     package = page(
-        "package.opf", identifier=identifier(book), modified=_modified(),
+        "package.opf", identifier=identifier(book), modified=_modified(build.created),
         manifest=_listed([nav, *documents, *resources]), spine=_listed(spine),
     )  # fmt: skip
     files = [Item("opf", "package.opf", "", package), nav, *documents, *resources]
     container = render_template(environment, "epub/container.xml")
-    return _zip(files, container), len(spine)
+    return _zip(files, container, build.created), len(spine)
 
 
 def _listed(items: list[Item]) -> list[Record]:
@@ -298,8 +298,8 @@ def identifier(book: Book) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def _modified() -> str:
-    return build_date() or datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _modified(created: str | None) -> str:
+    return created or datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _all_text(documents: list[Item]) -> str:
@@ -362,9 +362,9 @@ def _wrap(
     return lines
 
 
-def _zip(files: list[Item], container: str) -> bytes:
+def _zip(files: list[Item], container: str, created: str | None) -> bytes:
     """mimetype first and stored, then everything else in order, with fixed dates."""
-    stamp = _zip_date()
+    stamp = _zip_date(created)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         _add(archive, "mimetype", b"application/epub+zip", stamp, zipfile.ZIP_STORED)
@@ -387,8 +387,7 @@ def _add(
     archive.writestr(info, data)
 
 
-def _zip_date() -> tuple[int, int, int, int, int, int]:
-    date = build_date()
+def _zip_date(date: str | None) -> tuple[int, int, int, int, int, int]:
     moment = (
         datetime.datetime.strptime(date, "%Y-%m-%dT%H:%M:%SZ")
         if date

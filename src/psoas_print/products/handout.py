@@ -187,7 +187,7 @@ def build_handout(
     renderer = context.renderer
     check_options(renderer.sources, options)
     values = {
-        **common_context(book, paper),
+        **common_context(book, paper, context.created),
         "routine": routine_view(routine),
         "handout": _options_view(options),
         "figures": figures_for([item.exercise for item in routine.items], ROBUST, context.figures),
@@ -232,7 +232,7 @@ def _options_view(options: HandoutOptions) -> Record:
 
 def ebook_pages(book: Book, context: BuildContext, paper: Paper) -> dict[str, int]:
     """The page of each exercise in the ebook, read off its real layout."""
-    html = ebook_html(book, context.sources, context.figures, paper)
+    html = ebook_html(book, context, paper)
     pages = anchor_pages(context.renderer.render(html, layout_path(EBOOK_TEMPLATE)))
     return {
         name.removeprefix("exercise-"): page
@@ -341,10 +341,11 @@ def _height_with(measured: Measurement, kept: int) -> float:
 
 
 def render_names(
-    book: Book, renderer: Renderer, paper: Paper, handout: Handout, students: list[Student]
+    book: Book, context: BuildContext, paper: Paper, handout: Handout, students: list[Student]
 ) -> bytes:
     """One page per student, the size of a copy, blank but for the name (and notes) where
     the copy leaves room for them."""
+    renderer = context.renderer
     _, _, width, height = handout.name_box_mm
     names = [
         (record(student, omit=["source"]), *_name_size(renderer, student.name, width, height))
@@ -353,7 +354,7 @@ def render_names(
     html = render_template(
         make_environment(renderer.sources),
         NAMES_TEMPLATE,
-        **common_context(book, paper),
+        **common_context(book, paper, context.created),
         cell=handout.cell,
         students=names,
         name_box=handout.name_box_mm,
@@ -486,7 +487,7 @@ class Handouts(BookProduct[HandoutSettings]):
         names = None
         if students:
             context.progress(f"Laying out {len(students)} names")
-            names = render_names(inputs, context.renderer, paper, handout, students)
+            names = render_names(inputs, context, paper, handout, students)
         files = tuple(
             MadeFile(name, assemble(base, names, copies, per_sheet), -(-len(copies) // per_sheet))
             for name, copies in self._copies(settings, students)

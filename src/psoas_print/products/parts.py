@@ -50,11 +50,14 @@ class Settings:
     paper: str
     sample: bool
     printing: PrintSetup | None
-    drawings: Path | None = None  # the folder of figures drawn by earlier builds
+    drawings: Path | None  # the folder of figures drawn by earlier builds
+    created: str | None  # the build's date (see BuildContext)
 
     def context(self) -> BuildContext:
-        """A worker's own context: the book's sources and the figures kept before."""
-        return BuildContext(Sources(self.book.root), FigureStore(self.drawings))
+        """A worker's own context: the book's sources, the figures kept before, the date."""
+        return BuildContext(
+            Sources(self.book.root), FigureStore(self.drawings), created=self.created
+        )
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,9 @@ def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Ma
     started = time.perf_counter()
     context.dismiss_ready()  # the portions' workers need both cores
     page = ebook.page(book)
-    settings = Settings(book, page, ebook.sample, ebook.printing, context.figures.folder)
+    settings = Settings(
+        book, page, ebook.sample, ebook.printing, context.figures.folder, context.created
+    )
     groups = portions_for(book, ebook.parts)
     workers = min(len(groups), os.cpu_count() or 1)
     with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
@@ -115,7 +120,7 @@ def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Ma
     # The HTML a single render would lay out, for the plain weasyprint command to compare.
     html = None
     if ebook.keep_html:
-        html = ebook_html(book, context.sources, context.figures, page, printing=ebook.printing)
+        html = ebook_html(book, context, page, printing=ebook.printing)
     warnings = tuple(spilled_exercises(book, toc_pages, page))
     made = MadeFile("", data, pages, html)
     seconds = time.perf_counter() - started
@@ -174,9 +179,8 @@ def lay_out_portion(settings: Settings, portion: Portion) -> Laid:
 
 def _render(context: BuildContext, settings: Settings, portion: Portion) -> LaidOutDocument:
     html = ebook_html(
-        settings.book, context.sources, context.figures, settings.paper, settings.sample,
-        settings.printing, portion,
-    )  # fmt: skip
+        settings.book, context, settings.paper, settings.sample, settings.printing, portion
+    )
     return context.renderer.render(html, layout_path(TEMPLATE))
 
 
@@ -215,7 +219,7 @@ def _right_hand(page: int) -> int:
 def lay_out_folios(settings: Settings, first_page: int, blanks: tuple[bool, ...]) -> bytes:
     """The page numbers of one portion, alone on otherwise empty pages (in a worker)."""
     renderer = settings.context().renderer
-    common = common_context(settings.book, settings.paper)
+    common = common_context(settings.book, settings.paper, settings.created)
     html = render_template(
         make_environment(renderer.sources), "ebook-folios.html",
         **common, **page_geometry(TRIMS[settings.paper]),

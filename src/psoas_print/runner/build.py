@@ -185,19 +185,23 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
     workers = min(len(jobs), os.cpu_count() or 1)
     with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
         futures = {
-            job: pool.submit(make_in_worker, job, _inputs(job, book), context.sources)
+            job: pool.submit(
+                make_in_worker, job, _inputs(job, book), context.sources, context.created
+            )
             for job in jobs
         }
         return {job: future.result() for job, future in futures.items()}
 
 
-def make_in_worker(job: Job, inputs: Inputs, sources: Sources) -> Made:
-    """Lay one job out in a worker process, with a context of its own.
+def make_in_worker(job: Job, inputs: Inputs, sources: Sources, created: str | None) -> Made:
+    """Lay one job out in a worker process, with a context of its own (and the parent's
+    date: a worker may have started before SOURCE_DATE_EPOCH was set).
 
     Figures drawn by earlier builds into the same folder are read back, even when forced:
     each is named by a digest of everything that makes it, so it is never stale.
     """
-    context = BuildContext(sources, FigureStore(folder_of(job) / KEPT))
+    figures = FigureStore(folder_of(job) / KEPT)
+    context = BuildContext(sources, figures, created=created)
     made = maker(job).make(inputs, job.settings, context)
     return dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})
 
