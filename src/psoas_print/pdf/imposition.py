@@ -3,15 +3,21 @@
 A copy is the handout page with, optionally, one page of names laid over it, both the
 size of the copy's part of the sheet: the whole sheet, half of it (turned a quarter) or a
 quarter of it. Copies are placed at their own size, never scaled, with cut marks between.
+
+pikepdf (30 ms to import) is imported by the functions that use it, not at the top: a build
+that never opens a finished PDF (a single-render ebook, a cheat sheet, an up-to-date
+check) does without it.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pikepdf
-from pikepdf import Dictionary, Name, Pdf
+if TYPE_CHECKING:
+    import pikepdf
+
 
 MM = 72 / 25.4
 CUT_MARK = 6 * MM
@@ -22,17 +28,19 @@ def assemble(
     base: bytes, names: bytes | None, copies: Sequence[int | None], per_sheet: int
 ) -> bytes:
     """Sheets of ``per_sheet`` copies; a copy is the base page with names page ``i``, or alone."""
+    import pikepdf  # see the module's note
+
     if per_sheet not in PER_SHEET:
         raise ValueError(f"per_sheet must be one of {PER_SHEET}")
-    out = Pdf.new()
-    with Pdf.open(io.BytesIO(base)) as base_pdf:
+    out = pikepdf.Pdf.new()
+    with pikepdf.Pdf.open(io.BytesIO(base)) as base_pdf:
         base_page = base_pdf.pages[0]
         cell = tuple(float(v) for v in base_page.mediabox[2:])
         base_form = out.copy_foreign(base_page.as_form_xobject())
         _copy_info(base_pdf, out)
     name_forms: dict[int, pikepdf.Object] = {}
     if names is not None:
-        with Pdf.open(io.BytesIO(names)) as names_pdf:
+        with pikepdf.Pdf.open(io.BytesIO(names)) as names_pdf:
             # Only the names these copies carry: one student's file needs one page, not all.
             wanted = sorted({copy for copy in copies if copy is not None})
             name_forms = {i: out.copy_foreign(names_pdf.pages[i].as_form_xobject()) for i in wanted}
@@ -55,11 +63,13 @@ def sheet_size(per_sheet: int, cell: tuple[float, float]) -> tuple[float, float]
 
 
 def _add_sheet(
-    out: Pdf, sheet: Sequence[int | None], per_sheet: int, cell: tuple[float, float],
+    out: pikepdf.Pdf, sheet: Sequence[int | None], per_sheet: int, cell: tuple[float, float],
     base_form: pikepdf.Object, name_forms: dict[int, pikepdf.Object],
 ) -> None:  # fmt: skip
+    import pikepdf  # see the module's note
+
     width, height = sheet_size(per_sheet, cell)
-    xobjects = Dictionary(Base=base_form)
+    xobjects = pikepdf.Dictionary(Base=base_form)
     content = []
     for slot, copy in enumerate(sheet):
         matrix = " ".join(f"{v:.4f}" for v in placement(slot, per_sheet, cell))
@@ -69,10 +79,10 @@ def _add_sheet(
             drawing += f" /Name{slot} Do"
         content.append(f"q {matrix} cm {drawing} Q")
     content.append(_cut_marks(per_sheet, width, height))
-    page = Dictionary(
-        Type=Name.Page,
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
         MediaBox=[0, 0, width, height],
-        Resources=Dictionary(XObject=xobjects),
+        Resources=pikepdf.Dictionary(XObject=xobjects),
         Contents=out.make_stream("\n".join(content).encode("ascii")),
     )
     out.pages.append(pikepdf.Page(page))
@@ -107,7 +117,7 @@ def _cut_marks(per_sheet: int, width: float, height: float) -> str:
     return f"q 0.5 w 0.35 0.39 0.42 RG {strokes} Q" if lines else ""
 
 
-def _copy_info(source: Pdf, target: Pdf) -> None:
+def _copy_info(source: pikepdf.Pdf, target: pikepdf.Pdf) -> None:
     for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/CreationDate"):
         if key in source.docinfo:
             target.docinfo[key] = source.docinfo[key]

@@ -1,24 +1,36 @@
 """Joining PDFs laid out in portions into one book, with its links, destinations and
-bookmarks (see products/parts.py for why a long book is laid out in portions)."""
+bookmarks (see products/parts.py for why a long book is laid out in portions).
+
+pikepdf (30 ms to import) is imported by the functions that use it, not at the top: a build
+that never opens a finished PDF (a single-render ebook, a cheat sheet, an up-to-date
+check) does without it.
+"""
 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING, TypeAlias
 
-import pikepdf
+if TYPE_CHECKING:
+    import pikepdf
+
 
 # A bookmark: (level, title, page, top), its page counted in the joined book and its top
 # the height it jumps to, where the bookmark names one.
-Bookmark = tuple[int, str, int, pikepdf.Object | None]
+Bookmark: TypeAlias = "tuple[int, str, int, pikepdf.Object | None]"
 
 
 def blank_pages(data: bytes) -> tuple[bool, ...]:
     """Pages with no text at all: the blank left-hand pages before a chapter."""
+    import pikepdf  # see the module's note
+
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return tuple(b"BT" not in _content(page) for page in pdf.pages)
 
 
 def _content(page: pikepdf.Page) -> bytes:
+    import pikepdf  # see the module's note
+
     contents = page.obj.get("/Contents")
     if isinstance(contents, pikepdf.Array):
         return b"".join(stream.read_bytes() for stream in contents)
@@ -31,6 +43,8 @@ def join(
     """One PDF: the front matter, blank pages where a portion needs to start on page
     ``starts[i]``, the portions with their page numbers (``folios``) laid over, and their
     named destinations and bookmarks. Links to ``scheme:NAME`` become jumps to NAME."""
+    import pikepdf  # see the module's note
+
     out = pikepdf.open(io.BytesIO(front))
     outline: list[Bookmark] = _outline_of(out, 0)
     destinations: dict[str, pikepdf.Array] = {}
@@ -61,6 +75,8 @@ def join(
 
 
 def _add_blank(pdf: pikepdf.Pdf) -> None:
+    import pikepdf  # see the module's note
+
     previous = pdf.pages[-1]
     boxes = {
         key: previous.obj[key]
@@ -75,6 +91,8 @@ def _page_index(pdf: pikepdf.Pdf, page_object: pikepdf.Object) -> int:
 
 
 def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, list[pikepdf.Object]]]:
+    import pikepdf  # see the module's note
+
     names = pdf.Root.get("/Names")
     if names is None or "/Dests" not in names:
         return {}
@@ -87,6 +105,8 @@ def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, list[pikepdf.O
 
 
 def _set_destinations(pdf: pikepdf.Pdf, destinations: dict[str, pikepdf.Array]) -> None:
+    import pikepdf  # see the module's note
+
     if "/Names" not in pdf.Root:
         pdf.Root.Names = pikepdf.Dictionary()
     tree = pikepdf.NameTree.new(pdf)
@@ -98,6 +118,8 @@ def _set_destinations(pdf: pikepdf.Pdf, destinations: dict[str, pikepdf.Array]) 
 def _link_portions(pdf: pikepdf.Pdf, scheme: str) -> None:
     """The contents' and the routines' links name anchors in other portions: make them
     jumps inside the book."""
+    import pikepdf  # see the module's note
+
     for page in pdf.pages:
         for annotation in page.obj.get("/Annots", []):
             action = annotation.get("/A")
@@ -109,6 +131,8 @@ def _link_portions(pdf: pikepdf.Pdf, scheme: str) -> None:
 
 def _outline_of(pdf: pikepdf.Pdf, offset: int) -> list[Bookmark]:
     """(level, title, page, top) of every bookmark, pages counted in the joined book."""
+    import pikepdf  # see the module's note
+
     items: list[Bookmark] = []
 
     def walk(children: list[pikepdf.OutlineItem], level: int) -> None:
@@ -125,6 +149,8 @@ def _outline_of(pdf: pikepdf.Pdf, offset: int) -> list[Bookmark]:
 
 
 def _set_outline(pdf: pikepdf.Pdf, items: list[Bookmark]) -> None:
+    import pikepdf  # see the module's note
+
     with pdf.open_outline() as outline:
         outline.root.clear()
         parents: list[list[pikepdf.OutlineItem]] = [outline.root]

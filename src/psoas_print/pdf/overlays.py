@@ -1,20 +1,30 @@
 """Laying one PDF's page over every page of another: a licence line on each page of a
-finished ebook, whose links, bookmarks and metadata stay as they were."""
+finished ebook, whose links, bookmarks and metadata stay as they were.
+
+pikepdf (30 ms to import) is imported by the functions that use it, not at the top: a build
+that never opens a finished PDF (a single-render ebook, a cheat sheet, an up-to-date
+check) does without it.
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
-
-import pikepdf
+from typing import TYPE_CHECKING
 
 from psoas_print.errors import BookError
 from psoas_print.files import Unreadable, read_limited
 from psoas_print.limits import MAX_EBOOK_BYTES
 
+if TYPE_CHECKING:
+    import pikepdf
+
 
 def stamped_copy(book: bytes, lines: pikepdf.Pdf, index: int, licence: str) -> bytes:
     """The book with page ``index`` of ``lines`` laid over each of its pages."""
+    import pikepdf  # see the module's note
+
     with pikepdf.open(io.BytesIO(book)) as copy:
         form = copy.copy_foreign(lines.pages[index].as_form_xobject())
         for page in copy.pages:
@@ -23,6 +33,22 @@ def stamped_copy(book: bytes, lines: pikepdf.Pdf, index: int, licence: str) -> b
         buffer = io.BytesIO()
         copy.save(buffer, deterministic_id=True)
         return buffer.getvalue()
+
+
+def stamped_copies(book: bytes, lines: bytes, licences: list[str]) -> Iterator[bytes]:
+    """One copy of ``book`` per licence: page ``i`` of ``lines`` over each of its pages."""
+    import pikepdf  # see the module's note
+
+    with pikepdf.open(io.BytesIO(lines)) as line_pages:
+        for index, licence in enumerate(licences):
+            yield stamped_copy(book, line_pages, index, licence)
+
+
+def page_count(data: bytes) -> int:
+    import pikepdf  # see the module's note
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def read_finished_pdf(path: Path) -> bytes:
@@ -35,6 +61,8 @@ def read_finished_pdf(path: Path) -> bytes:
 
 def page_size(book: bytes, path: Path) -> tuple[float, float]:
     """The size of the book's pages; a PDF that cannot be stamped is an error."""
+    import pikepdf  # see the module's note
+
     try:
         with pikepdf.open(io.BytesIO(book)) as pdf:
             encrypted = pdf.is_encrypted

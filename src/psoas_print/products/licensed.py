@@ -7,12 +7,9 @@ every page of a copy of the finished PDF, whose links, bookmarks and metadata st
 
 from __future__ import annotations
 
-import io
 import time
 from pathlib import Path
 from typing import ClassVar
-
-import pikepdf
 
 from psoas_print.book.glyphs import unprintable
 from psoas_print.book.model import Book
@@ -20,7 +17,7 @@ from psoas_print.errors import BookError, Problem
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typesetter import Renderer
 from psoas_print.output import distinct, file_stem
-from psoas_print.pdf.overlays import page_size, stamped_copy
+from psoas_print.pdf.overlays import page_count, page_size, stamped_copies
 from psoas_print.products.context import BuildContext
 from psoas_print.products.protocol import (
     FinishedPdf,
@@ -99,20 +96,13 @@ class LicensedCopies:
         lines = stamp_lines(context.renderer, buyers, settings.buyers_file, size)
         copies_started = time.perf_counter()
         files = []
-        with pikepdf.open(io.BytesIO(lines)) as line_pages:
-            pages = _page_count(inputs.data)
-            for index, (buyer, name) in enumerate(
-                zip(buyers, self.file_names(settings), strict=True)
-            ):
-                context.progress(f"Stamping {name}")
-                data = stamped_copy(inputs.data, line_pages, index, buyer.licence)
-                files.append(MadeFile(name, data, pages))
+        pages = page_count(inputs.data)
+        names = self.file_names(settings)
+        licences = [buyer.licence for buyer in buyers]
+        for name, data in zip(names, stamped_copies(inputs.data, lines, licences), strict=True):
+            context.progress(f"Stamping {name}")
+            files.append(MadeFile(name, data, pages))
         copies_seconds = time.perf_counter() - copies_started
         rate = len(buyers) / copies_seconds if copies_seconds else float("inf")
         summary = Summary(copies=len(buyers), copies_per_second=rate)
         return Made(tuple(files), summary, time.perf_counter() - started)
-
-
-def _page_count(data: bytes) -> int:
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
