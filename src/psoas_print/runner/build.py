@@ -90,8 +90,10 @@ def build(
     for job in stale:  # written only once everything has been laid out
         _write(job, made[job], sources, progress)
         inputs = digests.of(maker(job).book_files(book, job.settings) if book else [])
-        for path, file in zip(files_of(job), made[job].files, strict=True):
-            cache.remember(path, prints[job], inputs, file.pages, _notes(made[job].summary))
+        written = [
+            (path, file.pages) for path, file in zip(files_of(job), made[job].files, strict=True)
+        ]
+        cache.remember(written, prints[job], inputs, _notes(made[job].summary))
         keep_drawings(folder_of(job) / KEPT, made[job].drawn)
     warnings = (book.warnings if book else ()) + tuple(
         warning for job in stale for warning in made[job].warnings
@@ -143,9 +145,7 @@ def _settings(job: Job) -> dict[str, object]:
 
 def _recorded(job: Job, print_: str, digests: cache.BookDigests) -> list[cache.Record] | None:
     """The records of every file of the job, when all of them are up to date."""
-    records = [cache.recorded(path, print_, digests) for path in files_of(job)]
-    current = [record for record in records if record is not None]
-    return current if len(current) == len(records) else None
+    return cache.recorded(files_of(job), print_, digests)
 
 
 def _read(book_dir: Path | None, jobs: list[Job], progress: Progress) -> Book | None:

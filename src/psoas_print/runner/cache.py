@@ -142,39 +142,55 @@ def _files(root: Path, outputs: set[Path]) -> list[Path]:
     return found
 
 
-def recorded(target: Path, print_: str, digests: BookDigests) -> Record | None:
-    """The record of ``target`` when it was made from the same inputs and is untouched since."""
-    record = _records(target.parent).get(target.name)
-    if record is None or record["fingerprint"] != print_ or not target.is_file():
-        return None
-    inputs = record["inputs"]
+def recorded(targets: list[Path], print_: str, digests: BookDigests) -> list[Record] | None:
+    """The records of ``targets`` (the files of one output) when every one of them was made
+    from the same inputs and is untouched since; None when any is not. Each folder's
+    records are read once, however many files it holds (a class's handouts, say)."""
+    kept: dict[Path, dict[str, Record]] = {}
+    found = []
+    for target in targets:
+        if target.parent not in kept:
+            kept[target.parent] = _records(target.parent)
+        record = kept[target.parent].get(target.name)
+        if record is None or not _current(record, target, print_, digests):
+            return None
+        found.append(record.copy())
+    return found
+
+
+def _current(record: Record, target: Path, print_: str, digests: BookDigests) -> bool:
+    if record["fingerprint"] != print_ or not target.is_file():
+        return False
     stat = target.stat()
     if (stat.st_size, stat.st_mtime_ns) != (record.get("size"), record.get("mtime_ns")):
-        return None
-    if digests.of(list(inputs)) != inputs:
-        return None
-    return record.copy()
+        return False
+    inputs = record["inputs"]
+    return digests.of(list(inputs)) == inputs
 
 
 def remember(
-    target: Path,
+    made: list[tuple[Path, int]],
     print_: str,
     inputs: dict[str, str | None],
-    pages: int,
     notes: dict[str, object],  # as Notes, from a Summary: see runner/build.py
 ) -> None:
-    records: dict[str, object] = {**_records(target.parent)}
-    stat = target.stat()
-    records[target.name] = {
-        "fingerprint": print_, "inputs": inputs, "size": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns, "pages": pages, "notes": notes,
-    }  # fmt: skip
-    try:
-        write_text(target.parent / RECORD, json.dumps(records, indent=1, sort_keys=True))
-    except BookError:  # a full disk, say: the output is written, only the saving of time lost
-        # A record left from before names the old output's size and time, so it is not
-        # taken for this one: the next build makes it again.
-        return
+    """Record each file just written (its path and pages), made from ``inputs`` with
+    ``print_``: one write of each folder's records, however many files it holds."""
+    for folder in dict.fromkeys(path.parent for path, _ in made):
+        records: dict[str, object] = {**_records(folder)}
+        for path, pages in made:
+            if path.parent == folder:
+                stat = path.stat()
+                records[path.name] = {
+                    "fingerprint": print_, "inputs": inputs, "size": stat.st_size,
+                    "mtime_ns": stat.st_mtime_ns, "pages": pages, "notes": notes,
+                }  # fmt: skip
+        try:
+            write_text(folder / RECORD, json.dumps(records, indent=1, sort_keys=True))
+        except BookError:  # a full disk, say: the outputs are written, only time is lost
+            # A record left from before names the old output's size and time, so it is
+            # not taken for this one: the next build makes it again.
+            continue
 
 
 def _records(folder: Path) -> dict[str, Record]:
