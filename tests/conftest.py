@@ -242,7 +242,8 @@ DURATIONS_KEY = "psoas-print/file-seconds"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    seconds: dict[str, float] = config.cache.get(DURATIONS_KEY, {}) if config.cache else {}
+    cache = getattr(config, "cache", None)  # none with -p no:cacheprovider
+    seconds: dict[str, float] = cache.get(DURATIONS_KEY, {}) if cache else {}
     if seconds:
         items.sort(key=lambda item: -seconds.get(item.nodeid.split("::")[0], 0.0))
 
@@ -258,10 +259,11 @@ _seconds_by_file: dict[str, float] = {}
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Keep this run's time per file (the controlling process sees every worker's reports)."""
-    if session.config.cache is None or not _seconds_by_file or _is_worker(session.config):
+    cache = getattr(session.config, "cache", None)
+    if cache is None or not _seconds_by_file or _is_worker(session.config):
         return
-    kept = session.config.cache.get(DURATIONS_KEY, {})
-    session.config.cache.set(DURATIONS_KEY, {**kept, **_seconds_by_file})
+    kept = cache.get(DURATIONS_KEY, {})
+    cache.set(DURATIONS_KEY, {**kept, **_seconds_by_file})
 
 
 def _is_worker(config: pytest.Config) -> bool:

@@ -74,19 +74,30 @@ def _refused_construct(text: str) -> tuple[int, str] | None:
     before any value is built, so neither can cost more than reading the text once.
     """
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        line = event.start_mark.line + 1 if event.start_mark else 1  # parsed events have marks
-        if isinstance(event, yaml.AliasEvent):
-            return line, f"alias '*{event.anchor}': {NO_ANCHORS}"
-        if isinstance(event, yaml.NodeEvent) and event.anchor:  # scalars and collections
-            return line, f"anchor '&{event.anchor}': {NO_ANCHORS}"
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_YAML_DEPTH:
-                return line, f"nested more than {MAX_YAML_DEPTH} levels deep"
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            line = event.start_mark.line + 1 if event.start_mark else 1  # events have marks
+            if isinstance(event, yaml.AliasEvent):
+                return line, f"alias '*{event.anchor}': {NO_ANCHORS}"
+            if isinstance(event, yaml.NodeEvent) and event.anchor:  # scalars and collections
+                return line, f"anchor '&{event.anchor}': {NO_ANCHORS}"
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return line, TOO_DEEP
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        # libyaml (PyYAML 6.0.4 on) has a nesting limit of its own, met by its scanner as it
+        # reads ahead: the same mistake, said the same way. Any other error is the parser's.
+        if "nesting depth" not in str(error.problem):
+            raise
+        mark = error.problem_mark
+        return (mark.line + 1 if mark else 1), TOO_DEEP
     return None
+
+
+TOO_DEEP = f"nested more than {MAX_YAML_DEPTH} levels deep"
 
 
 NO_ANCHORS = "anchors and aliases (& and *) are not allowed in a book; write the value out"
