@@ -70,6 +70,7 @@ def test_licensed_copies_from_a_script(tmp_path):
     assert all(result.summary.up_to_date for result in again.results)
 
 
+@pytest.mark.slow  # two builds side by side in worker processes
 def test_a_script_that_sets_the_date_later_gets_it_in_every_product(tmp_path, monkeypatch):
     """Worker processes may have started before SOURCE_DATE_EPOCH was set: the date is
     read by the process that starts the build and sent to them."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -113,101 +114,66 @@ def own_font_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return book
 
 
+OWN_FONT_COMMANDS = {
+    "cheatsheet": ["cheatsheet", "-o", "cheatsheet.pdf"],
+    "ebook": ["ebook", "-o", "ebook.pdf"],
+    # Laid out in worker processes, each with the book's fonts.
+    "parts": ["ebook", "--parts", "2", "-o", "parts.pdf"],
+    "print": ["ebook", "--print", "--trim", "6x9in", "-o", "print.pdf"],
+    "handout": ["handout", "--routine", "fridge", "-o", "handout.pdf"],
+    "epub": ["epub", "-o", "ebook.epub"],
+}
+
+
 @pytest.fixture(scope="module")
-def own_font_products(own_font_book: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def own_font_products(
+    own_font_book: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], Path]:
+    """Each product of the book with its own font, made the first time a test asks for it."""
     out = tmp_path_factory.mktemp("products")
-    commands = {
-        "cheatsheet": ["cheatsheet", "-o", out / "cheatsheet.pdf"],
-        "ebook": ["ebook", "-o", out / "ebook.pdf"],
-        # Laid out in worker processes, each with the book's fonts.
-        "parts": ["ebook", "--parts", "2", "-o", out / "parts.pdf"],
-        "print": ["ebook", "--print", "--trim", "6x9in", "-o", out / "print.pdf"],
-        "handout": ["handout", "--routine", "fridge", "-o", out / "handout.pdf"],
-        "epub": ["epub", "-o", out / "ebook.epub"],
-    }
-    for name, command in commands.items():
-        # The ebook as the command makes it: laid out by the process forked at its start.
-        run = run_guarded if name == "ebook" else run_cli
-        result = run(*command, "--book", own_font_book)
-        assert result.exit_code == 0, (name, result.stderr)
-    return {name: command[-1] for name, command in commands.items()}
+    made: dict[str, Path] = {}
 
+    def product(name: str) -> Path:
+        if name not in made:
+            *command, target = OWN_FONT_COMMANDS[name]
+            # The ebook as the command makes it: laid out by the process forked at its start.
+            run = run_guarded if name == "ebook" else run_cli
+            result = run(*command, out / target, "--book", own_font_book)
+            assert result.exit_code == 0, (name, result.stderr)
+            made[name] = out / target
+        return made[name]
 
-def test_a_chapter_in_japanese_is_an_error_at_check_with_its_line(book, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    line = edit(book / "chapters/03-safety.md", "Read this chapter", "日本語 Read this chapter")
-    result = run_cli("check", "--book", "book")
-    assert result.exit_code == 2
-    assert problem_lines(result) == [
-        f"book/chapters/03-safety.md:{line}: {NO_FONT} '日' (U+65E5), '本' (U+672C), "
-        "'語' (U+8A9E); add a font that has them to fonts/ or remove them"
-    ]
-    # Every build stops there too, before anything is written.
-    built = run_cli("build", "--book", "book", "--out", "out")
-    assert built.exit_code == 2
-    assert "Traceback" not in built.stderr
-    assert problem_lines(built) == problem_lines(result)
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
-
-
-def test_an_exercise_name_with_a_character_no_font_has(book, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    line = edit(book / "exercises/crisscross.md", "name: Pilates Crisscross", "name: कैंची")
-    result = run_cli("check", "--book", "book")
-    assert result.exit_code == 2
-    (problem,) = problem_lines(result)
-    assert problem.startswith(f"book/exercises/crisscross.md:{line}: {NO_FONT} 'क' (U+0915)")
-
-
-def test_every_printed_text_is_checked_where_it_stands_and_nothing_else(
-    book, tmp_path, monkeypatch
-):
-    """Titles, rights, routine texts, a line deep in a folded block and code are checked;
-    metadata, comments and image descriptions, which no font sets, are not."""
-    rights = edit(book / "book.yaml", "rights: >-\n", "rights: >-\n  שלום\n") + 1
-    routine = edit(book / "routines/fridge.yaml", "description: All", f"description: {SYMBOL} All")
-    edit(book / "book.yaml", "keywords: [psoas,", "keywords: [日本, psoas,")
-    chapter = book / "chapters/03-safety.md"
-    edit(chapter, "## Listen", "<!-- 日本 -->\n\n![日本](figures/x.svg)\n\n## Listen")
-    code = edit(chapter, "## Listen", "`code \u2603`\n\n## Listen")
-    (book / "figures/x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    monkeypatch.chdir(tmp_path)
-    result = run_cli("check", "--book", "book")
-    assert result.exit_code == 2
-    where = sorted(line.split(f": {NO_FONT} ")[0] for line in problem_lines(result))
-    assert where == [
-        f"book/book.yaml:{rights}",
-        f"book/chapters/03-safety.md:{code}",
-        f"book/routines/fridge.yaml:{routine}",
-    ]
-
-
-def test_spaces_and_invisible_marks_need_no_glyph(book):
-    edit(
-        book / "chapters/03-safety.md",
-        "Read this chapter",
-        "Read\u00a0this co\u00adop\u200bera\u200dtive\u2060chapter",
-    )
-    result = run_cli("check", "--book", book)
-    assert result.exit_code == 0, result.stderr
+    return product
 
 
 def test_a_book_that_brings_its_own_font_builds_with_it(own_font_book, own_font_products):
     assert run_cli("check", "--book", own_font_book).exit_code == 0
     # ☺ is set in the book's font, found in its fonts/ with no layout naming it.
-    for product in ("ebook", "parts", "cheatsheet"):
-        assert OWN_FONT in pdf_fonts(own_font_products[product]), product
+    for product in ("ebook", "cheatsheet"):
+        assert OWN_FONT in pdf_fonts(own_font_products(product)), product
 
 
-@pytest.mark.parametrize("product", ["cheatsheet", "ebook", "parts", "print", "handout"])
+@pytest.mark.slow  # the book's own font reaching the worker processes of a book in parts
+def test_a_book_in_parts_finds_its_own_font_in_every_worker(own_font_products):
+    assert OWN_FONT in pdf_fonts(own_font_products("parts"))
+
+
+@pytest.mark.parametrize(
+    "product",
+    [
+        "cheatsheet", "ebook", "handout",
+        pytest.param("parts", marks=pytest.mark.slow),
+        pytest.param("print", marks=pytest.mark.slow),
+    ],
+)  # fmt: skip
 def test_every_product_embeds_only_bundled_or_book_fonts(own_font_products, product):
-    used = pdf_fonts(own_font_products[product])
+    used = pdf_fonts(own_font_products(product))
     assert used
     assert used <= bundled_fonts() | {OWN_FONT}, used - bundled_fonts()
 
 
 def test_the_epub_carries_only_bundled_or_book_fonts(own_font_products):
-    carried = epub_fonts(own_font_products["epub"])
+    carried = epub_fonts(own_font_products("epub"))
     assert carried
     assert carried <= bundled_fonts() | {OWN_FONT}
 

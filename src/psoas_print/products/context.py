@@ -38,6 +38,9 @@ class BuildContext:
     # process that starts the build and sent to its workers: a worker process may have been
     # started before SOURCE_DATE_EPOCH was set.
     created: str | None = field(default_factory=build_date)
+    # A digest of the layouts and fonts renders may load (see runner/cache.py), for what is
+    # remembered between builds; empty: nothing is remembered.
+    layouts_digest: str = ""
 
     @cached_property
     def renderer(self) -> Renderer:

@@ -36,6 +36,7 @@ from psoas_print.layout.fitting import (
     measure_once,
 )
 from psoas_print.layout.geometry import PAPERS
+from psoas_print.layout.remembered import remembered_pages
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typesetter import Renderer, anchor_pages
 from psoas_print.layout.view import Record, common_context, record, routine_view
@@ -231,9 +232,14 @@ def _options_view(options: HandoutOptions) -> Record:
 
 
 def ebook_pages(book: Book, context: BuildContext, paper: Paper) -> dict[str, int]:
-    """The page of each exercise in the ebook, read off its real layout."""
+    """The page of each exercise in the ebook, read off its real layout (or remembered
+    from the last time this very ebook was laid out: see layout/remembered.py)."""
     html = ebook_html(book, context, paper)
-    pages = anchor_pages(context.renderer.render(html, layout_path(EBOOK_TEMPLATE)))
+
+    def lay_out() -> dict[str, int]:
+        return anchor_pages(context.renderer.render(html, layout_path(EBOOK_TEMPLATE)))
+
+    pages = remembered_pages(html, context.layouts_digest, lay_out)
     return {
         name.removeprefix("exercise-"): page
         for name, page in pages.items()

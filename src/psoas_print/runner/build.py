@@ -73,12 +73,13 @@ def build(
     extra = tuple(path for job in jobs for path in maker(job).extra_inputs(job.settings))
     sources = Sources(book_root, extra)
     outputs = {folder_of(job).resolve() for job in jobs}
-    shared = cache.layouts_and_fonts(sources, outputs)
+    looks = cache.layouts_and_fonts(sources, outputs)  # what every product is laid out with
+    shared = looks + cache.named_files(sources, outputs)
     prints = {job: cache.fingerprint(shared, _settings(job)) for job in jobs}
     digests = cache.BookDigests(book_root, outputs)
     fresh = {} if force else {job: _recorded(job, prints[job], digests) for job in jobs}
     stale = [job for job in jobs if fresh.get(job) is None]
-    context = BuildContext(sources, ready=ready, progress=progress)
+    context = BuildContext(sources, ready=ready, progress=progress, layouts_digest=looks)
     if not stale:
         context.dismiss_ready()
         return Built([row for job in jobs for row in _up_to_date(job, fresh[job])], ())
@@ -186,14 +187,21 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
     with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
         futures = {
             job: pool.submit(
-                make_in_worker, job, _inputs(job, book), context.sources, context.created
+                make_in_worker,
+                job,
+                _inputs(job, book),
+                context.sources,
+                context.created,
+                context.layouts_digest,
             )
             for job in jobs
         }
         return {job: future.result() for job, future in futures.items()}
 
 
-def make_in_worker(job: Job, inputs: Inputs, sources: Sources, created: str | None) -> Made:
+def make_in_worker(
+    job: Job, inputs: Inputs, sources: Sources, created: str | None, layouts_digest: str
+) -> Made:
     """Lay one job out in a worker process, with a context of its own (and the parent's
     date: a worker may have started before SOURCE_DATE_EPOCH was set).
 
@@ -201,7 +209,7 @@ def make_in_worker(job: Job, inputs: Inputs, sources: Sources, created: str | No
     each is named by a digest of everything that makes it, so it is never stale.
     """
     figures = FigureStore(folder_of(job) / KEPT)
-    context = BuildContext(sources, figures, created=created)
+    context = BuildContext(sources, figures, created=created, layouts_digest=layouts_digest)
     made = maker(job).make(inputs, job.settings, context)
     return dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})
 

@@ -53,10 +53,19 @@ class Record(TypedDict):
 
 
 def layouts_and_fonts(sources: Sources, outputs: set[Path]) -> str:
-    """A hash of the layouts and fonts (the book's own and the shipped ones) and the files
-    named on the command line: what every product reads. Folders of outputs are left out."""
+    """A hash of the layouts and fonts (the book's own and the shipped ones): what every
+    render may load. Folders of outputs are left out."""
+    return _hash_roots([*sources.layout_dirs, *sources.font_dirs], outputs)
+
+
+def named_files(sources: Sources, outputs: set[Path]) -> str:
+    """A hash of the files named on the command line (a logo, a roster, a finished PDF)."""
+    return _hash_roots(list(sources.extra_files), outputs)
+
+
+def _hash_roots(roots: list[Path], outputs: set[Path]) -> str:
     digest = hashlib.blake2b(digest_size=20)
-    for root in [*sources.layout_dirs, *sources.font_dirs, *sources.extra_files]:
+    for root in roots:
         _hash_tree(digest, root.resolve(), outputs)
     return digest.hexdigest()
 
