@@ -91,24 +91,36 @@ def build(
     for job in stale:  # written only once everything has been laid out
         _write(job, made[job], sources, progress)
         inputs = digests.of(maker(job).book_files(book, job.settings) if book else [])
-        written = [
-            (path, file.pages) for path, file in zip(files_of(job), made[job].files, strict=True)
-        ]
-        cache.remember(written, prints[job], inputs, _notes(made[job].summary))
-        keep_drawings(folder_of(job) / KEPT, made[job].drawn)
+        _remember(job, made[job], prints[job], inputs)
     warnings = (book.warnings if book else ()) + tuple(
         warning for job in stale for warning in made[job].warnings
     )
-    results = [
-        row
-        for job in jobs
-        for row in (
-            _made(job, made[job]) if job in made
-            else _skipped(job, skipped[job]) if job in skipped
-            else _up_to_date(job, fresh[job])
-        )
-    ]  # fmt: skip
-    return Built(results, warnings)
+    return Built(_results(jobs, made, skipped, fresh), warnings)
+
+
+def _remember(job: Job, made: Made, print_: str, inputs: dict[str, str | None]) -> None:
+    """Record what the job's files were made from, and keep the figures it drew."""
+    written = [(path, file.pages) for path, file in zip(files_of(job), made.files, strict=True)]
+    cache.remember(written, print_, inputs, _notes(made.summary))
+    keep_drawings(folder_of(job) / KEPT, made.drawn)
+
+
+def _results(
+    jobs: list[Job],
+    made: dict[Job, Made],
+    skipped: dict[Job, str],
+    fresh: dict[Job, list[cache.Record] | None],
+) -> list[Result]:
+    """A row per file of every job, in the order the jobs were given."""
+    rows: list[Result] = []
+    for job in jobs:
+        if job in made:
+            rows += _made(job, made[job])
+        elif job in skipped:
+            rows += _skipped(job, skipped[job])
+        else:
+            rows += _up_to_date(job, fresh[job])
+    return rows
 
 
 def _check_outputs(book_dir: Path | None, jobs: list[Job]) -> None:
