@@ -137,11 +137,13 @@ def file_stem(text: str, fallback: str, lower: bool = False) -> str:
 def distinct(stems: list[str]) -> list[str]:
     """``stems`` made distinct: a second "jane" becomes "jane-2", a third "jane-3"."""
     chosen: list[str] = []
+    taken: set[str] = set()  # a roster of thousands is looked up in, not scanned
     for stem in stems:
         candidate, number = stem, 2
-        while candidate in chosen:
+        while candidate in taken:
             candidate, number = f"{stem}-{number}", number + 1
         chosen.append(candidate)
+        taken.add(candidate)
     return chosen
 
 
