@@ -13,8 +13,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from types import UnionType
-from typing import NotRequired, TypedDict, TypeGuard
+from typing import NotRequired, TypedDict, TypeGuard, get_type_hints
 
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError
@@ -239,13 +238,8 @@ def _inside_book(entry: str) -> bool:
     )
 
 
-# The notes an output's record may carry (see cli._summary_row), and their types.
-# What a record's summary may hold (see products/summary.py), and of which types: what
-# ``runner.build`` keeps of a Summary, the fields that differ from an empty one.
-_NOTES: dict[str, type | UnionType] = {
-    "renders": int, "scale": float | int, "parts": int, "epub": bool, "copies": int,
-    "per_sheet": int, "copies_per_second": float | int,
-}  # fmt: skip
+# The notes a record may carry, and of which types: those of Notes above.
+_NOTES: dict[str, type] = get_type_hints(Notes)
 
 
 def _well_formed_notes(notes: object) -> bool:
@@ -254,6 +248,9 @@ def _well_formed_notes(notes: object) -> bool:
     return all(key in _NOTES and _of_type(value, _NOTES[key]) for key, value in notes.items())
 
 
-def _of_type(value: object, kind: type | UnionType) -> bool:
-    """``isinstance``, but a bool is not taken for a number."""
-    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+def _of_type(value: object, kind: type) -> bool:
+    """``isinstance``, but a bool is not taken for a number, and a whole number may stand
+    for a float."""
+    if isinstance(value, bool):
+        return kind is bool
+    return isinstance(value, (int, float) if kind is float else kind)
