@@ -26,10 +26,21 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from psoas_print.book.model import Dose
 from psoas_print.cli import app
+from psoas_print.language.catalogues import words_for
+from psoas_print.language.phrases import dose_summary
 from psoas_print.shipped import shipped
 
 SAMPLE_BOOK = shipped("book")
+ENGLISH = words_for(None, "en")  # the labels of a book in English
+
+
+def summary(dose: Dose) -> str:
+    """A dose as an English card says it: "6-10 reps each side, hold 10 s"."""
+    return dose_summary(dose, ENGLISH)
+
+
 EPOCH = "1767225600"  # 2026-01-01 00:00:00 UTC, the date of every shared output
 EPOCH_PDF_DATE = "D:20260101000000Z"
 

@@ -28,7 +28,7 @@ from psoas_print.layout.typesetter import Renderer
 from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import css_string, ebook_html, fit_head
 from psoas_print.shipped import shipped
-from tests.conftest import SAMPLE_BOOK, run_cli
+from tests.conftest import ENGLISH, SAMPLE_BOOK, run_cli
 from tests.pdfs import embedded_fonts, outline, tagged_figures
 
 PT_PER_MM = 72 / 25.4
@@ -510,7 +510,7 @@ def test_the_colophon_names_the_fonts_embedded(odd_builds):
 
 def colophon(book_dir: Path) -> str:
     book = load_book(book_dir)
-    html = ebook_html(book, BuildContext(Sources(book.root)), "a4")
+    html = ebook_html(book, BuildContext(Sources(book.root)), "a4", ENGLISH)
     return re.findall(r'<p class="colophon">(.*?)</p>', html)[0]
 
 
@@ -522,7 +522,7 @@ def test_the_colophon_follows_the_fonts_a_book_chooses(book):
 
 def test_the_sample_edition_closes_with_words_true_of_any_book(odd_book):
     book = load_book(odd_book)
-    html = ebook_html(book, BuildContext(Sources(book.root)), "a4", sample=True)
+    html = ebook_html(book, BuildContext(Sources(book.root)), "a4", ENGLISH, sample=True)
     closing = " ".join(html[html.index('class="sample-end"') :].split())
     chapters = len(book.chapters)
     exercises = sum(len(chapter.exercises) for chapter in book.chapters)

@@ -15,7 +15,17 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "psoas_print"
 
 # The stages, lowest first: a module may import its own stage and those before it.
-STAGES = ["foundation", "book", "figures", "layout", "pdf", "products", "runner", "interface"]
+STAGES = [
+    "foundation",
+    "book",
+    "language",
+    "figures",
+    "layout",
+    "pdf",
+    "products",
+    "runner",
+    "interface",
+]
 FOUNDATION = {"errors", "limits", "files", "output", "workers", "shipped", "version"}
 INTERFACE = {"__init__", "__main__", "api", "cli", "console"}
 

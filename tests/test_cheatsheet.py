@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from psoas_print import load_book
-from tests.conftest import SAMPLE_BOOK, run_cli
+from tests.conftest import SAMPLE_BOOK, run_cli, summary
 from tests.pdfs import page_size_mm, text_runs
 
 SAMPLE = load_book(SAMPLE_BOOK)
@@ -26,7 +26,7 @@ def test_one_page_with_every_exercise(outputs, name, size):
     assert FRIDGE.title in text
     for item in FRIDGE.items:
         assert item.exercise.label in text
-        assert item.dose.summary() in text
+        assert summary(item.dose) in text
         assert item.exercise.cues[0] in text
     for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
         assert day in text

@@ -14,7 +14,7 @@ import pytest
 
 from psoas_print import load_book
 from psoas_print.figures.describe import alt_text
-from tests.conftest import SAMPLE_BOOK, run_cli
+from tests.conftest import ENGLISH, SAMPLE_BOOK, run_cli
 from tests.pdfs import bundled_fonts
 
 SAMPLE = load_book(SAMPLE_BOOK)
@@ -129,7 +129,7 @@ def test_figures_are_svg_with_alt_text(epub):
         page = xml(epub, f"EPUB/exercise-{exercise.id}.xhtml")
         image = page.find(".//x:figure/x:img", NS)
         assert image.get("src") == f"figures/{exercise.id}.svg"
-        assert image.get("alt") == alt_text(exercise)
+        assert image.get("alt") == alt_text(exercise, ENGLISH)
         svg = xml(epub, f"EPUB/figures/{exercise.id}.svg")
         assert svg.tag == "{http://www.w3.org/2000/svg}svg"
 

@@ -25,7 +25,7 @@ from psoas_print.figures.body import (
 from psoas_print.figures.describe import alt_text
 from psoas_print.figures.placement import Surfaces, place, support
 from psoas_print.figures.scene import Scene, build_scene
-from tests.conftest import SAMPLE_BOOK, run_cli
+from tests.conftest import ENGLISH, SAMPLE_BOOK, run_cli
 from tests.pdfs import tagged_figures
 
 SAMPLE = load_book(SAMPLE_BOOK)
@@ -157,7 +157,7 @@ def test_figures_command_writes_standalone_svgs(tmp_path):
     for exercise in POSED:
         root = ElementTree.parse(tmp_path / f"{exercise.id}.svg").getroot()
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
-        assert root.find("{http://www.w3.org/2000/svg}title").text == alt_text(exercise)
+        assert root.find("{http://www.w3.org/2000/svg}title").text == alt_text(exercise, ENGLISH)
         assert root.find(".//{http://www.w3.org/2000/svg}image") is None  # pure vector
 
 
@@ -167,12 +167,14 @@ def test_figures_are_vector_with_alt_text_in_the_pdf(outputs, name):
     assert all(not page.images for page in reader.pages)
     alts = [alt for alt, _, _ in tagged_figures(outputs[name])]
     for exercise in POSED:
-        assert alt_text(exercise) in alts
+        assert alt_text(exercise, ENGLISH) in alts
 
 
 def drawn_widths(path) -> dict[str, float]:
     """How wide each figure is drawn: its box, narrowed by object-fit for tall figures."""
-    aspects = {alt_text(e): build_scene(e.pose).width / build_scene(e.pose).height for e in POSED}
+    aspects = {
+        alt_text(e, ENGLISH): build_scene(e.pose).width / build_scene(e.pose).height for e in POSED
+    }
     return {
         alt: min(width, height * aspects[alt])
         for alt, width, height in tagged_figures(path)

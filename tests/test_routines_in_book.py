@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from psoas_print import load_book
-from tests.conftest import SAMPLE_BOOK, run_cli
+from tests.conftest import SAMPLE_BOOK, run_cli, summary
 from tests.pdfs import outline
 from tests.test_ebook import contents_entries
 from tests.test_epub import NS, epubcheck_command
@@ -83,7 +83,7 @@ def test_each_routine_lists_its_exercises_with_dose_and_page(ebook):
         text = flat(ebook.pages[page - 1].extract_text())
         assert routine.description in text
         for item in routine.items:
-            assert item.dose.summary() in text, (routine.id, item.exercise.id)
+            assert summary(item.dose) in text, (routine.id, item.exercise.id)
         expected = {item.exercise.name: spreads[item.exercise.name] for item in routine.items}
         assert printed_pages(ebook, page) == expected
         assert link_targets(ebook, page) == {
@@ -214,7 +214,7 @@ def test_the_epub_links_each_routine_exercise_to_its_document(routines_epub):
             steps = section.findall(".//x:ol/x:li", NS)
             assert len(steps) == len(routine.items)
             for step, item in zip(steps, routine.items, strict=True):
-                assert item.dose.summary() in "".join(step.itertext())
+                assert summary(item.dose) in "".join(step.itertext())
                 link = step.find("x:a", NS)
                 if item.exercise.name == LEFT_OUT:
                     assert link is None and LEFT_OUT in "".join(step.itertext())

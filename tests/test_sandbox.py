@@ -12,10 +12,11 @@ import pytest
 
 from psoas_print import limits, load_book
 from psoas_print.book.sources import Sources
+from psoas_print.language.phrases import hold_text
 from psoas_print.layout.templates import make_environment, render_template
 from psoas_print.layout.view import BookView, Record, common_context, plain, record, routine_view
 from psoas_print.products.ebook_html import css_string
-from tests.conftest import SAMPLE_BOOK, run_cli, run_guarded
+from tests.conftest import ENGLISH, SAMPLE_BOOK, run_cli, run_guarded, summary
 
 TOKEN = "secret-7d1e0c5a-not-for-layouts"
 HOSTNAME = Path("/etc/hostname")
@@ -253,14 +254,17 @@ def test_layouts_get_the_book_as_plain_data(book):
         "{{ routine.items[0].dose.summary }}|{{ routine.items[0].dose.hold_text }}|"
         "{{ info.byline }}|{{ info.author_names | length }}|{{ paper.label }}",
     )
-    context = {**common_context(model, "a4", None), "routine": routine_view(fridge)}
+    context = {
+        **common_context(model, "a4", None, ENGLISH),
+        "routine": routine_view(fridge, ENGLISH),
+    }
     html = render_template(
-        make_environment(Sources(book)), "probe.html", **context, chapter_id=chapter.id
+        make_environment(Sources(book), ENGLISH), "probe.html", **context, chapter_id=chapter.id
     )
     labels = ",".join(e.label for e in model.chapter_exercises(chapter))
     dose = fridge.items[0].dose
     assert html == (
-        f"{','.join(model.routines)}|{labels}|{dose.summary()}|{dose.hold_text()}|"
+        f"{','.join(model.routines)}|{labels}|{summary(dose)}|{hold_text(dose, ENGLISH)}|"
         f"{model.info.byline}|{len(model.info.author_names)}|A4"
     )
     assert isinstance(context["book"], BookView)
@@ -282,7 +286,7 @@ def test_only_plain_data_reaches_a_layout():
 
 
 def test_the_range_limit_and_the_old_alarm_survive_a_render():
-    environment = make_environment(Sources(SAMPLE_BOOK))
+    environment = make_environment(Sources(SAMPLE_BOOK), ENGLISH)
     from jinja2.sandbox import safe_range
 
     assert environment.globals["range"] is safe_range

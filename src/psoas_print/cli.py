@@ -22,6 +22,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
+from psoas_print.book.labels import LANGUAGE_TAG
 from psoas_print.book.model import Paper
 from psoas_print.console import (
     complain,
@@ -37,6 +38,9 @@ from psoas_print.errors import BookError, display_path
 from psoas_print.figures.describe import alt_text
 from psoas_print.figures.store import FigureStore
 from psoas_print.figures.style import Style
+from psoas_print.language.catalogues import words_for
+from psoas_print.language.phrases import dose_summary
+from psoas_print.language.words import Words
 from psoas_print.layout.geometry import PdfVariant, Trim
 from psoas_print.output import check_outputs, write_text
 from psoas_print.products.settings import (
@@ -56,6 +60,7 @@ from psoas_print.runner.reading import read_book
 from psoas_print.shipped import default_book
 from psoas_print.version import __version__
 
+ENGLISH_WORDS = Words("en")  # what check and list say, to the author, is in English
 app = typer.Typer(
     name="psoas-print",
     help="Turn a folder of exercise content into a fridge-door cheat sheet and an ebook.",
@@ -86,6 +91,24 @@ PaperOption = Annotated[
 ]
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Render even outputs that are already up to date.")
+]
+
+
+def _language(tag: str | None) -> str | None:
+    if tag is not None and not LANGUAGE_TAG.match(tag):
+        raise typer.BadParameter(f"'{tag}' is not a language tag, such as de or en-GB")
+    return tag.replace("_", "-") if tag else None
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="The language of the labels: en, en-GB, de, fr, es, it, nl, pl, pt, or one the "
+        "book has a catalogue for in locale/. Default: book.yaml's language.",
+        show_default=False,
+        callback=_language,
+    ),
 ]
 HtmlOption = Annotated[
     Path | None,
@@ -142,6 +165,7 @@ def build_command(
             show_default=False,
         ),
     ] = None,
+    lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
     """Build the cheat sheet, the ebook and its EPUB edition into OUT, side by side.
@@ -149,11 +173,11 @@ def build_command(
     A book without routines gets no cheat sheet, and the summary says so.
     """
     page = _paper(paper)
-    sheet = CheatsheetSettings(routine, page, optional=routine is None)
+    sheet = CheatsheetSettings(routine, page, optional=routine is None, language=lang)
     jobs = [
         Job(ProductName.CHEATSHEET, sheet, out / "cheatsheet.pdf"),
-        Job(ProductName.EBOOK, EbookSettings(paper=page), out / "ebook.pdf"),
-        Job(ProductName.EPUB, EpubSettings(), out / "ebook.epub"),
+        Job(ProductName.EBOOK, EbookSettings(paper=page, language=lang), out / "ebook.pdf"),
+        Job(ProductName.EPUB, EpubSettings(language=lang), out / "ebook.epub"),
     ]
     _run(context, book, jobs, force)
 
@@ -186,10 +210,11 @@ def cheatsheet_command(
     ),
     html: HtmlOption = None,
     pdf_variant: VariantOption = None,
+    lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
     """Make the one-page routine cheat sheet for the fridge door."""
-    settings = CheatsheetSettings(routine, _paper(paper), pdf_variant)
+    settings = CheatsheetSettings(routine, _paper(paper), pdf_variant, language=lang)
     _run(context, book, [Job(ProductName.CHEATSHEET, settings, output, html)], force)
 
 
@@ -227,6 +252,7 @@ def ebook_command(
             "--parts", min=1, help="Lay out in this many parts on every core (default: by length)."
         ),
     ] = None,
+    lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
     """Make the full illustrated ebook, its sample edition, or its print-ready PDF."""
@@ -235,7 +261,7 @@ def ebook_command(
     target = output or Path("dist") / f"{name}.pdf"
     settings = EbookSettings(
         _paper(paper), sample, trim if for_print else None, printing, pdf_variant, parts,
-        keep_html=html is not None,
+        keep_html=html is not None, language=lang,
     )  # fmt: skip
     _run(context, book, [Job(ProductName.EBOOK, settings, target, html)], force)
 
@@ -248,10 +274,11 @@ def epub_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="The EPUB to write.")] = Path(
         "dist/ebook.epub"
     ),
+    lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
     """Make the EPUB 3 edition of the ebook, for ebook stores and readers."""
-    _run(context, book, [Job(ProductName.EPUB, EpubSettings(), output)], force)
+    _run(context, book, [Job(ProductName.EPUB, EpubSettings(language=lang), output)], force)
 
 
 @app.command("handout")
@@ -281,6 +308,7 @@ def handout_command(
         Path | None,
         typer.Option("-o", "--output", help="The PDF, or the folder with --split."),
     ] = None,
+    lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
     """Make a class handout: header, exercises, a two-week log and notes; one per student."""
@@ -293,7 +321,9 @@ def handout_command(
         logo=logo, qr=_url(qr), notes=notes,
     )  # fmt: skip
     students = read_roster(roster) if roster is not None else ()
-    settings = HandoutSettings(options, per_sheet, roster, students, split, _paper(paper))
+    settings = HandoutSettings(
+        options, per_sheet, roster, students, split, _paper(paper), language=lang
+    )
     target = output or Path("dist/handouts" if split else "dist/handout.pdf")
     _run(context, book, [Job(ProductName.HANDOUT, settings, target)], force)
 
@@ -309,6 +339,16 @@ def stamp_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the copies.")] = Path(
         "dist/licensed"
     ),
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="The language of the licence line. Default: the language the ebook is "
+            "tagged with.",
+            show_default=False,
+            callback=_language,
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace copies already in the --out folder.")
     ] = False,
@@ -317,7 +357,7 @@ def stamp_command(
 
     A copy already in the --out folder is an error unless --force replaces it.
     """
-    settings = LicensedSettings(ebook, buyers, tuple(read_buyers(buyers)))
+    settings = LicensedSettings(ebook, buyers, tuple(read_buyers(buyers)), language=lang)
     job = Job(ProductName.LICENSED, settings, out)
     _run(context, default_book(), [job], force)
 
@@ -329,11 +369,13 @@ def figures_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the SVG files.")] = Path(
         "dist/figures"
     ),
+    lang: LangOption = None,
 ) -> None:
     """Write every exercise's generated figure as a standalone SVG, for review or reuse."""
     check_outputs([out], book or default_book())
     loaded = read_book(book or default_book())
     print_warnings(loaded.warnings)
+    words = words_for(loaded, lang)
     store = FigureStore()
     shown = table("file", "size", "shows")
     for exercise in loaded.exercises.values():
@@ -341,8 +383,8 @@ def figures_command(
             shown.add_row("", "", f"{exercise.id}: no pose description")
             continue
         target = out / f"{exercise.id}.svg"
-        write_text(target, store.svg(exercise, Style()))
-        shown.add_row(*file_row(target, alt_text(exercise)))
+        write_text(target, store.svg(exercise, Style(), words))
+        shown.add_row(*file_row(target, alt_text(exercise, words)))
     show(shown)
 
 
@@ -370,7 +412,8 @@ def list_command(book: BookOption = None) -> None:
     loaded = read_book(book or default_book())
     exercises = table("id", "name", "level", "dose", title="Exercises")
     for exercise in loaded.exercises.values():
-        exercises.add_row(exercise.id, exercise.name, exercise.level, exercise.dose.summary())
+        dose = dose_summary(exercise.dose, ENGLISH_WORDS)  # ``list`` speaks to the author
+        exercises.add_row(exercise.id, exercise.name, exercise.level, dose)
     routines = table("id", "title", "exercises", title="Routines")
     for routine in loaded.routines.values():
         routines.add_row(routine.id, routine.title, ", ".join(i.exercise.id for i in routine.items))

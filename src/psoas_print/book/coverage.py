@@ -46,6 +46,7 @@ def unprintable_text(
     chapters: Iterable[Chapter],
     exercises: dict[str, Exercise],
     routines: dict[str, Routine],
+    catalogues: Iterable[Path] = (),
 ) -> list[Problem]:
     """A problem for each line of the book's files where a character no font of the book
     has first stands."""
@@ -55,6 +56,7 @@ def unprintable_text(
         *(chapter.source for chapter in chapters),
         *(exercise.source for exercise in exercises.values()),
         *(routine.source for routine in routines.values()),
+        *catalogues,
     ]
     return [problem for path in files for problem in _file_problems(path, coverage)]
 
@@ -66,6 +68,8 @@ def _file_problems(path: Path, coverage: frozenset[int]) -> list[Problem]:
     lines = text.splitlines()
     if path.suffix == ".md":
         found = _markdown_found(lines, path, coverage)
+    elif path.suffix == ".po":
+        found = _catalogue_found(lines, coverage)
     else:
         skipped = BOOK_NOT_PRINTED if path.name == "book.yaml" else NOT_PRINTED
         found = _yaml_found(lines, 0, len(lines), path, coverage, skipped)
@@ -133,6 +137,26 @@ def _printed_strings(
         for index, item in enumerate(data):
             if not (ids and isinstance(item, str)):
                 yield from _printed_strings(item, (*location, index), skipped)
+
+
+# --- The book's label catalogues ----------------------------------------------
+
+
+def _catalogue_found(lines: list[str], coverage: frozenset[int]) -> Found:
+    """The characters no font has in a catalogue's translations (``msgstr`` and the
+    string lines that continue one); the message ids are the tool's own English."""
+    found: Found = {}
+    in_translation = False
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("msgstr"):
+            in_translation = True
+        elif not stripped.startswith('"'):
+            in_translation = False
+        if in_translation and '"' in stripped:
+            for character in glyphs.missing(stripped[stripped.index('"') :], coverage):
+                found.setdefault(character, number)
+    return found
 
 
 # --- Markdown: chapters and exercises -----------------------------------------

@@ -16,8 +16,9 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from psoas_print.book import coverage, markdown, migration, nesting, svg
+from psoas_print.book import coverage, glyphs, labels, markdown, migration, nesting, svg
 from psoas_print.book.images import ImageProblem, open_image
+from psoas_print.book.labels import LabelCatalogue
 from psoas_print.book.model import (
     Book,
     BookInfo,
@@ -57,6 +58,9 @@ class Checks:
 
     pose_fault: Callable[[PoseFacts], PoseFault | None] = _draws
     printed_width_mm: Callable[[float, ImageKind], float] | None = None  # None: no dpi check
+    # What the language stage finds in one of the book's catalogues: warnings, such as a
+    # label the tool never prints.
+    label_warnings: Callable[[LabelCatalogue], list[Problem]] | None = None
 
 
 @dataclass
@@ -64,6 +68,7 @@ class Report:
     """What reading a book found: problems stop the build, warnings are only shown."""
 
     checks: Checks = field(default_factory=Checks)
+    language: str = "en"  # what the book is written in, for its text's typography
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -84,6 +89,8 @@ def load_book(root: Path, checks: Checks) -> Book:
         )
     report = Report(checks)
     info, info_document = _load_info(root, report)
+    if info is not None:
+        report.language = info.language
     exercise_files = _book_files(root, "exercises", "*.md", report)
     exercises = {
         exercise.id: exercise
@@ -108,12 +115,20 @@ def load_book(root: Path, checks: Checks) -> Book:
         _check_cheatsheet_routine(info, info_document, routines, report)
     _check_chapter_exercises(chapters, report)
     _check_author_ids(chapters, exercises, report)
+    catalogue_files = _book_files(root, labels.FOLDER, "*.po", report)
+    catalogues = tuple(
+        catalogue for path in catalogue_files if (catalogue := _load_catalogue(path, root, report))
+    )
+    if info is not None and info_document is not None:
+        _check_script(root, info, info_document, report)
     report.problems.extend(migration.old_spellings(root))
-    report.problems += coverage.unprintable_text(root, chapters, exercises, routines)
+    report.problems += coverage.unprintable_text(
+        root, chapters, exercises, routines, catalogue_files
+    )
     if report.problems or info is None:
         raise BookError(report.problems)
     _warn_left_out(chapters, exercises, report)
-    return Book(root, info, chapters, exercises, routines, tuple(report.warnings))
+    return Book(root, info, chapters, exercises, routines, tuple(report.warnings), catalogues)
 
 
 def _book_files(root: Path, folder: str, pattern: str, report: Report) -> list[Path]:
@@ -144,6 +159,29 @@ def _load_info(root: Path, report: Report) -> tuple[BookInfo | None, YamlDocumen
         return None, None
     document = parse_yaml(text, path)
     return _validate(BookInfo, document, report), document
+
+
+def _load_catalogue(path: Path, root: Path, report: Report) -> LabelCatalogue | None:
+    """One of the book's own label catalogues, checked (see labels.py)."""
+    text = _read_text(path, report, root)
+    if text is None:
+        return None
+    read = labels.parse_catalogue(text, path)
+    if isinstance(read, list):
+        report.problems += read
+        return None
+    if report.checks.label_warnings is not None:
+        report.warnings += report.checks.label_warnings(read)
+    return read
+
+
+def _check_script(root: Path, info: BookInfo, document: YamlDocument, report: Report) -> None:
+    """A book in a language the bundled fonts cannot set needs fonts of its own."""
+    own_fonts = bool(glyphs.font_files([root / "fonts"])) if (root / "fonts").is_dir() else False
+    line = document.line_of(("language",))
+    problem = labels.script_problem(info.language, own_fonts, root / "book.yaml", line)
+    if problem is not None:
+        report.error(problem)
 
 
 def _check_cheatsheet_routine(
@@ -606,7 +644,7 @@ def _render_body(
     body: str, offset: int, path: Path, root: Path, report: Report, heading_shift: int
 ) -> str:
     """The body's HTML, cleaned as it reaches every output; every file it loads checked."""
-    tokens = markdown.parse(body)
+    tokens = markdown.parse(body, report.language)
     markdown.unlink_unsafe(tokens)
     html = markdown.to_html(tokens, heading_shift=heading_shift)
     if (deep := nesting.too_deep_line(tokens, html)) is not None:

@@ -7,15 +7,17 @@ as the typesetter will read it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from psoas_print.book import markup
+from psoas_print.book import markup, typography
 
 _RAW_HTML = ("html_block", "html_inline")
 
@@ -28,17 +30,30 @@ class Reference:
     url: str
 
 
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"typographer": True}).enable(
-        ["table", "replacements", "smartquotes"]
-    )
+@functools.cache
+def _parser(language: str) -> MarkdownIt:
+    """A parser that sets the quotation marks of ``language`` and, for French, its spaces."""
+    options = {"typographer": True, "quotes": list(typography.quotes(language))}
+    parser = MarkdownIt("commonmark", options).enable(["table", "replacements", "smartquotes"])
+    if typography.is_french(language):
+        parser.core.ruler.push("french_spacing", _french_spacing)
+    return parser
 
 
-_MARKDOWN = _parser()
+def _french_spacing(state: StateCore) -> None:
+    """The no-break spaces before ``: ; ! ?`` in the text itself, never in code or HTML."""
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text":
+                child.content = typography.french_spacing(child.content)
 
 
-def parse(text: str) -> list[Token]:
-    return _MARKDOWN.parse(text)
+_MARKDOWN = _parser("en")  # renders tokens of any language: the typography is in the tokens
+
+
+def parse(text: str, language: str = "en") -> list[Token]:
+    """The tokens of ``text``, written in ``language`` (a BCP 47 tag, for its typography)."""
+    return _parser(language).parse(text)
 
 
 def to_html(tokens: list[Token], heading_shift: int = 0) -> str:

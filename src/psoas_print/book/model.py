@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validator
 from pydantic_core import PydanticCustomError
 
+from psoas_print.book.labels import LabelCatalogue
 from psoas_print.errors import Problem
 
 Paper = Literal["a4", "letter"]
@@ -83,31 +84,6 @@ class Dose(_Strict):
     hold_seconds: CountField | None = None
     hold_breaths: CountField | None = None
     note: str | None = None
-
-    def summary(self) -> str:
-        """The dose as one would say it: "6-10 reps, hold 10 s or 2-3 breaths" (with en dashes)."""
-        parts = [f"{self.reps} {'rep' if self.reps.is_one else 'reps'}"]
-        if self.per_side:
-            parts[0] += " each side"
-        if self.sets > 1:
-            parts[0] = f"{self.sets} sets of {parts[0]}"
-        hold = self.hold_text(seconds="s")
-        if hold:
-            parts.append(f"hold {hold}")
-        if self.note:
-            parts.append(self.note)
-        return ", ".join(parts)
-
-    def hold_text(self, seconds: str = "seconds") -> str | None:
-        """How long to hold, such as "10 seconds or 2-3 breaths", or None."""
-        holds = []
-        if self.hold_seconds:
-            holds.append(f"{self.hold_seconds} {seconds}")
-        if self.hold_breaths:
-            holds.append(
-                f"{self.hold_breaths} {'breath' if self.hold_breaths.is_one else 'breaths'}"
-            )
-        return " or ".join(holds) or None
 
 
 class DoseOverride(_Strict):
@@ -302,6 +278,7 @@ class Book:
     exercises: dict[str, Exercise]
     routines: dict[str, Routine]
     warnings: tuple[Problem, ...] = ()
+    labels: tuple[LabelCatalogue, ...] = ()  # the book's own catalogues (locale/*.po)
 
     def cheatsheet_routine(self) -> Routine | None:
         """The routine the cheat sheet shows unless told otherwise: the one book.yaml names,

@@ -53,7 +53,8 @@ FRONT_ORDER = [
 ]
 
 
-def to_svg(scene: Scene, title: str, style: Style) -> str:
+def to_svg(scene: Scene, title: str, style: Style, language: str) -> str:
+    """The scene as a standalone SVG, titled ``title``, its words in ``language``."""
     drawing = Drawing(scene.width * POINTS_PER_CM, scene.height * POINTS_PER_CM)
     x0, y0 = scene.canvas[0], scene.canvas[1]
     world = Group(
@@ -82,16 +83,18 @@ def to_svg(scene: Scene, title: str, style: Style) -> str:
             )
         )
     drawing.add(world)
-    return _finish_svg(renderSVG.drawToString(drawing), title)
+    return _finish_svg(renderSVG.drawToString(drawing), title, language)
 
 
-def _finish_svg(svg: str, title: str) -> str:
-    """Name the bundled font, give the figure its title, drop the DTD for plain XML."""
+def _finish_svg(svg: str, title: str, language: str) -> str:
+    """Name the bundled font, give the figure its title and language, drop the DTD for
+    plain XML."""
     svg = svg.replace("font-family: Helvetica-Oblique;", "font-family: Inter; font-style: italic;")
     svg = re.sub(r"<!DOCTYPE svg[^>]*>\s*", "", svg)
     escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     svg = svg.replace("<title>...</title>", f"<title>{escaped}</title>", 1)
-    return svg.replace("<desc>...</desc>", "", 1)
+    svg = svg.replace("<desc>...</desc>", "", 1)
+    return svg.replace("<svg ", f'<svg xml:lang="{language}" ', 1)
 
 
 class _Stroke(TypedDict):

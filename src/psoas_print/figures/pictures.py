@@ -11,6 +11,7 @@ from psoas_print.book.model import Exercise
 from psoas_print.figures.describe import alt_text
 from psoas_print.figures.store import FigureStore
 from psoas_print.figures.style import Style
+from psoas_print.language.words import Words
 
 
 @dataclass(frozen=True)
@@ -22,18 +23,25 @@ class Figure:
     generated: bool
 
 
-def figure_for(exercise: Exercise, style: Style, store: FigureStore) -> Figure | None:
-    """The exercise's own image when it names one, else its generated figure, else None."""
+def figure_for(exercise: Exercise, style: Style, store: FigureStore, words: Words) -> Figure | None:
+    """The exercise's own image when it names one, else its generated figure (its words in
+    the language of ``words``), else None."""
     if exercise.image_path is not None:
         return Figure(exercise.image_path.as_uri(), f"{exercise.name}: {exercise.position}.", False)
     if exercise.pose is None:
         return None
-    return Figure(data_uri(store.svg(exercise, style)), alt_text(exercise), True)
+    return Figure(data_uri(store.svg(exercise, style, words)), alt_text(exercise, words), True)
 
 
-def figures_for(exercises: list[Exercise], style: Style, store: FigureStore) -> dict[str, Figure]:
+def figures_for(
+    exercises: list[Exercise], style: Style, store: FigureStore, words: Words
+) -> dict[str, Figure]:
     """The picture of each exercise that has one, by exercise id."""
-    return {e.id: figure for e in exercises if (figure := figure_for(e, style, store)) is not None}
+    return {
+        e.id: figure
+        for e in exercises
+        if (figure := figure_for(e, style, store, words)) is not None
+    }
 
 
 def qr_code(url: str) -> str:

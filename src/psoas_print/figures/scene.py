@@ -6,6 +6,7 @@ Everything here is geometry in centimetres; drawing.py turns a scene into vector
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from psoas_print.book.model import PoseFacts
@@ -26,6 +27,7 @@ from psoas_print.figures.body import (
     length,
 )
 from psoas_print.figures.placement import Surfaces, place, support
+from psoas_print.figures.style import Style
 
 MARGIN = 6.0  # cm of air around everything in the canvas
 Box = tuple[float, float, float, float]
@@ -62,8 +64,9 @@ class Scene:
         return self.canvas[3] - self.canvas[1]
 
 
-def build_scene(pose: PoseFacts) -> Scene:
-    """Validate a pose description and lay it out, or raise PoseError with its location."""
+def build_scene(pose: PoseFacts, breath_words: Mapping[str, str] | None = None) -> Scene:
+    """Validate a pose description and lay it out, or raise PoseError with its location.
+    ``breath_words`` gives the breath label in the figure's language ("inhale": "einatmen")."""
     surfaces = Surfaces(floor=MAT_THICKNESS if "mat" in pose.props else 0.0)
     keyframes = [_keyframe(pose, index) for index in range(len(pose.keyframes))]
     bodies = [
@@ -73,6 +76,8 @@ def build_scene(pose: PoseFacts) -> Scene:
     bodies, wall = _against_wall(pose, _align(bodies, keyframes))
     arrows = tuple(_arrow(pose, index, bodies) for index in range(len(pose.arrows)))
     label = _label(pose, arrows, bodies)
+    if label is not None and breath_words is not None:
+        label = (breath_words.get(label[0], label[0]), label[1])
     chair_front = _chair(pose, bodies, keyframes) if "chair" in pose.props else None
     mat = _mat(pose, bodies) if "mat" in pose.props else None
     psoas = _psoas_sides(pose)
@@ -301,8 +306,10 @@ def _with_canvas(scene: Scene) -> Scene:
         ys = (arrow.start[1], arrow.control[1], arrow.end[1])
         boxes.append((min(xs), min(ys), max(xs), max(ys)))
     if scene.label:
-        x, y = scene.label[1]
-        boxes.append((x - 14, y - 6, x + 14, y + 6))
+        text, (x, y) = scene.label
+        # Room for the word at the figures' label size, a letter taken as 0.6 em wide.
+        half = max(14.0, 0.3 * Style().label_size * len(text))
+        boxes.append((x - half, y - 6, x + half, y + 6))
     x0 = min(b[0] for b in boxes) - MARGIN
     y0 = min(b[1] for b in boxes) - MARGIN
     if scene.floor is not None:

@@ -28,6 +28,8 @@ from psoas_print.figures.describe import alt_text
 from psoas_print.figures.scene import build_scene
 from psoas_print.figures.style import Style
 from psoas_print.files import Unreadable, read_kept_object, read_limited
+from psoas_print.language.phrases import BREATHS, breath_label
+from psoas_print.language.words import Words
 from psoas_print.output import STATE, write_bytes, write_text
 
 KEPT = Path(STATE) / "figures"  # beside the outputs
@@ -45,17 +47,20 @@ class FigureStore:
         self.digests: dict[str, str] | None = None  # the folder's record, once read
         self.new: dict[str, str] = {}  # file name: SVG, drawn here and not yet kept
 
-    def svg(self, exercise: Exercise, style: Style) -> str:
-        """The exercise's generated figure as a standalone SVG, its alt text as the title."""
+    def svg(self, exercise: Exercise, style: Style, words: Words) -> str:
+        """The exercise's generated figure as a standalone SVG, its alt text as the title,
+        its label and title in the language of ``words``."""
         assert exercise.pose is not None
-        name = _file_name(exercise, style)
+        title, breath_words = alt_text(exercise, words), _breath_words(words)
+        name = _file_name(exercise, style, words.language, title, breath_words)
         if name in self.new:
             return self.new[name]
         if (kept := self._kept(name)) is not None:
             return kept
         from psoas_print.figures.drawing import to_svg  # reportlab: only when something is drawn
 
-        self.new[name] = to_svg(build_scene(exercise.pose), alt_text(exercise), style)
+        scene = build_scene(exercise.pose, breath_words)
+        self.new[name] = to_svg(scene, title, style, words.language)
         return self.new[name]
 
     def take_new(self) -> dict[str, str]:
@@ -130,14 +135,23 @@ def _older_drawings(folder: Path, name: str) -> list[Path]:
     ]
 
 
-def _file_name(exercise: Exercise, style: Style) -> str:
-    """EXERCISE.STYLE.DIGEST.svg: the digest covers all that makes the drawing."""
+def _breath_words(words: Words) -> dict[str, str]:
+    return {label: breath_label(label, words) for label in BREATHS}
+
+
+def _file_name(
+    exercise: Exercise, style: Style, language: str, title: str, breath_words: dict[str, str]
+) -> str:
+    """EXERCISE.STYLE.DIGEST.svg: the digest covers all that makes the drawing, its words
+    included (a figure in German is another file than the same one in English)."""
     assert exercise.pose is not None
     makings = [
         _drawing_code(),
         dataclasses.astuple(style),
         exercise.pose.model_dump(mode="json"),
-        alt_text(exercise),
+        title,
+        language,
+        breath_words,
     ]
     digest = hashlib.blake2b(json.dumps(makings, sort_keys=True).encode(), digest_size=10)
     style_digest = hashlib.blake2b(repr(dataclasses.astuple(style)).encode(), digest_size=3)

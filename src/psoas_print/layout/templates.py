@@ -21,11 +21,13 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from psoas_print import limits
 from psoas_print.book.resolver import Refused
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError
+from psoas_print.language.words import Words
 from psoas_print.layout.view import plain
 from psoas_print.shipped import shipped
 
@@ -33,8 +35,9 @@ DEFAULT = "default"  # ``default/NAME`` always names the shipped layout
 MAX_MESSAGE = 300  # characters of a layout's error shown, so that a problem stays readable
 
 
-def make_environment(sources: Sources) -> jinja2.Environment:
-    """Templates from the book's own ``layouts/`` first, then the defaults.
+def make_environment(sources: Sources, words: Words) -> jinja2.Environment:
+    """Templates from the book's own ``layouts/`` first, then the defaults, with ``_()``,
+    ``gettext()`` and ``ngettext()`` giving the labels in the language of ``words``.
 
     ``default/NAME`` always names the shipped template, so an override can extend it.
     """
@@ -47,7 +50,36 @@ def make_environment(sources: Sources) -> jinja2.Environment:
     )
     del environment.globals["lipsum"]  # of no use to a layout, and a generator of any size
     environment.globals["font_url"] = _font_url(sources)
+    environment.globals.update(_translating(words))
     return environment
+
+
+def _translating(words: Words) -> dict[str, Callable[..., str]]:
+    """Jinja's "new style" gettext: ``_("Page %(page)s", page=n)`` fills the label itself.
+
+    A label may come from the book's own catalogue, which is untrusted like the rest of
+    the book: in an HTML layout it is escaped, as are the values filled into it.
+    """
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, message: str, **values: object) -> str:
+        return _filled(context, words.gettext(str(message)), values)
+
+    @jinja2.pass_context
+    def ngettext(
+        context: jinja2.runtime.Context, singular: str, plural: str, count: int, **values: object
+    ) -> str:
+        values.setdefault("num", words.number(count))
+        return _filled(context, words.ngettext(str(singular), str(plural), count), values)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
+def _filled(context: jinja2.runtime.Context, label: str, values: dict[str, object]) -> str:
+    if not context.eval_ctx.autoescape:
+        return label % values if values else label
+    escaped = Markup.escape(label)
+    return escaped % values if values else escaped
 
 
 def render_template(environment: jinja2.Environment, name: str, **context: object) -> str:

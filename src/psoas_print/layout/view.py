@@ -19,7 +19,11 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import TypedDict, TypeVar
 
+from markupsafe import Markup
+
 from psoas_print.book.model import Book, BookInfo, Chapter, Dose, Exercise, Paper, Routine
+from psoas_print.language import phrases
+from psoas_print.language.words import Words
 from psoas_print.layout.geometry import TRIMS, PaperSize
 from psoas_print.version import __version__
 
@@ -37,14 +41,17 @@ class View:
 
 @dataclass(frozen=True, slots=True)
 class DoseView(View):
-    reps: str  # "6-10", written with an en dash
+    # Numbers and phrases in the product's language: ranges with its dash and spacing.
+    reps: str
     per_side: bool
     sets: int
     hold_seconds: str | None
     hold_breaths: str | None
     note: str | None
     summary: str  # as one would say it: "6-10 reps, hold 10 s or 2-3 breaths"
+    repetitions: str  # in full: "10 on each side, 2 sets"
     hold_text: str | None  # "10 seconds or 2-3 breaths"
+    hold: str  # the hold_text, or words saying there is none
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +66,8 @@ class ExerciseView(View):
     name: str
     short_name: str | None
     label: str  # the short name where there is one, else the name
-    level: str
+    level: str  # beginner, intermediate or advanced, as the book says it
+    level_name: str  # the level in the product's language
     position: str
     props: tuple[str, ...]
     purpose: str
@@ -105,8 +113,8 @@ class InfoView(View):
     author: str | None
     authors: tuple[str, ...]
     author_names: tuple[str, ...]  # every author, in the order they are credited
-    byline: str  # "A", "A and B", "A, B and C"
-    language: str
+    byline: str  # "A", "A and B", "A, B and C", in the product's language
+    language: str  # the language the book is written in
     paper: str
     edition: str
     year: int | None
@@ -208,28 +216,28 @@ def _public_names(klass: type) -> frozenset[str]:
 # --- The book ----------------------------------------------------------------------------
 
 
-def book_view(book: Book) -> BookView:
-    exercises = {key: exercise_view(exercise) for key, exercise in book.exercises.items()}
+def book_view(book: Book, words: Words) -> BookView:
+    exercises = {key: exercise_view(exercise, words) for key, exercise in book.exercises.items()}
     chapter_exercises = {
         chapter.id: tuple(exercises[key] for key in chapter.exercises) for chapter in book.chapters
     }
     return BookView(
-        info=info_view(book.info),
+        info=info_view(book.info, words),
         chapters=tuple(chapter_view(chapter) for chapter in book.chapters),
         exercises=MappingProxyType(exercises),
-        routines=tuple(routine_view(r, exercises) for r in book.routines.values()),
+        routines=tuple(routine_view(r, words, exercises) for r in book.routines.values()),
         chapter_exercises=MappingProxyType(chapter_exercises),
     )
 
 
-def info_view(info: BookInfo) -> InfoView:
+def info_view(info: BookInfo, words: Words) -> InfoView:
     return InfoView(
         title=info.title,
         subtitle=info.subtitle,
         author=info.author,
         authors=tuple(info.authors),
         author_names=tuple(info.author_names),
-        byline=info.byline,
+        byline=words.listing(info.author_names),
         language=info.language,
         paper=info.paper,
         edition=info.edition,
@@ -256,17 +264,18 @@ def chapter_view(chapter: Chapter) -> ChapterView:
     )
 
 
-def exercise_view(exercise: Exercise) -> ExerciseView:
+def exercise_view(exercise: Exercise, words: Words) -> ExerciseView:
     return ExerciseView(
         id=exercise.id,
         name=exercise.name,
         short_name=exercise.short_name,
         label=exercise.label,
         level=exercise.level,
+        level_name=phrases.level_name(exercise.level, words),
         position=exercise.position,
         props=tuple(exercise.props),
         purpose=exercise.purpose,
-        dose=dose_view(exercise.dose),
+        dose=dose_view(exercise.dose, words),
         breathing=BreathingView(exercise.breathing.inhale, exercise.breathing.exhale),
         cues=tuple(exercise.cues),
         caution=exercise.caution,
@@ -277,32 +286,31 @@ def exercise_view(exercise: Exercise) -> ExerciseView:
     )
 
 
-def dose_view(dose: Dose) -> DoseView:
+def dose_view(dose: Dose, words: Words) -> DoseView:
     return DoseView(
-        reps=str(dose.reps),
+        reps=words.count(dose.reps),
         per_side=dose.per_side,
         sets=dose.sets,
-        hold_seconds=_text(dose.hold_seconds),
-        hold_breaths=_text(dose.hold_breaths),
+        hold_seconds=words.count(dose.hold_seconds) if dose.hold_seconds else None,
+        hold_breaths=words.count(dose.hold_breaths) if dose.hold_breaths else None,
         note=dose.note,
-        summary=dose.summary(),
-        hold_text=dose.hold_text(),
+        summary=phrases.dose_summary(dose, words),
+        repetitions=phrases.repetitions(dose, words),
+        hold_text=phrases.hold_text(dose, words),
+        hold=phrases.hold_or_none(dose, words),
     )
 
 
-def _text(value: object | None) -> str | None:
-    return None if value is None else str(value)
-
-
 def routine_view(
-    routine: Routine, exercises: Mapping[str, ExerciseView] | None = None
+    routine: Routine, words: Words, exercises: Mapping[str, ExerciseView] | None = None
 ) -> RoutineView:
     """The routine, its exercises shared with ``exercises`` where they are there (a sample
     edition keeps routines whose exercises it has no spread for)."""
     known = exercises or {}
     items = tuple(
         RoutineItemView(
-            known.get(item.exercise.id) or exercise_view(item.exercise), dose_view(item.dose)
+            known.get(item.exercise.id) or exercise_view(item.exercise, words),
+            dose_view(item.dose, words),
         )
         for item in routine.items
     )
@@ -318,12 +326,17 @@ class CommonContext(TypedDict):
     version: str
     book_url: str  # the book folder's file: URL, ending in "/"
     created: str | None  # see build_date
+    language: str  # what the product is printed in: its labels, and the document's lang
+    author_lang: str  # ' lang="en"' for the author's text when the book is in another language
 
 
-def common_context(book: Book, paper: Paper | str, created: str | None) -> CommonContext:
+def common_context(
+    book: Book, paper: Paper | str, created: str | None, words: Words
+) -> CommonContext:
     """What every layout may use: plain data about the book (see above), no paths.
-    ``created`` is the build's date (see build_date), taken once for the whole build."""
-    view = book_view(book)
+    ``created`` is the build's date (see build_date), taken once for the whole build;
+    ``words`` the language of the labels."""
+    view = book_view(book, words)
     return {
         "book": view,
         "info": view.info,
@@ -331,7 +344,17 @@ def common_context(book: Book, paper: Paper | str, created: str | None) -> Commo
         "version": __version__,
         "book_url": book.root.resolve().as_uri() + "/",
         "created": created,
+        "language": words.language,
+        "author_lang": author_lang(book.info.language, words.language),
     }
+
+
+def author_lang(book_language: str, language: str) -> str:
+    """The attribute that marks the author's text with its language where the labels are
+    in another (``--lang``), so that each is hyphenated with its own dictionary."""
+    if book_language.lower() == language.lower():
+        return ""
+    return Markup(' lang="{}"').format(book_language)
 
 
 def build_date() -> str | None:

@@ -44,6 +44,15 @@ def stamped_copies(book: bytes, lines: bytes, licences: list[str]) -> Iterator[b
             yield stamped_copy(book, line_pages, index, licence)
 
 
+def pdf_language(data: bytes) -> str | None:
+    """The language a PDF's catalogue is tagged with (``/Lang``), if any."""
+    import pikepdf  # see the module's note
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        language = pdf.Root.get("/Lang")
+        return str(language) if language is not None and str(language).strip() else None
+
+
 def page_count(data: bytes) -> int:
     import pikepdf  # see the module's note
 

@@ -13,6 +13,8 @@ from psoas_print.book.model import Book, Paper, Routine
 from psoas_print.errors import BookError
 from psoas_print.figures.pictures import figures_for
 from psoas_print.figures.style import ROBUST
+from psoas_print.language.catalogues import catalogue_files, words_for
+from psoas_print.language.words import Words
 from psoas_print.layout.fitting import Fitted, Measurement, TooLong, fit_to_one_page
 from psoas_print.layout.geometry import PAPERS
 from psoas_print.layout.templates import layout_path, make_environment, render_template
@@ -59,6 +61,7 @@ class Cheatsheet(BookProduct[CheatsheetSettings]):
     def check(self, book: Book | None, settings: CheatsheetSettings) -> None:
         assert book is not None
         choose_routine(book, settings.routine)
+        words_for(book, settings.language)  # a language with no labels fails here
 
     def skipped(self, book: Book | None, settings: CheatsheetSettings) -> str | None:
         """Why an optional cheat sheet is not made: the book has no routine."""
@@ -75,13 +78,15 @@ class Cheatsheet(BookProduct[CheatsheetSettings]):
             files += [exercise.source, book.root / "figures" / f"{exercise.id}.yaml"]
             files += [exercise.image_path] if exercise.image_path else []
         relative = [path.relative_to(book.root).as_posix() for path in files]
-        return ["routines/", *dict.fromkeys(relative)]
+        labels = catalogue_files(book.info.language, settings.language)
+        return ["routines/", *dict.fromkeys(relative), *labels]
 
     def make(self, inputs: Inputs, settings: CheatsheetSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)
         started = time.perf_counter()
         paper = settings.paper or inputs.info.paper
-        fitted = fit_cheatsheet(inputs, context, paper, settings.routine)
+        words = words_for(inputs, settings.language)
+        fitted = fit_cheatsheet(inputs, context, paper, settings.routine, words)
         data = tagged_pdf(fitted.document, settings.pdf_variant)
         made = MadeFile("", data, len(fitted.document.pages), fitted.html)
         summary = Summary(renders=fitted.renders, scale=round(fitted.scale, 3))
@@ -89,18 +94,19 @@ class Cheatsheet(BookProduct[CheatsheetSettings]):
 
 
 def fit_cheatsheet(
-    book: Book, context: BuildContext, paper: Paper, routine_id: str | None
+    book: Book, context: BuildContext, paper: Paper, routine_id: str | None, words: Words
 ) -> Fitted:
     """The routine's sheet, laid out at the largest scale that fills exactly one page."""
     routine = choose_routine(book, routine_id)
     renderer = context.renderer
-    environment = make_environment(renderer.sources)
+    environment = make_environment(renderer.sources, words)
     exercises = [item.exercise for item in routine.items]
     values = {
-        **common_context(book, paper, context.created),
-        "routine": routine_view(routine),
+        **common_context(book, paper, context.created, words),
+        "routine": routine_view(routine, words),
+        "weekdays": words.weekdays(),
         "margin_mm": MARGIN_MM,
-        "figures": figures_for(exercises, ROBUST, context.figures),
+        "figures": figures_for(exercises, ROBUST, context.figures, words),
         "ebook_pages": {},  # the sheet is for the fridge: no page references
     }
     usable_mm = PAPERS[paper].height_mm - MARGIN_MM

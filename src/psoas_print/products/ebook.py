@@ -11,6 +11,7 @@ import time
 from typing import ClassVar
 
 from psoas_print.book.model import Book
+from psoas_print.language.catalogues import words_for
 from psoas_print.layout.templates import layout_path
 from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import (
@@ -39,6 +40,7 @@ class Ebook(BookProduct[EbookSettings]):
             sample_edition(book)
         if settings.printing is not None:
             check_print_sharpness(book, settings.page(book))
+        words_for(book, settings.language)  # a language with no labels fails here
 
     def make(self, inputs: Inputs, settings: EbookSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)
@@ -46,7 +48,8 @@ class Ebook(BookProduct[EbookSettings]):
             return make_in_parts(inputs, settings, context)
         started = time.perf_counter()
         page = settings.page(inputs)
-        html = ebook_html(inputs, context, page, settings.sample, settings.printing)
+        words = words_for(inputs, settings.language)
+        html = ebook_html(inputs, context, page, words, settings.sample, settings.printing)
         laid = context.typeset(html, layout_path(TEMPLATE), settings.pdf_variant)
         warnings = tuple(spilled_exercises(inputs, laid.anchors, page))
         made = MadeFile("", laid.data, laid.pages, html)

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from psoas_print.book.loading import PRINT_DPI, book_images, sharpness_message
-from psoas_print.book.model import Book, Chapter, Paper, spoken_list
+from psoas_print.book.model import Book, Chapter, Paper
 from psoas_print.errors import BookError, Problem
 from psoas_print.figures.pictures import figures_for, qr_code
 from psoas_print.figures.style import Style
+from psoas_print.language.words import Words
 from psoas_print.layout.geometry import (
     HEAD_PT,
     HEAD_TRACKING_EM,
@@ -44,26 +45,28 @@ def ebook_html(
     book: Book,
     context: BuildContext,
     paper: Paper | str,
+    words: Words,
     sample: bool = False,
     printing: PrintSetup | None = None,
     portion: Portion = Portion(),
 ) -> str:
-    """The whole book, or with ``sample`` the free edition of the parts marked as sample."""
+    """The whole book, or with ``sample`` the free edition of the parts marked as sample;
+    its labels in the language of ``words``."""
     full_book = book
     store_qr = None
     if sample:
         book = sample_edition(book)
         store_qr = qr_code(str(book.info.store_url))
-    environment = make_environment(context.sources)
+    environment = make_environment(context.sources, words)
     chapters = book.chapters if portion.chapters is None else portion.chapters
     shown = [exercise for chapter in chapters for exercise in book.chapter_exercises(chapter)]
     geometry = page_geometry(TRIMS[paper])
-    common = common_context(book, paper, context.created)
+    common = common_context(book, paper, context.created, words)
     values = {
         **common,
         "chapters": common["book"].chapters,
-        "full_book": book_view(full_book) if sample else common["book"],
-        "figures": figures_for(shown, Style(), context.figures),
+        "full_book": book_view(full_book, words) if sample else common["book"],
+        "figures": figures_for(shown, Style(), context.figures, words),
         "videos": {e.id: qr_code(e.video) for e in shown if e.video},
         "sample": sample,
         "store_qr": store_qr,
@@ -77,7 +80,7 @@ def ebook_html(
     values["running_heads"] = running_heads(book, geometry, head_font(faces, tokens))
     values["css_string"] = css_string
     style = tokens + render_template(environment, "ebook.css", **values)
-    values["typefaces"] = spoken_list(used_typefaces(faces, style))
+    values["typefaces"] = words.listing(used_typefaces(faces, style))
     return render_template(environment, TEMPLATE, **values)
 
 

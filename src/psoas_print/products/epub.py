@@ -26,7 +26,7 @@ import uharfbuzz as harfbuzz
 from PIL import Image, ImageDraw, ImageFont
 
 from psoas_print.book import markup
-from psoas_print.book.model import Book, Exercise, spoken_list
+from psoas_print.book.model import Book, Exercise
 from psoas_print.book.resolver import Refused, Resolver
 from psoas_print.book.sources import Sources
 from psoas_print.book.svg import SvgProblem
@@ -35,6 +35,8 @@ from psoas_print.errors import BookError
 from psoas_print.figures.describe import alt_text
 from psoas_print.figures.store import FigureStore
 from psoas_print.figures.style import Style
+from psoas_print.language.catalogues import words_for
+from psoas_print.language.words import Words
 from psoas_print.layout.templates import make_environment, render_template
 from psoas_print.layout.typefaces import typeface_name
 from psoas_print.layout.view import (
@@ -99,22 +101,27 @@ class Epub(BookProduct[EpubSettings]):
     def make(self, inputs: Inputs, settings: EpubSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)
         started = time.perf_counter()
-        data, documents = build_epub(inputs, context)
+        data, documents = build_epub(inputs, context, words_for(inputs, settings.language))
         made = MadeFile("", data, documents)
         return Made((made,), Summary(epub=True), time.perf_counter() - started)
 
+    def check(self, book: Book | None, settings: EpubSettings) -> None:
+        assert book is not None
+        words_for(book, settings.language)  # a language with no labels fails here
 
-def _typefaces(sources: Sources) -> str:
+
+def _typefaces(sources: Sources, words: Words) -> str:
     """The typefaces of the fonts the EPUB carries, named as their makers name them."""
     names = [typeface_name(sources.font(name)) for name in FONTS]
-    return spoken_list(list(dict.fromkeys(name for name in names if name)))
+    return words.listing(dict.fromkeys(name for name in names if name))
 
 
-def build_epub(book: Book, build: BuildContext) -> tuple[bytes, int]:
-    """The EPUB file, and how many documents its spine has."""
+def build_epub(book: Book, build: BuildContext, words: Words) -> tuple[bytes, int]:
+    """The EPUB file, and how many documents its spine has, its labels in the language of
+    ``words``."""
     sources, figures = build.sources, build.figures
-    environment = make_environment(sources)
-    context = common_context(book, book.info.paper, build.created)
+    environment = make_environment(sources, words)
+    context = common_context(book, book.info.paper, build.created, words)
 
     def page(template: str, **values: object) -> bytes:
         return render_template(environment, f"epub/{template}", **context, **values).encode("utf-8")
@@ -122,7 +129,9 @@ def build_epub(book: Book, build: BuildContext) -> tuple[bytes, int]:
     assets: dict[str, Item] = {}
     documents = [
         Item("cover", "cover.xhtml", XHTML, page("cover.xhtml")),
-        Item("title", "title.xhtml", XHTML, page("title.xhtml", typefaces=_typefaces(sources))),
+        Item(
+            "title", "title.xhtml", XHTML, page("title.xhtml", typefaces=_typefaces(sources, words))
+        ),
     ]
     contents = []
     number = 0
@@ -140,18 +149,24 @@ def build_epub(book: Book, build: BuildContext) -> tuple[bytes, int]:
         children = []
         for exercise in book.chapter_exercises(chapter):
             number += 1
-            documents.append(_exercise_document(exercise, number, book, assets, page, figures))
+            documents.append(
+                _exercise_document(exercise, number, book, assets, page, figures, words)
+            )
             children.append(Entry(exercise.name, _exercise_href(exercise)))
         contents.append(Entry(chapter.title, href, tuple(children)))
     if book.routines:
-        routines, entry = _routines_document(book, page)
+        routines, entry = _routines_document(book, page, words)
         documents.append(routines)
         contents.append(entry)
     nav = Item("nav", "nav.xhtml", XHTML, page("nav.xhtml", contents=contents), "nav")
     text = _all_text(documents)
     resources = [
         Item(
-            "cover-image", "images/cover.png", "image/png", cover_png(book, sources), "cover-image"
+            "cover-image",
+            "images/cover.png",
+            "image/png",
+            cover_png(book, sources, words),
+            "cover-image",
         ),
         Item(
             "css",
@@ -184,20 +199,20 @@ def _exercise_document(
     assets: dict[str, Item],
     page: Callable[..., bytes],
     figures: FigureStore,
+    words: Words,
 ) -> Item:
     figure = None
     if exercise.image_path is not None:
         href = _asset(exercise.image_path, Sources(book.root).resolver, assets)
         figure = {"href": href, "alt": f"{exercise.name}: {exercise.position}."}
     elif exercise.pose is not None:
-        svg = figures.svg(exercise, Style())
+        svg = figures.svg(exercise, Style(), words)
         href = f"figures/{exercise.id}.svg"
         assets[href] = Item(f"figure-{exercise.id}", href, "image/svg+xml", svg.encode("utf-8"))
-        figure = {"href": href, "alt": alt_text(exercise)}
+        figure = {"href": href, "alt": alt_text(exercise, words)}
     body = _xhtml(exercise.body_html, book.root, assets)
-    data = page(
-        "exercise.xhtml", exercise=exercise_view(exercise), number=number, figure=figure, body=body
-    )
+    shown = exercise_view(exercise, words)
+    data = page("exercise.xhtml", exercise=shown, number=number, figure=figure, body=body)
     return Item(f"exercise-{exercise.id}", _exercise_href(exercise), XHTML, data)
 
 
@@ -205,7 +220,7 @@ def _exercise_href(exercise: Exercise) -> str:
     return f"exercise-{exercise.id}.xhtml"
 
 
-def _routines_document(book: Book, page: Callable[..., bytes]) -> tuple[Item, Entry]:
+def _routines_document(book: Book, page: Callable[..., bytes], words: Words) -> tuple[Item, Entry]:
     """The book's routines, after the chapters, each exercise a link to its own document,
     and their entry in the navigation."""
     href = "routines.xhtml"
@@ -215,9 +230,10 @@ def _routines_document(book: Book, page: Callable[..., bytes]) -> tuple[Item, En
         for exercise in book.chapter_exercises(chapter)
     }
     routines = list(book.routines.values())
-    data = page("routines.xhtml", routines=[routine_view(r) for r in routines], documents=documents)
+    shown = [routine_view(routine, words) for routine in routines]
+    data = page("routines.xhtml", routines=shown, documents=documents)
     entries = tuple(Entry(routine.title, f"{href}#routine-{routine.id}") for routine in routines)
-    return Item("routines", href, XHTML, data), Entry("Routines", href, entries)
+    return Item("routines", href, XHTML, data), Entry(words.gettext("Routines"), href, entries)
 
 
 def _xhtml(html: str, root: Path, assets: dict[str, Item]) -> str:
@@ -322,7 +338,7 @@ def _fonts(sources: Sources, text: str) -> list[Item]:
     return items
 
 
-def cover_png(book: Book, sources: Sources) -> bytes:
+def cover_png(book: Book, sources: Sources, words: Words) -> bytes:
     """A cover picture in the style of the PDF's cover, drawn with the bundled fonts."""
     width, height = 1600, 2400
     image = Image.new("RGB", (width, height), "#0a4d4a")
@@ -340,7 +356,8 @@ def cover_png(book: Book, sources: Sources) -> bytes:
         draw.text((left, y), line, font=subtitle_font, fill="#d4ebe8")
         y += 84
     author_font = ImageFont.truetype(str(sources.font("Inter-SemiBold.otf")), 54)
-    byline = _wrap(draw, book.info.byline.upper(), author_font, width - 2 * left)
+    authors = words.listing(book.info.author_names).upper()
+    byline = _wrap(draw, authors, author_font, width - 2 * left)
     for index, line in enumerate(byline):
         y = height - 260 - 70 * (len(byline) - 1 - index)
         draw.text((left, y), line, font=author_font, fill="#ffffff")

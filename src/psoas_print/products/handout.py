@@ -27,6 +27,8 @@ from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
 from psoas_print.figures.pictures import figures_for, qr_code
 from psoas_print.figures.style import ROBUST
+from psoas_print.language.catalogues import words_for
+from psoas_print.language.words import Words
 from psoas_print.layout.fitting import (
     PX_PER_MM,
     Fitted,
@@ -176,6 +178,7 @@ def build_handout(
     book: Book,
     context: BuildContext,
     paper: Paper,
+    words: Words,
     options: HandoutOptions,
     with_notes: bool,
     per_sheet: int = 1,
@@ -187,19 +190,20 @@ def build_handout(
     routine = choose_routine(book, options.routine)
     renderer = context.renderer
     check_options(renderer.sources, options)
+    exercises = [item.exercise for item in routine.items]
     values = {
-        **common_context(book, paper, context.created),
-        "routine": routine_view(routine),
+        **common_context(book, paper, context.created, words),
+        "routine": routine_view(routine, words),
         "handout": _options_view(options),
-        "figures": figures_for([item.exercise for item in routine.items], ROBUST, context.figures),
-        "ebook_pages": ebook_pages(book, context, paper),
+        "figures": figures_for(exercises, ROBUST, context.figures, words),
+        "ebook_pages": ebook_pages(book, context, paper, words),
         "logo_url": options.logo.resolve().as_uri() if options.logo else None,
         "qr_url": qr_code(options.qr) if options.qr else None,
-        "class_date": _long_date(options.date),
-        "log_days": _log_days(options.date),
+        "class_date": words.date(options.date) if options.date else "",
+        "log_days": _log_days(options.date, words),
         "with_student_notes": with_notes,
     }
-    layout = _Layout(renderer, make_environment(renderer.sources), values, paper, routine)
+    layout = _Layout(renderer, make_environment(renderer.sources, words), values, paper, routine)
     cell = cell_for(paper, per_sheet)
     try:
         fitted = layout.fit(cell)
@@ -231,10 +235,11 @@ def _options_view(options: HandoutOptions) -> Record:
     return record(options, omit=["logo"], date=date)
 
 
-def ebook_pages(book: Book, context: BuildContext, paper: Paper) -> dict[str, int]:
-    """The page of each exercise in the ebook, read off its real layout (or remembered
-    from the last time this very ebook was laid out: see layout/remembered.py)."""
-    html = ebook_html(book, context, paper)
+def ebook_pages(book: Book, context: BuildContext, paper: Paper, words: Words) -> dict[str, int]:
+    """The page of each exercise in the ebook in the same language, read off its real
+    layout (or remembered from the last time this very ebook was laid out: see
+    layout/remembered.py)."""
+    html = ebook_html(book, context, paper, words)
 
     def lay_out() -> dict[str, int]:
         return anchor_pages(context.renderer.render(html, layout_path(EBOOK_TEMPLATE)))
@@ -347,7 +352,12 @@ def _height_with(measured: Measurement, kept: int) -> float:
 
 
 def render_names(
-    book: Book, context: BuildContext, paper: Paper, handout: Handout, students: list[Student]
+    book: Book,
+    context: BuildContext,
+    paper: Paper,
+    words: Words,
+    handout: Handout,
+    students: list[Student],
 ) -> bytes:
     """One page per student, the size of a copy, blank but for the name (and notes) where
     the copy leaves room for them."""
@@ -358,9 +368,9 @@ def render_names(
         for student in students
     ]
     html = render_template(
-        make_environment(renderer.sources),
+        make_environment(renderer.sources, words),
         NAMES_TEMPLATE,
-        **common_context(book, paper, context.created),
+        **common_context(book, paper, context.created, words),
         cell=handout.cell,
         students=names,
         name_box=handout.name_box_mm,
@@ -443,16 +453,12 @@ def _box_mm(box: tuple[float, float, float, float]) -> tuple[float, float, float
     return left, top, right - left, bottom - top
 
 
-def _long_date(date: datetime.date | None) -> str:
-    return f"{date.day} {date:%B %Y}" if date else ""
-
-
-def _log_days(start: datetime.date | None) -> list[str]:
-    """Column heads for the log: dates from the class date, else day numbers."""
+def _log_days(start: datetime.date | None, words: Words) -> list[str]:
+    """Column heads for the log: weekdays and dates from the class date, else day numbers."""
     if start is None:
-        return [str(day) for day in range(1, LOG_DAYS + 1)]
+        return [words.number(day) for day in range(1, LOG_DAYS + 1)]
     days = [start + datetime.timedelta(days=offset) for offset in range(LOG_DAYS)]
-    return [f"{day:%a}"[:2] + f" {day.day}" for day in days]
+    return [words.day_of_week(day) for day in days]
 
 
 # --- The product -------------------------------------------------------------------------
@@ -471,6 +477,7 @@ class Handouts(BookProduct[HandoutSettings]):
         sources = Sources(book.root, self.extra_inputs(settings))
         check_options(sources, settings.options)
         check_students(sources, list(settings.students))  # a name the fonts lack fails now
+        words_for(book, settings.language)  # a language with no labels fails here
 
     def extra_inputs(self, settings: HandoutSettings) -> tuple[Path, ...]:
         return tuple(path for path in (settings.options.logo, settings.roster) if path)
@@ -488,12 +495,13 @@ class Handouts(BookProduct[HandoutSettings]):
         paper = settings.paper or inputs.info.paper
         with_notes = any(student.notes for student in students)
         options, per_sheet = settings.options, settings.per_sheet
-        handout = build_handout(inputs, context, paper, options, with_notes, per_sheet)
+        words = words_for(inputs, settings.language)
+        handout = build_handout(inputs, context, paper, words, options, with_notes, per_sheet)
         base = handout.fitted.document.write_pdf()
         names = None
         if students:
             context.progress(f"Laying out {len(students)} names")
-            names = render_names(inputs, context, paper, handout, students)
+            names = render_names(inputs, context, paper, words, handout, students)
         files = tuple(
             MadeFile(name, assemble(base, names, copies, per_sheet), -(-len(copies) // per_sheet))
             for name, copies in self._copies(settings, students)

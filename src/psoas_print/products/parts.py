@@ -22,6 +22,8 @@ from pathlib import Path
 from psoas_print.book.model import Book, Chapter
 from psoas_print.book.sources import Sources
 from psoas_print.figures.store import FigureStore
+from psoas_print.language.catalogues import words_for
+from psoas_print.language.words import Words
 from psoas_print.layout.geometry import TRIMS, page_geometry
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typesetter import PORTION_SCHEME, LaidOutDocument, anchor_pages
@@ -52,6 +54,10 @@ class Settings:
     printing: PrintSetup | None
     drawings: Path | None  # the folder of figures drawn by earlier builds
     created: str | None  # the build's date (see BuildContext)
+    language: str | None  # of the labels; None: the book's own
+
+    def words(self) -> Words:
+        return words_for(self.book, self.language)
 
     def context(self) -> BuildContext:
         """A worker's own context: the book's sources, the figures kept before, the date."""
@@ -94,8 +100,9 @@ def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Ma
     context.dismiss_ready()  # the portions' workers need both cores
     page = ebook.page(book)
     settings = Settings(
-        book, page, ebook.sample, ebook.printing, context.figures.folder, context.created
-    )
+        book, page, ebook.sample, ebook.printing, context.figures.folder, context.created,
+        ebook.language,
+    )  # fmt: skip
     groups = portions_for(book, ebook.parts)
     workers = min(len(groups), os.cpu_count() or 1)
     with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
@@ -120,7 +127,7 @@ def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Ma
     # The HTML a single render would lay out, for the plain weasyprint command to compare.
     html = None
     if ebook.keep_html:
-        html = ebook_html(book, context, page, printing=ebook.printing)
+        html = ebook_html(book, context, page, settings.words(), printing=ebook.printing)
     warnings = tuple(spilled_exercises(book, toc_pages, page))
     made = MadeFile("", data, pages, html)
     seconds = time.perf_counter() - started
@@ -179,8 +186,9 @@ def lay_out_portion(settings: Settings, portion: Portion) -> Laid:
 
 def _render(context: BuildContext, settings: Settings, portion: Portion) -> LaidOutDocument:
     html = ebook_html(
-        settings.book, context, settings.paper, settings.sample, settings.printing, portion
-    )
+        settings.book, context, settings.paper, settings.words(), settings.sample,
+        settings.printing, portion,
+    )  # fmt: skip
     return context.renderer.render(html, layout_path(TEMPLATE))
 
 
@@ -219,9 +227,10 @@ def _right_hand(page: int) -> int:
 def lay_out_folios(settings: Settings, first_page: int, blanks: tuple[bool, ...]) -> bytes:
     """The page numbers of one portion, alone on otherwise empty pages (in a worker)."""
     renderer = settings.context().renderer
-    common = common_context(settings.book, settings.paper, settings.created)
+    words = settings.words()
+    common = common_context(settings.book, settings.paper, settings.created, words)
     html = render_template(
-        make_environment(renderer.sources), "ebook-folios.html",
+        make_environment(renderer.sources, words), "ebook-folios.html",
         **common, **page_geometry(TRIMS[settings.paper]),
         sample=False, printing=settings.printing, store_qr=None, chapters=common["book"].chapters,
         portion=Portion(front=False, chapters=(), folios=True), first_page=first_page,

@@ -31,6 +31,7 @@ class CheatsheetSettings:
     paper: Paper | None = None  # None: the book's own paper
     pdf_variant: PdfVariant | None = None
     optional: bool = False  # a book without routines simply goes without one
+    language: str | None = None  # of the labels; None: the book's own
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class EbookSettings:
     pdf_variant: PdfVariant | None = None
     parts: int | None = None  # lay a long ebook out in this many parts; None: by its length
     keep_html: bool = False  # also give the HTML a single render would lay out
+    language: str | None = None  # of the labels; None: the book's own
 
     def page(self, book: Book) -> str:
         """The page size it is laid out at: the trim, else the paper, else the book's."""
@@ -58,7 +60,9 @@ class EbookSettings:
 
 @dataclass(frozen=True)
 class EpubSettings:
-    """The EPUB has no settings of its own: reading systems choose page and type size."""
+    """Reading systems choose the EPUB's page and type size: only its language is set."""
+
+    language: str | None = None  # of the labels; None: the book's own
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class HandoutSettings:
     students: tuple[Student, ...] = ()  # the roster's students, as read_roster read them
     split: bool = False  # with a roster: one file per student, in the target folder
     paper: Paper | None = None  # None: the book's own paper
+    language: str | None = None  # of the labels; None: the book's own
 
 
 ROSTER_LIMIT = Limit(MAX_ROSTER_ROWS, "students", "make the handouts of each class separately")
@@ -105,10 +110,6 @@ class Buyer:
     email: str
     order: str
     line: int
-
-    @property
-    def licence(self) -> str:
-        return f"Licensed to {self.name} · {self.email} · order {self.order}"
 
 
 BUYERS_LIMIT = Limit(MAX_BUYERS, "buyers", "stamp them in several batches")
@@ -132,6 +133,7 @@ class LicensedSettings:
     ebook: Path  # the finished ebook PDF
     buyers_file: Path  # the CSV the buyers were read from
     buyers: tuple[Buyer, ...]  # as read_buyers read them
+    language: str | None = None  # of the licence line; None: the ebook's own
 
 
 # The settings of any one product: a job carries its product's own (see runner/jobs.py).

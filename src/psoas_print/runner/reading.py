@@ -8,10 +8,16 @@ from pathlib import Path
 from psoas_print.book.loading import Checks, load_book
 from psoas_print.book.model import Book
 from psoas_print.figures.checks import pose_fault
+from psoas_print.language.catalogues import label_warnings
 from psoas_print.layout.geometry import default_printed_width_mm
 
-# The figures stage judges each pose, the layout stage how wide each picture prints.
-STAGE_CHECKS = Checks(pose_fault=pose_fault, printed_width_mm=default_printed_width_mm)
+# The figures stage judges each pose, the layout stage how wide each picture prints, the
+# language stage what a book's own catalogue of labels changes.
+STAGE_CHECKS = Checks(
+    pose_fault=pose_fault,
+    printed_width_mm=default_printed_width_mm,
+    label_warnings=label_warnings,
+)
 
 
 def read_book(folder: Path) -> Book:
