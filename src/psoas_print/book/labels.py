@@ -46,14 +46,17 @@ def parse_catalogue(text: str, path: Path) -> LabelCatalogue | list[Problem]:
     if language is None:
         message = "a catalogue is named by its language, such as de.po or pt-BR.po"
         return [Problem(path, None, message)]
+    if (bad := _bad_line(text)) is not None:
+        return [Problem(path, bad, _BAD_LINE)]
     try:
         catalog = read_po(io.StringIO(text), locale=_locale(language), abort_invalid=True)
-    except PoFileError as error:
-        return [Problem(path, error.lineno, f"not a valid catalogue: {error}")]
+    except PoFileError as error:  # Babel's line numbers are not reliable: none is given
+        return [Problem(path, None, f"not a valid catalogue: {error}")]
     problems = [
         Problem(path, message.lineno, f"{_shown(message.id)}: {error}")
-        for message, errors in catalog.check()
-        for error in errors
+        for message in catalog
+        if message.id and message.string
+        for error in _placeholder_errors(message.id, message.string)
     ]
     if problems:
         return problems
@@ -65,6 +68,51 @@ def parse_catalogue(text: str, path: Path) -> LabelCatalogue | list[Problem]:
         if message.id and message.string
     }
     return LabelCatalogue(language, path, compiled.getvalue(), lines)
+
+
+# A catalogue's lines: a keyword and a quoted string, a quoted string going on, a comment.
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_LINE = re.compile(
+    rf"\s*(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}|{_STRING})?\s*"
+)
+_BAD_LINE = (
+    'not a catalogue line: each line is a comment, a keyword (msgid, msgstr…) with a "quoted '
+    'string", or a "quoted string" that goes on'
+)
+
+
+def _bad_line(text: str) -> int | None:
+    """The first line of ``text`` that no catalogue has; Babel's reader lets it pass."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not _LINE.fullmatch(line):
+            return number
+    return None
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _placeholder_errors(message_id: object, translation: object) -> list[str]:
+    """What would stop a translation from being filled: a placeholder its message does not
+    have, or a lone ``%`` (write ``%%`` for a percent sign where the message has values)."""
+    ids = message_id if isinstance(message_id, tuple) else (message_id,)
+    forms = translation if isinstance(translation, tuple) else (translation,)
+    known = {name for text in ids for name in _PLACEHOLDER.findall(str(text))}
+    errors = []
+    for form in (str(form) for form in forms if form):
+        unknown = sorted(set(_PLACEHOLDER.findall(form)) - known)
+        if unknown:
+            offered = ", ".join(f"%({name})s" for name in sorted(known)) or "none"
+            errors.append(
+                f"the translation has a placeholder %({unknown[0]})s that the "
+                f"message does not (it has {offered})"
+            )
+        elif known:
+            try:
+                form % dict.fromkeys(known, "")
+            except (ValueError, TypeError, KeyError):
+                errors.append("the translation has a '%' that is no placeholder: write %% for %")
+    return errors
 
 
 def _locale(language: str) -> Locale | None:
