@@ -37,8 +37,9 @@ ENGLISH = words_for(None, "en")  # the labels of a book in English
 
 
 def summary(dose: Dose) -> str:
-    """A dose as an English card says it: "6-10 reps each side, hold 10 s"."""
-    return dose_summary(dose, ENGLISH)
+    """A dose as an English card says it, "6-10 reps each side, hold 10 s", its no-break
+    spaces as plain ones (as the tests' page texts have them)."""
+    return " ".join(dose_summary(dose, ENGLISH).split())
 
 
 EPOCH = "1767225600"  # 2026-01-01 00:00:00 UTC, the date of every shared output

@@ -12,11 +12,11 @@ import pytest
 
 from psoas_print import limits, load_book
 from psoas_print.book.sources import Sources
-from psoas_print.language.phrases import hold_text
+from psoas_print.language.phrases import dose_summary, hold_text
 from psoas_print.layout.templates import make_environment, render_template
 from psoas_print.layout.view import BookView, Record, common_context, plain, record, routine_view
 from psoas_print.products.ebook_html import css_string
-from tests.conftest import ENGLISH, SAMPLE_BOOK, run_cli, run_guarded, summary
+from tests.conftest import ENGLISH, SAMPLE_BOOK, run_cli, run_guarded
 
 TOKEN = "secret-7d1e0c5a-not-for-layouts"
 HOSTNAME = Path("/etc/hostname")
@@ -264,7 +264,8 @@ def test_layouts_get_the_book_as_plain_data(book):
     labels = ",".join(e.label for e in model.chapter_exercises(chapter))
     dose = fridge.items[0].dose
     assert html == (
-        f"{','.join(model.routines)}|{labels}|{summary(dose)}|{hold_text(dose, ENGLISH)}|"
+        f"{','.join(model.routines)}|{labels}|{dose_summary(dose, ENGLISH)}|"
+        f"{hold_text(dose, ENGLISH)}|"
         f"{model.info.byline}|{len(model.info.author_names)}|A4"
     )
     assert isinstance(context["book"], BookView)

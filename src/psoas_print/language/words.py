@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 import gettext as gettext_module
 from collections.abc import Iterable, Sequence
 
@@ -17,6 +18,8 @@ from psoas_print.book.model import Count
 from psoas_print.book.typography import punctuate
 
 ENGLISH = "en"
+# A number and the word after it stay on one line: "10 seconds", "2-3 breaths".
+_NUMBER_THEN_SPACE = re.compile(r"(%\((?:count|num|sets|high)\)s) ")
 
 
 class Words:
@@ -45,7 +48,7 @@ class Words:
         return self._fill(english, values)
 
     def _fill(self, text: str, values: dict[str, object]) -> str:
-        text = punctuate(text, self.language)
+        text = _NUMBER_THEN_SPACE.sub("\\1\u00a0", punctuate(text, self.language))
         return text % values if values else text
 
     def number(self, value: int) -> str:
