@@ -526,3 +526,26 @@ def test_a_language_in_a_script_the_bundled_fonts_lack_needs_the_books_fonts(boo
     line = result.stderr.strip().splitlines()[0]
     assert re.match(r".*book\.yaml:\d+: 'ja' is written in Japanese script", line)
     assert "fonts/" in line
+
+
+# --- licensed copies ---------------------------------------------------------------------
+
+
+def test_a_licensed_copy_speaks_the_language_of_its_ebook(made, tmp_path):
+    buyers = tmp_path / "buyers.csv"
+    buyers.write_text("name,email,order\nJo Bloggs,jo@example.org,A-1\n", encoding="utf-8")
+    lines = {}
+    for language in ("", "fr"):
+        out = tmp_path / (language or "own")
+        chosen = ["--lang", language] if language else []
+        result = run_cli("stamp", made / "de/ebook.pdf", "--buyers", buyers, "--out", out, *chosen)
+        assert result.exit_code == 0, result.stderr
+        copy = PdfReader(next(out.glob("*.pdf")))
+        lines[language] = copy.pages[3].extract_text(), str(copy.metadata["/LicensedTo"])
+    buyer = {"name": "Jo Bloggs", "email": "jo@example.org", "order": "A-1"}
+    licence = "Licensed to %(name)s · %(email)s · order %(order)s"
+    # Without --lang, the language the ebook is tagged with; with it, the one asked for.
+    assert lines[""][1] == words("de").gettext(licence, **buyer)
+    assert lines["fr"][1] == words("fr").gettext(licence, **buyer)
+    assert "Jo Bloggs" in lines[""][0] and "Jo Bloggs" in lines["fr"][0]  # on the page
+    assert "Licensed to" not in lines[""][0] + lines["fr"][0]

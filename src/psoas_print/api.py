@@ -5,6 +5,7 @@
     book = psoas_print.load_book("book")
     psoas_print.make_cheatsheet("book", "dist/cheatsheet.pdf", routine="fridge")
     psoas_print.make_ebook("book", "dist/ebook.pdf")
+    psoas_print.make_handouts("book", "dist/handout.pdf", "fridge", language="fr")
 
 Each call does what its command does, through the same runner: the same checks, the same
 up-to-date test (``force=True`` makes it anyway), the same outputs written whole or not at
@@ -49,10 +50,12 @@ def make_cheatsheet(
     routine: str | None = None,
     paper: Paper | None = None,
     pdf_variant: PdfVariant | None = None,
+    language: str | None = None,
     force: bool = False,
 ) -> Built:
-    """The one-page cheat sheet of ``routine`` (default: the book's cheat-sheet routine)."""
-    settings = CheatsheetSettings(routine, paper, pdf_variant)
+    """The one-page cheat sheet of ``routine`` (default: the book's cheat-sheet routine),
+    its labels in ``language`` (default: the book's)."""
+    settings = CheatsheetSettings(routine, paper, pdf_variant, language=language)
     return _make(book, Job(ProductName.CHEATSHEET, settings, Path(target)), force)
 
 
@@ -67,17 +70,21 @@ def make_ebook(
     marks: bool = False,
     pdf_variant: PdfVariant | None = None,
     parts: int | None = None,
+    language: str | None = None,
     force: bool = False,
 ) -> Built:
     """The ebook; with ``trim``, the print-ready edition at that trim size."""
     printing = PrintSetup(bleed_mm, marks) if trim is not None else None
-    settings = EbookSettings(paper, sample, trim, printing, pdf_variant, parts)
+    settings = EbookSettings(paper, sample, trim, printing, pdf_variant, parts, language=language)
     return _make(book, Job(ProductName.EBOOK, settings, Path(target)), force)
 
 
-def make_epub(book: PathLike, target: PathLike, *, force: bool = False) -> Built:
+def make_epub(
+    book: PathLike, target: PathLike, *, language: str | None = None, force: bool = False
+) -> Built:
     """The EPUB 3 edition."""
-    return _make(book, Job(ProductName.EPUB, EpubSettings(), Path(target)), force)
+    settings = EpubSettings(language)
+    return _make(book, Job(ProductName.EPUB, settings, Path(target)), force)
 
 
 def make_handouts(
@@ -95,6 +102,7 @@ def make_handouts(
     roster: PathLike | None = None,
     split: bool = False,
     paper: Paper | None = None,
+    language: str | None = None,
     force: bool = False,
 ) -> Built:
     """A class handout; with ``roster``, a copy per student (with ``split``, a file each
@@ -104,16 +112,25 @@ def make_handouts(
     )
     roster_path = Path(roster) if roster is not None else None
     students = read_roster(roster_path) if roster_path is not None else ()
-    settings = HandoutSettings(options, per_sheet, roster_path, students, split, paper)
+    settings = HandoutSettings(
+        options, per_sheet, roster_path, students, split, paper, language=language
+    )
     return _make(book, Job(ProductName.HANDOUT, settings, Path(target)), force)
 
 
 def make_licensed_copies(
-    ebook: PathLike, buyers: PathLike, folder: PathLike, *, force: bool = False
+    ebook: PathLike,
+    buyers: PathLike,
+    folder: PathLike,
+    *,
+    language: str | None = None,
+    force: bool = False,
 ) -> Built:
     """One copy of the finished ``ebook`` per buyer in the CSV file ``buyers``, in ``folder``;
-    a copy already there is replaced only with ``force``."""
-    settings = LicensedSettings(Path(ebook), Path(buyers), tuple(read_buyers(Path(buyers))))
+    a copy already there is replaced only with ``force``. The licence line is in
+    ``language``, else in the language the ebook is tagged with."""
+    bought = tuple(read_buyers(Path(buyers)))
+    settings = LicensedSettings(Path(ebook), Path(buyers), bought, language=language)
     return build(None, [Job(ProductName.LICENSED, settings, Path(folder))], force=force)
 
 
