@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime
 import functools
-import re
 import gettext as gettext_module
+import re
 from collections.abc import Iterable, Sequence
 
 from babel.core import Locale, UnknownLocaleError
