@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime
 import io
 import itertools
+import os
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from psoas_print.book.model import Count, Dose
 from psoas_print.language.catalogues import CATALOGUES, SHIPPED, TEMPLATE, words_for
 from psoas_print.language.phrases import dose_summary
 from tests.conftest import SAMPLE_BOOK, run_cli, shared_build
+from tests.test_epub import epubcheck_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = str(SAMPLE_BOOK)
@@ -335,12 +338,26 @@ def test_the_german_epub_speaks_german(made):
     assert any(element.get("lang") == "en" for element in page.iter())
 
 
+@pytest.mark.slow
+def test_the_german_epub_passes_epubcheck(made):
+    command = epubcheck_command()
+    if command is None:
+        assert os.environ.get("CI") != "true", "CI must install epubcheck"
+        pytest.skip("epubcheck is not installed here")
+    result = subprocess.run(
+        [*command, str(made / "de/ebook.epub")], capture_output=True, text=True, timeout=300
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    assert "No errors or warnings detected" in report, report
+
+
 def test_the_french_handout_is_set_the_french_way(made):
     text = page_texts(made / "fr/handout.pdf")[0]
     assert "Avec Claire" in text and "1 décembre 2026" in text  # Babel's long French date
     assert "\u00a0:" in text  # "Instructions complètes : …", with a no-break space
     assert not re.search(r"\w :", text)  # never a breaking space before a colon
-    log_heads = re.findall(r"\b(lu|ma|me|je|ve|sa|di) \d{1,2}\b", text)
+    log_heads = re.findall(r"\b(lu|ma|me|je|ve|sa|di)\s\d{1,2}\b", text)
     assert log_heads[:2] == ["ma", "me"]  # the log starts on the class date, a Tuesday
 
 

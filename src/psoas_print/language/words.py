@@ -70,7 +70,7 @@ class Words:
     def day_of_week(self, day: datetime.date) -> str:
         """A log column's head: the short weekday name and the day of the month."""
         names = get_day_names("short", context="stand-alone", locale=self.locale)
-        return f"{names[day.weekday()]} {self.number(day.day)}"
+        return f"{names[day.weekday()]} {self.number(day.day)}"  # wraps in a narrow column
 
     def weekdays(self) -> list[str]:
         """The abbreviated names of the days, in the order a week starts where it is read:
