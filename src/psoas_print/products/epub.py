@@ -91,6 +91,7 @@ class Entry:
     title: str
     href: str
     children: tuple[Entry, ...] = ()
+    label: bool = False  # one of the tool's own words, not the author's
 
 
 class Epub(BookProduct[EpubSettings]):
@@ -233,7 +234,8 @@ def _routines_document(book: Book, page: Callable[..., bytes], words: Words) -> 
     shown = [routine_view(routine, words) for routine in routines]
     data = page("routines.xhtml", routines=shown, documents=documents)
     entries = tuple(Entry(routine.title, f"{href}#routine-{routine.id}") for routine in routines)
-    return Item("routines", href, XHTML, data), Entry(words.gettext("Routines"), href, entries)
+    heading = Entry(words.gettext("Routines"), href, entries, label=True)
+    return Item("routines", href, XHTML, data), heading
 
 
 def _xhtml(html: str, root: Path, assets: dict[str, Item]) -> str:
