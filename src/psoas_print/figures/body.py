@@ -1,18 +1,29 @@
 """The body model behind the generated figures: joint angles to a body of segments.
 
-A keyframe gives joint angles and which body parts touch a surface. One body model with
+A keyframe gives joint angles and which body surfaces touch a surface. One body model with
 human proportions turns the angles into segments (here); the placement (placement.py) then
-turns and moves the whole body until the contacts rest on the floor, the mat or the chair.
-Nobody writes coordinates. Units are centimetres, y points up, the floor is y = 0.
+turns and moves the whole body until the contacts rest on the floor, the mat, the chair or
+the wall. Nobody writes coordinates. Units are centimetres, y points up, the floor is y = 0.
 
-Side view: the figure faces +x. ``trunk`` is the lean from upright (forward positive,
--90 lies on the back); hips and shoulders flex forward from the line of the trunk; knees
-bend the shin back, elbows bend the forearm forward, ankles point the toes (plantar flexion
-positive). ``near_`` and ``far_`` name the limbs nearer and farther from the viewer.
+Side view: the figure faces +x. ``trunk`` is the lean of the whole trunk from upright, the
+line from the hip joints to the shoulders (forward positive, -90 lies on the back, 90 lies
+face down or kneels on all fours). The spine bends in three pieces along that line:
+``pelvis`` tilts the pelvis (anterior tilt positive, posterior negative), ``lumbar`` and
+``thoracic`` bend the lower and the upper back (flexion, rounding, positive; extension,
+arching, negative); the line from hips to shoulders keeps the ``trunk`` angle, so a
+curled or arched back keeps its place. Hips flex forward from the line of the pelvis and
+shoulders from the line of the chest; knees bend the shin back, elbows bend the forearm
+forward, ankles point the toes (plantar flexion positive). ``near_`` and ``far_`` name the
+limbs nearer and farther from the viewer.
 Above view: the same body seen from the ceiling, lying on its side on a mat.
-Front view: ``trunk`` leans sideways, ``twist`` turns the chest, ``neck`` turns the head,
-shoulders and hips open the limbs away from the body, ``left_`` and ``right_`` are the
-figure's own sides.
+Front view: ``trunk`` leans the back sideways above the pelvis (toward the figure's left
+positive), ``lumbar`` and ``thoracic`` bend it further sideways, ``twist`` turns the chest,
+``neck`` turns the head, ``pelvis`` shifts the hips sideways (the angle the legs lean, the
+feet staying where they stand), shoulders and hips open the limbs away from the body,
+``left_`` and ``right_`` are the figure's own sides.
+
+Segments taper (a thigh is thicker at the hip than at the knee, where it meets the shin),
+so a kneeling figure rests on its knee and shin without the thigh sinking into the floor.
 """
 
 from __future__ import annotations
@@ -26,7 +37,10 @@ Surface = Literal["floor", "chair"]
 
 HEIGHT = 170.0
 SEGMENT = {  # lengths as fractions of body height (Drillis and Contini)
-    "trunk": 0.288,
+    "trunk": 0.288,  # hip joints to shoulders, as pelvis + lumbar + thoracic below
+    "pelvis": 0.065,  # hip joints to the lumbosacral joint
+    "lumbar": 0.100,
+    "thoracic": 0.123,
     "neck": 0.118,
     "thigh": 0.245,
     "shank": 0.246,
@@ -38,40 +52,52 @@ SEGMENT = {  # lengths as fractions of body height (Drillis and Contini)
     "shoulder_width": 0.22,
     "hip_width": 0.11,
 }
-RADIUS = {  # half the drawn thickness of each part, in cm
-    "head": 11.0,
-    "neck": 4.0,
-    "trunk": 12.5,
-    "thigh": 7.5,
-    "shank": 5.5,
-    "foot": 3.0,
-    "upper_arm": 4.5,
-    "forearm": 3.7,
-    "hand": 3.0,
+# Half the drawn thickness of each part, in cm, where it starts and where it ends.
+RADIUS = {
+    "head": (11.0, 11.0),
+    "neck": (4.0, 4.0),
+    "pelvis": (12.5, 11.5),
+    "lumbar": (11.5, 11.0),
+    "thoracic": (11.5, 12.5),
+    "thigh": (7.5, 5.5),
+    "shank": (5.5, 4.0),
+    "foot": (3.0, 3.0),
+    "upper_arm": (4.5, 3.7),
+    "forearm": (3.7, 3.0),
+    "hand": (3.0, 3.0),
 }
+FRONT_WIDTH = {"pelvis": 1.2, "lumbar": 1.15, "thoracic": 1.25, "neck": 1.2, "head": 0.95}
+FRONT_LIMB_WIDTH = {"thigh": 1.1, "shank": 1.1, "foot": 1.3}
 MAT_THICKNESS = 1.2
 CHAIR_SEAT_HEIGHT = 46.0
 CHAIR_DEPTH = 42.0
 CONTACT_TOLERANCE = 1.0  # cm a contact may miss its surface by
-FLOOR_TOLERANCE = 0.5  # cm a body part may sink into the floor (line widths hide it)
+FLOOR_TOLERANCE = 0.5  # cm a body part may sink into the floor or a prop (line widths hide it)
 
 
 def length(name: str) -> float:
     return SEGMENT[name] * HEIGHT
 
 
-# Human ranges of motion, in degrees, for the joints each view knows.
+# Human ranges of motion, in degrees, for the joints each view knows (the spine's after
+# Kapandji; the ankle's up to the plantar flexion of kneeling on the tops of the feet).
 SIDE_RANGES = {
     "trunk": (-180.0, 180.0),
+    "pelvis": (-20.0, 25.0),
+    "lumbar": (-30.0, 50.0),
+    "thoracic": (-25.0, 40.0),
     "neck": (-60.0, 80.0),
     "hip": (-30.0, 140.0),
-    "knee": (0.0, 155.0),
-    "ankle": (-30.0, 55.0),
+    "knee": (0.0, 160.0),
+    "ankle": (-30.0, 80.0),
     "shoulder": (-60.0, 185.0),
     "elbow": (0.0, 150.0),
 }
 FRONT_RANGES = {
     "trunk": (-40.0, 40.0),
+    "pelvis": (-15.0, 15.0),
+    "lumbar": (-30.0, 30.0),
+    "thoracic": (-25.0, 25.0),
     "twist": (-80.0, 80.0),
     "neck": (-80.0, 80.0),
     "shoulder": (-10.0, 185.0),
@@ -80,19 +106,31 @@ FRONT_RANGES = {
 }
 SIDES = {"side": ("near", "far"), "above": ("near", "far"), "front": ("left", "right")}
 LIMB_JOINTS = {"hip", "knee", "ankle", "shoulder", "elbow"}
+SPINE = ("pelvis", "lumbar", "thoracic")
 
-# What a contact may name, per view: the body point and the part whose thickness touches.
-CONTACTS = {
-    "head": ("head", "head"),
-    "shoulders": ("shoulders", "trunk"),
-    "pelvis": ("pelvis", "trunk"),
-    "{side}_knee": ("{side}_knee", "{side}_shank"),
-    "{side}_foot": ("{side}_ankle", "{side}_foot"),  # a flat foot: the ankle over the sole
-    "{side}_heel": ("{side}_heel", "{side}_foot"),
-    "{side}_toe": ("{side}_toe", "{side}_foot"),
-    "{side}_hand": ("{side}_hand", "{side}_hand"),
-    "{side}_elbow": ("{side}_elbow", "{side}_forearm"),
+# What a contact may name: the body surface that rests on the floor, a prop or the wall,
+# as the parts whose outline touches. ("segment", NAME) is the whole part, ("start", NAME)
+# and ("end", NAME) its round ends; ("sole", SIDE) a flat foot's sole.
+Part = tuple[Literal["segment", "start", "end", "sole"], str]
+CONTACTS: dict[str, Part] = {
+    "head": ("segment", "head"),  # the back (or side) of the head
+    "shoulders": ("end", "thoracic"),  # the upper back
+    "back": ("segment", "thoracic"),  # the ribcage, lying on the back or front
+    "pelvis": ("segment", "pelvis"),
+    "sacrum": ("segment", "pelvis"),  # the back of the pelvis, lying on the back
+    "sit_bones": ("segment", "pelvis"),  # the bottom of the pelvis, seated
+    "{side}_knee": ("start", "{side}_shank"),
+    "{side}_shin": ("segment", "{side}_shank"),  # kneeling: the shin along the floor
+    "{side}_foot": ("sole", "{side}"),  # a flat foot, standing on its sole
+    "{side}_heel": ("start", "{side}_foot"),
+    "{side}_toe": ("end", "{side}_foot"),
+    "{side}_instep": ("segment", "{side}_foot"),  # the top of the foot, toes pointed
+    "{side}_hand": ("segment", "{side}_hand"),
+    "{side}_elbow": ("start", "{side}_forearm"),
+    "{side}_forearm": ("segment", "{side}_forearm"),
 }
+FRONT_CONTACTS = {"head", "shoulders", "pelvis", "sit_bones", "{side}_knee", "{side}_foot",
+                  "{side}_hand", "{side}_elbow"}  # fmt: skip
 
 
 class PoseError(ValueError):
@@ -113,26 +151,50 @@ def direction(degrees: float) -> Point:
     return math.sin(radians), math.cos(radians)
 
 
+def heading(vector: Point) -> float:
+    """The angle ``direction`` would give ``vector``."""
+    return math.degrees(math.atan2(vector[0], vector[1]))
+
+
 def add(point: Point, vector: Point, scale: float = 1.0) -> Point:
     return point[0] + vector[0] * scale, point[1] + vector[1] * scale
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A drawn part of the body: a rounded bar from ``start`` to ``end``."""
+    """A drawn part of the body: a bar from ``start`` to ``end`` with round ends, as thick
+    as ``radius`` at its start and ``end_radius`` at its end (tapering in between)."""
 
-    name: str  # e.g. "near_thigh", "trunk", "head"
+    name: str  # e.g. "near_thigh", "lumbar", "head"
     start: Point
     end: Point
     radius: float
+    end_radius: float | None = None  # None: as at the start
+
+    @property
+    def tip_radius(self) -> float:
+        return self.radius if self.end_radius is None else self.end_radius
 
     @property
     def length(self) -> float:
         return math.dist(self.start, self.end)
 
     @property
+    def circles(self) -> tuple[tuple[Point, float], tuple[Point, float]]:
+        """The two round ends; the part is their hull."""
+        return (self.start, self.radius), (self.end, self.tip_radius)
+
+    @property
     def bottom(self) -> float:
-        return min(self.start[1], self.end[1]) - self.radius
+        return min(centre[1] - radius for centre, radius in self.circles)
+
+    def extent(self, toward: Point) -> float:
+        """How far the part reaches along the unit vector ``toward``."""
+        return max(centre[0] * toward[0] + centre[1] * toward[1] + r for centre, r in self.circles)
+
+    def radius_at(self, share: float) -> float:
+        """The thickness a share of the way from start to end."""
+        return self.radius + (self.tip_radius - self.radius) * share
 
 
 @dataclass(frozen=True)
@@ -144,9 +206,9 @@ class Body:
 
     def moved(self, dx: float, dy: float, turn: float = 0.0) -> Body:
         """The body turned by ``turn`` degrees (clockwise) about the origin, then moved."""
+        cos, sin = math.cos(math.radians(turn)), math.sin(math.radians(turn))
 
         def move(point: Point) -> Point:
-            cos, sin = math.cos(math.radians(turn)), math.sin(math.radians(turn))
             x, y = point
             return x * cos + y * sin + dx, -x * sin + y * cos + dy
 
@@ -160,11 +222,13 @@ class Body:
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        xs = [x for s in self.segments for x in (s.start[0] - s.radius, s.end[0] + s.radius)]
-        xs += [x for s in self.segments for x in (s.start[0] + s.radius, s.end[0] - s.radius)]
-        ys = [y for s in self.segments for y in (s.start[1] - s.radius, s.end[1] + s.radius)]
-        ys += [y for s in self.segments for y in (s.start[1] + s.radius, s.end[1] - s.radius)]
-        return min(xs), min(ys), max(xs), max(ys)
+        circles = [circle for s in self.segments for circle in s.circles]
+        return (
+            min(c[0] - r for c, r in circles),
+            min(c[1] - r for c, r in circles),
+            max(c[0] + r for c, r in circles),
+            max(c[1] + r for c, r in circles),
+        )
 
 
 # --- keyframes -----------------------------------------------------------------------------
@@ -186,18 +250,24 @@ def joint_names(view: View) -> set[str]:
     return names
 
 
-def contact_names(view: View) -> dict[str, tuple[str, str]]:
-    """Each contact a view knows, with its body point and touching part."""
-    names = {}
-    for pattern, (point, part) in CONTACTS.items():
+def joint_range(view: View, name: str) -> tuple[float, float]:
+    ranges = FRONT_RANGES if view == "front" else SIDE_RANGES
+    return ranges[name if name in ranges else name.split("_", 1)[-1]]
+
+
+def contact_names(view: View) -> dict[str, Part]:
+    """Each contact a view knows, with the part of the body that touches."""
+    names: dict[str, Part] = {}
+    for pattern, (kind, part) in CONTACTS.items():
+        if view == "front" and pattern not in FRONT_CONTACTS:
+            continue
         for side in SIDES[view]:
-            names[pattern.format(side=side)] = (point.format(side=side), part.format(side=side))
+            names[pattern.format(side=side)] = (kind, part.format(side=side))
     return names
 
 
 def check_angles(view: View, angles: dict[str, float], where: tuple[str | int, ...]) -> None:
     """Raise PoseError for an unknown joint or an angle outside the human range."""
-    ranges = FRONT_RANGES if view == "front" else SIDE_RANGES
     known = joint_names(view)
     for name, value in angles.items():
         if name not in known:
@@ -205,7 +275,7 @@ def check_angles(view: View, angles: dict[str, float], where: tuple[str | int, .
                 (*where, name),
                 f"no joint '{name}' in a {view} view (joints: {', '.join(sorted(known))})",
             )
-        low, high = ranges[name.split("_", 1)[-1] if name not in ranges else name]
+        low, high = joint_range(view, name)
         if not low <= value <= high:
             raise PoseError(
                 (*where, name),
@@ -220,57 +290,95 @@ def angle(angles: dict[str, float], joint: str, side: str | None = None) -> floa
     return angles.get(joint, 0.0)
 
 
-def build_body(view: View, angles: dict[str, float]) -> Body:
-    """The body with its pelvis at the origin, before placement."""
+def build_body(view: View, angles: dict[str, float], planted: Point | None = None) -> Body:
+    """The body with its hip joints' midpoint at the origin, before placement. In the front
+    view, ``planted`` gives where the two feet stand (their ankles), and the legs reach them."""
     if view == "front":
-        return _front_body(angles)
+        return _front_body(angles, planted)
     return _side_body(angles)
 
 
-def _side_body(angles: dict[str, float]) -> Body:
+# --- the side view -------------------------------------------------------------------------
+
+
+def spine_directions(angles: dict[str, float]) -> tuple[float, float, float]:
+    """The directions of the pelvis, the lumbar and the thoracic spine: bent by their
+    angles, and turned together so that the hips-to-shoulders line keeps ``trunk``."""
+    bends = [angle(angles, "pelvis"), angle(angles, "lumbar"), angle(angles, "thoracic")]
+    directions = [bends[0], bends[0] + bends[1], bends[0] + bends[1] + bends[2]]
+    chord = (0.0, 0.0)
+    for part, degrees in zip(SPINE, directions, strict=True):
+        chord = add(chord, direction(degrees), length(part))
+    turn = angle(angles, "trunk") - heading(chord)
+    first, second, third = (degrees + turn for degrees in directions)
+    return first, second, third
+
+
+def _spine(
+    directions: tuple[float, float, float], widths: dict[str, float] | None = None
+) -> tuple[list[Segment], dict[str, Point]]:
+    """The pelvis, lumbar and thoracic segments from the hip joints up, and their points."""
+    widths = widths or {}
     pelvis: Point = (0.0, 0.0)
-    trunk = angle(angles, "trunk")
-    shoulders = add(pelvis, direction(trunk), length("trunk"))
-    head = add(shoulders, direction(trunk + angle(angles, "neck")), length("neck"))
+    joints = [pelvis]
+    for part, degrees in zip(SPINE, directions, strict=True):
+        joints.append(add(joints[-1], direction(degrees), length(part)))
+    low_back, mid_back, shoulders = joints[1:]
+    # The drawn trunk starts a little above the hip joints and ends below the shoulders.
+    starts = [add(pelvis, direction(directions[0]), 5), low_back, mid_back]
+    ends = [low_back, mid_back, add(shoulders, direction(directions[2]), -4)]
     segments = [
-        Segment(
-            "trunk",
-            add(pelvis, direction(trunk), 5),
-            add(shoulders, direction(trunk), -4),
-            RADIUS["trunk"],
-        ),
-        Segment(
-            "neck",
-            shoulders,
-            add(head, direction(trunk + angle(angles, "neck")), -RADIUS["head"] * 0.6),
-            RADIUS["neck"],
-        ),
-        Segment("head", head, head, RADIUS["head"]),
+        Segment(part, start, end, *(r * widths.get(part, 1.0) for r in RADIUS[part]))
+        for part, start, end in zip(SPINE, starts, ends, strict=True)
     ]
-    points = {"pelvis": pelvis, "shoulders": shoulders, "head": head}
+    back = direction(directions[0] - 90)  # the pelvis's back, away from the belly
+    points = {
+        "pelvis": pelvis,
+        "low_back": low_back,
+        "mid_back": mid_back,
+        "shoulders": shoulders,
+        "sacrum": add(add(pelvis, back, 9), direction(directions[0]), 6),
+        "sit_bones": add(add(pelvis, back, 3), direction(directions[0]), -7),
+    }
+    return segments, points
+
+
+def _side_body(angles: dict[str, float]) -> Body:
+    pelvis_angle, _, chest_angle = directions = spine_directions(angles)
+    segments, points = _spine(directions)
+    shoulders = points["shoulders"]
+    neck_angle = chest_angle + angle(angles, "neck")
+    head = add(shoulders, direction(neck_angle), length("neck"))
+    segments += [
+        Segment("neck", shoulders, add(head, direction(neck_angle), -RADIUS["head"][0] * 0.6),
+                *RADIUS["neck"]),
+        Segment("head", head, head, *RADIUS["head"]),
+    ]  # fmt: skip
+    points["head"] = head
     for side in ("near", "far"):
-        leg, leg_points = _side_leg(side, pelvis, trunk, angles)
-        arm, arm_points = _side_arm(side, shoulders, trunk, angles)
+        leg, leg_points = _side_leg(side, points["pelvis"], pelvis_angle, angles)
+        arm, arm_points = _side_arm(side, shoulders, chest_angle, angles)
         segments += leg + arm
         points |= leg_points | arm_points
     return Body(tuple(segments), points)
 
 
 def _side_leg(
-    side: str, hip: Point, trunk: float, angles: dict[str, float]
+    side: str, hip: Point, pelvis: float, angles: dict[str, float]
 ) -> tuple[list[Segment], dict[str, Point]]:
-    thigh_angle = trunk + 180 - angle(angles, "hip", side)
+    thigh_angle = pelvis + 180 - angle(angles, "hip", side)
     knee = add(hip, direction(thigh_angle), length("thigh"))
     shank_angle = thigh_angle + angle(angles, "knee", side)
     ankle = add(knee, direction(shank_angle), length("shank"))
     foot_angle = shank_angle - 90 + angle(angles, "ankle", side)
     heel, toe = foot(ankle, foot_angle)
     segments = [
-        Segment(f"{side}_thigh", hip, knee, RADIUS["thigh"]),
-        Segment(f"{side}_shank", knee, ankle, RADIUS["shank"]),
-        Segment(f"{side}_foot", heel, toe, RADIUS["foot"]),
+        Segment(f"{side}_thigh", hip, knee, *RADIUS["thigh"]),
+        Segment(f"{side}_shank", knee, ankle, *RADIUS["shank"]),
+        Segment(f"{side}_foot", heel, toe, *RADIUS["foot"]),
     ]
     points = {
+        f"{side}_hip": hip,
         f"{side}_knee": knee,
         f"{side}_ankle": ankle,
         f"{side}_heel": heel,
@@ -281,92 +389,179 @@ def _side_leg(
 
 def foot(ankle: Point, foot_angle: float) -> tuple[Point, Point]:
     """Heel and toe: the sole lies an ankle height below the ankle, the heel a little behind it."""
-    sole = add(ankle, direction(foot_angle + 90), length("ankle_height") - RADIUS["foot"])
+    sole = add(ankle, direction(foot_angle + 90), length("ankle_height") - RADIUS["foot"][0])
     heel = add(sole, direction(foot_angle), -0.2 * length("foot"))
-    return heel, add(heel, direction(foot_angle), length("foot") - RADIUS["foot"])
+    return heel, add(heel, direction(foot_angle), length("foot") - RADIUS["foot"][0])
 
 
 def _side_arm(
-    side: str, shoulder: Point, trunk: float, angles: dict[str, float]
+    side: str, shoulder: Point, chest: float, angles: dict[str, float]
 ) -> tuple[list[Segment], dict[str, Point]]:
-    upper_angle = trunk + 180 - angle(angles, "shoulder", side)
+    upper_angle = chest + 180 - angle(angles, "shoulder", side)
     elbow = add(shoulder, direction(upper_angle), length("upper_arm"))
     fore_angle = upper_angle - angle(angles, "elbow", side)
     wrist = add(elbow, direction(fore_angle), length("forearm"))
     hand = add(wrist, direction(fore_angle), length("hand"))
     segments = [
-        Segment(f"{side}_upper_arm", shoulder, elbow, RADIUS["upper_arm"]),
-        Segment(f"{side}_forearm", elbow, wrist, RADIUS["forearm"]),
-        Segment(f"{side}_hand", wrist, hand, RADIUS["hand"]),
+        Segment(f"{side}_upper_arm", shoulder, elbow, *RADIUS["upper_arm"]),
+        Segment(f"{side}_forearm", elbow, wrist, *RADIUS["forearm"]),
+        Segment(f"{side}_hand", wrist, hand, *RADIUS["hand"]),
     ]
     return segments, {f"{side}_elbow": elbow, f"{side}_wrist": wrist, f"{side}_hand": hand}
 
 
-def _front_body(angles: dict[str, float]) -> Body:
+# --- the front view ------------------------------------------------------------------------
+
+
+def front_stance(angles: dict[str, float]) -> Point:
+    """Where the ankles stand, left and right of the hips' midpoint, hips level: a foot
+    under its hip, as far out as the hip opens the leg."""
+    half, leg = length("hip_width") / 2, length("thigh") + length("shank")
+    left = half + leg * math.sin(math.radians(angle(angles, "hip", "left")))
+    right = -half - leg * math.sin(math.radians(angle(angles, "hip", "right")))
+    return left, right
+
+
+def _front_body(angles: dict[str, float], planted: Point | None) -> Body:
     """Seen from the front; a twist narrows the shoulders and turns the arms away."""
-    pelvis: Point = (0.0, 0.0)
-    lean = angle(angles, "trunk")
+    tilt, hips, ankles = _front_pelvis(angles, planted)
+    lean = tilt + angle(angles, "trunk")
+    lumbar = lean + angle(angles, "lumbar")
+    segments, points = _spine((tilt, lumbar, lumbar + angle(angles, "thoracic")), FRONT_WIDTH)
     twist = math.radians(angle(angles, "twist"))
-    shoulders = add(pelvis, direction(lean), length("trunk"))
-    head = add(shoulders, direction(lean), length("neck"))
-    segments = [
-        Segment(
-            "trunk",
-            add(pelvis, direction(lean), 5),
-            add(shoulders, direction(lean), -6),
-            RADIUS["trunk"] * 1.25,
-        ),
-        Segment(
-            "neck",
-            shoulders,
-            add(head, direction(lean), -RADIUS["head"] * 0.6),
-            RADIUS["neck"] * 1.2,
-        ),
-        Segment("head", head, head, RADIUS["head"] * 0.95),
-    ]
-    points = {"pelvis": pelvis, "shoulders": shoulders, "head": head}
+    shoulders, chest = points["shoulders"], lumbar + angle(angles, "thoracic")
+    head = add(shoulders, direction(chest), length("neck"))
+    segments += [
+        Segment("neck", shoulders, add(head, direction(chest), -RADIUS["head"][0] * 0.6),
+                *(r * FRONT_WIDTH["neck"] for r in RADIUS["neck"])),
+        Segment("head", head, head, *(r * FRONT_WIDTH["head"] for r in RADIUS["head"])),
+    ]  # fmt: skip
+    points["head"] = head
     # The nose turns with the head; the figure's left is the viewer's right.
     turn = math.radians(angle(angles, "twist") + angle(angles, "neck"))
-    points["nose"] = add(head, direction(lean + 90), 0.8 * RADIUS["head"] * math.sin(turn))
+    points["nose"] = add(head, direction(chest + 90), 0.8 * RADIUS["head"][0] * math.sin(turn))
     for side, outward in (("left", 1.0), ("right", -1.0)):
-        hip = add(pelvis, direction(lean + 90), outward * length("hip_width") / 2)
-        hip_angle = lean + 180 - outward * angle(angles, "hip", side)
-        knee = add(hip, direction(hip_angle), length("thigh"))
-        ankle = add(knee, direction(hip_angle), length("shank"))
-        toe = add(ankle, direction(lean + 90), outward * 4)
-        heel = add(ankle, direction(lean + 90), -outward * 4)
-        foot_down = add(heel, (0, -1), length("ankle_height") - RADIUS["foot"])
-        toe_down = add(toe, (0, -1), length("ankle_height") - RADIUS["foot"])
-        shoulder = add(
-            shoulders,
-            direction(lean + 90),
-            outward * math.cos(twist) * length("shoulder_width") / 2,
+        ankle = ankles.get(side) or add(
+            hips[side],
+            direction(tilt + 180 - outward * angle(angles, "hip", side)),
+            length("thigh") + length("shank"),
         )
-        arm_angle = lean + 180 - outward * angle(angles, "shoulder", side)
-        fore_angle = arm_angle + outward * angle(angles, "elbow", side)
-        squeeze = abs(math.cos(twist))  # a turned arm is seen shortened
-        elbow = _foreshortened(shoulder, arm_angle, length("upper_arm"), squeeze)
-        wrist = _foreshortened(elbow, fore_angle, length("forearm"), squeeze)
-        hand = _foreshortened(wrist, fore_angle, length("hand"), squeeze)
-        segments += [
-            Segment(f"{side}_thigh", hip, knee, RADIUS["thigh"] * 1.1),
-            Segment(f"{side}_shank", knee, ankle, RADIUS["shank"] * 1.1),
-            Segment(f"{side}_foot", foot_down, toe_down, RADIUS["foot"] * 1.3),
-            Segment(f"{side}_upper_arm", shoulder, elbow, RADIUS["upper_arm"]),
-            Segment(f"{side}_forearm", elbow, wrist, RADIUS["forearm"]),
-            Segment(f"{side}_hand", wrist, hand, RADIUS["hand"]),
-        ]
-        points |= {
-            f"{side}_knee": knee,
-            f"{side}_ankle": ankle,
-            f"{side}_heel": foot_down,
-            f"{side}_toe": toe_down,
-            f"{side}_elbow": elbow,
-            f"{side}_wrist": wrist,
-            f"{side}_hand": hand,
-            f"{side}_shoulder": shoulder,
-        }
+        leg, leg_points = _front_leg(side, outward, hips[side], ankle)
+        arm, arm_points = _front_arm(side, outward, shoulders, chest, twist, angles)
+        segments += leg + arm
+        points |= leg_points | arm_points
     return Body(tuple(segments), points)
+
+
+def _front_pelvis(
+    angles: dict[str, float], planted: Point | None
+) -> tuple[float, dict[str, Point], dict[str, Point]]:
+    """The pelvis's sideways tilt, the hip joints and, with planted feet, the ankles, all
+    from the hips' midpoint. Feet planted (the ankles' x, at height 0): the hips move over
+    by the ``pelvis`` shift and tilt as two straight legs of equal length reach the
+    ankles; else the pelvis is level and the legs hang from it."""
+    half = length("hip_width") / 2
+    if planted is None:
+        return 0.0, {"left": (half, 0.0), "right": (-half, 0.0)}, {}
+    leg = length("thigh") + length("shank")
+    centre = leg * math.sin(math.radians(angle(angles, "pelvis")))
+    tilt = _level_hips(centre, planted, half, leg)
+    across = direction(tilt + 90)
+    left = (centre + half * across[0], _hip_height(centre + half * across[0], planted[0], leg))
+    right = (left[0] - 2 * half * across[0], left[1] - 2 * half * across[1])
+    middle = ((left[0] + right[0]) / 2, (left[1] + right[1]) / 2)
+
+    def local(point: Point) -> Point:
+        return point[0] - middle[0], point[1] - middle[1]
+
+    hips = {"left": local(left), "right": local(right)}
+    ankles = {"left": local((planted[0], 0.0)), "right": local((planted[1], 0.0))}
+    return tilt, hips, ankles
+
+
+def _hip_height(hip_x: float, ankle_x: float, leg: float) -> float:
+    """How high above its ankle a hip stands on a straight leg reaching across to ``hip_x``."""
+    across = hip_x - ankle_x
+    if abs(across) >= leg:
+        raise PoseError((), "the feet stand farther apart than the legs reach")
+    return math.sqrt(leg * leg - across * across)
+
+
+def _level_hips(centre: float, planted: Point, half: float, leg: float) -> float:
+    """The pelvis tilt at which both hips stand on their straight legs (by bisection)."""
+
+    def mismatch(tilt: float) -> float:
+        across = direction(tilt + 90)
+        left = _hip_height(centre + half * across[0], planted[0], leg)
+        right = _hip_height(centre - half * across[0], planted[1], leg)
+        return left - right - 2 * half * across[1]
+
+    low, high = -30.0, 30.0
+    if (mismatch(low) > 0) == (mismatch(high) > 0):
+        return 0.0
+    for _ in range(40):
+        middle = (low + high) / 2
+        if (mismatch(low) > 0) == (mismatch(middle) > 0):
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def _front_leg(
+    side: str, outward: float, hip: Point, ankle: Point
+) -> tuple[list[Segment], dict[str, Point]]:
+    """A straight leg from the hip to the ankle, the foot turned out under it."""
+    reach = math.dist(hip, ankle) or 1.0
+    knee = add(hip, ((ankle[0] - hip[0]) / reach, (ankle[1] - hip[1]) / reach), length("thigh"))
+    widths = FRONT_LIMB_WIDTH
+    drop = length("ankle_height") - RADIUS["foot"][0] * widths["foot"]  # the sole, as at the side
+    heel = (ankle[0] - outward * 4, ankle[1] - drop)
+    toe = (ankle[0] + outward * 4, ankle[1] - drop)
+    segments = [
+        Segment(f"{side}_thigh", hip, knee, *(r * widths["thigh"] for r in RADIUS["thigh"])),
+        Segment(f"{side}_shank", knee, ankle, *(r * widths["shank"] for r in RADIUS["shank"])),
+        Segment(f"{side}_foot", heel, toe, *(r * widths["foot"] for r in RADIUS["foot"])),
+    ]
+    points = {
+        f"{side}_hip": hip,
+        f"{side}_knee": knee,
+        f"{side}_ankle": ankle,
+        f"{side}_heel": heel,
+        f"{side}_toe": toe,
+    }
+    return segments, points
+
+
+def _front_arm(
+    side: str,
+    outward: float,
+    shoulders: Point,
+    chest: float,
+    twist: float,
+    angles: dict[str, float],
+) -> tuple[list[Segment], dict[str, Point]]:
+    shoulder = add(
+        shoulders, direction(chest + 90), outward * math.cos(twist) * length("shoulder_width") / 2
+    )
+    arm_angle = chest + 180 - outward * angle(angles, "shoulder", side)
+    fore_angle = arm_angle + outward * angle(angles, "elbow", side)
+    squeeze = abs(math.cos(twist))  # a turned arm is seen shortened
+    elbow = _foreshortened(shoulder, arm_angle, length("upper_arm"), squeeze)
+    wrist = _foreshortened(elbow, fore_angle, length("forearm"), squeeze)
+    hand = _foreshortened(wrist, fore_angle, length("hand"), squeeze)
+    segments = [
+        Segment(f"{side}_upper_arm", shoulder, elbow, *RADIUS["upper_arm"]),
+        Segment(f"{side}_forearm", elbow, wrist, *RADIUS["forearm"]),
+        Segment(f"{side}_hand", wrist, hand, *RADIUS["hand"]),
+    ]
+    points = {
+        f"{side}_elbow": elbow,
+        f"{side}_wrist": wrist,
+        f"{side}_hand": hand,
+        f"{side}_shoulder": shoulder,
+    }
+    return segments, points
 
 
 def _foreshortened(start: Point, degrees: float, size: float, squeeze: float) -> Point:

@@ -1,9 +1,14 @@
 """Scenes to vector line art (reportlab graphics), as SVG.
 
-One style for every figure: limbs are rounded bars filled light with a dark outline, the
-near limbs drawn over the far ones; earlier keyframes are ghosted in pale grey and the
-last one is solid; the psoas is a warm band; motion arrows and the breath label are warm
-too, so that they stay distinct from the body in black-and-white print.
+One style for every figure: limbs are rounded, tapering bars filled light with a dark
+outline, the near limbs drawn over the far ones; earlier keyframes are ghosted (outlined
+in grey, unfilled) and the last one is solid; the psoas is a warm band, drawn behind what
+is nearer the viewer; motion arrows and the breath label are warm too, so that they stay
+distinct from the body in black-and-white print.
+
+Print rules, enforced here: no line is thinner than 0.75 pt at the smallest size the
+figure is printed (``Style.min_print_mm``), and every tint is at least 10% (print-on-demand
+services drop finer lines and paler tints).
 """
 
 from __future__ import annotations
@@ -14,9 +19,9 @@ from typing import Literal, TypedDict
 
 from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Path, Polygon, Rect, String
-from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.colors import Color, HexColor, white
 
-from psoas_print.figures.body import CHAIR_DEPTH, CHAIR_SEAT_HEIGHT, Body, Segment
+from psoas_print.figures.body import CHAIR_DEPTH, CHAIR_SEAT_HEIGHT, Body, Point, Segment
 from psoas_print.figures.scene import Arrow, Scene, psoas_band
 from psoas_print.figures.style import Style
 
@@ -27,30 +32,58 @@ FLOOR = HexColor("#56636a")
 PROP_FILL = HexColor("#d5e2e0")
 PROP_LINE = HexColor("#7d9592")
 
-
 POINTS_PER_CM = 2.0  # the SVG's own size; layouts scale it to the space they give it
+MIN_LINE_PT = 0.75  # the finest line a print-on-demand service reproduces
+MIN_TINT = 0.10  # the palest tint it reproduces
+MM_PER_PT = 25.4 / 72
 
-# Fill and outline per keyframe: the solid last keyframe, then ghosts ever paler.
-SOLID = (HexColor("#e7efed"), INK, HexColor("#b9cbc8"))
-GHOSTS = [
-    (HexColor("#f1f3f3"), HexColor("#aab4b6"), HexColor("#e0e5e5")),
-    (HexColor("#f5f6f6"), HexColor("#c5cccd"), HexColor("#eaeded")),
-]
+# Fill, outline and far-limb fill per keyframe: the solid last keyframe, then ghosts,
+# which are outlines only (white inside), ever paler.
+SOLID = (HexColor("#dde8e5"), INK, HexColor("#b9cbc8"))
+GHOSTS = [(white, HexColor("#8e9a9c"), white), (white, HexColor("#aab4b6"), white)]
 
+SPINE = ["pelvis", "lumbar", "thoracic", "neck", "head"]
 SIDE_ORDER = [
     ("far", ["upper_arm", "forearm", "hand"]),
     ("far", ["thigh", "shank", "foot"]),
-    (None, ["trunk", "neck", "head"]),
+    (None, SPINE),
     ("near", ["thigh", "shank", "foot"]),
     ("near", ["upper_arm", "forearm", "hand"]),
 ]
 FRONT_ORDER = [
     ("left", ["thigh", "shank", "foot"]),
     ("right", ["thigh", "shank", "foot"]),
-    (None, ["trunk", "neck", "head"]),
+    (None, SPINE),
     ("left", ["upper_arm", "forearm", "hand"]),
     ("right", ["upper_arm", "forearm", "hand"]),
 ]
+
+
+def tint(colour: Color) -> float:
+    """How much ink a colour puts down, from 0 (paper white) to 1 (black)."""
+    return 1 - (0.299 * colour.red + 0.587 * colour.green + 0.114 * colour.blue)
+
+
+def line_widths(scene: Scene, style: Style) -> dict[str, float]:
+    """Each kind of line in the figure's own units, none thinner than 0.75 pt once the
+    figure is printed at its smallest (its larger side ``style.min_print_mm`` long)."""
+    mm_per_unit = style.min_print_mm / max(scene.width, scene.height)
+    finest = MIN_LINE_PT * MM_PER_PT / mm_per_unit
+    wanted = {
+        "outline": style.outline,
+        "ghost": style.outline,
+        "arrow": style.arrow,
+        "floor": style.outline * 0.9,
+        "prop": style.outline * 0.6,
+        "chair": style.outline * 1.4,
+        "psoas": style.outline,
+    }
+    return {name: max(width, finest) for name, width in wanted.items()}
+
+
+def printed_pt(scene: Scene, style: Style, width: float) -> float:
+    """A width in the figure's units as printed at its smallest, in points."""
+    return width * style.min_print_mm / max(scene.width, scene.height) / MM_PER_PT
 
 
 def to_svg(scene: Scene, title: str, style: Style, language: str) -> str:
@@ -60,15 +93,16 @@ def to_svg(scene: Scene, title: str, style: Style, language: str) -> str:
     world = Group(
         transform=(POINTS_PER_CM, 0, 0, POINTS_PER_CM, -x0 * POINTS_PER_CM, -y0 * POINTS_PER_CM)
     )
-    _draw_props(world, scene, style)
+    widths = line_widths(scene, style)
+    _draw_props(world, scene, widths)
     last = len(scene.bodies) - 1
     for index, body in enumerate(scene.bodies):
-        colours = SOLID if index == last else GHOSTS[min(last - index - 1, len(GHOSTS) - 1)]
-        _draw_body(world, body, scene.view, colours, style)
-    for side in scene.psoas:  # an overlay on the solid body, like an anatomy plate
-        _draw_psoas(world, scene.bodies[last], side, scene.view, style)
+        solid = index == last
+        colours = SOLID if solid else GHOSTS[min(last - index - 1, len(GHOSTS) - 1)]
+        psoas = scene.psoas if solid else ()
+        _draw_body(world, body, scene.view, colours, widths, psoas)
     for arrow in scene.arrows:
-        _draw_arrow(world, arrow, style)
+        _draw_arrow(world, arrow, widths["arrow"])
     if scene.label and style.label_size:
         text, (x, y) = scene.label
         world.add(
@@ -105,78 +139,73 @@ class _Stroke(TypedDict):
     strokeLineCap: Literal[0, 1, 2]
 
 
-def _prop_box(box: tuple[float, float, float, float], corner: float, style: Style) -> Rect:
+def _prop_box(box: tuple[float, float, float, float], corner: float, width: float) -> Rect:
     x0, y0, x1, y1 = box
-    return _prop_rect(x0, y0, x1 - x0, y1 - y0, corner, style)
-
-
-def _prop_rect(
-    x: float, y: float, width: float, height: float, corner: float, style: Style
-) -> Rect:
-    """A prop's box: filled pale, with a thin outline."""
     # Painted by attribute, as Rect's keywords would: types-reportlab 5.0 declares them
     # ``**kw: _SolidShapeKwArgs`` (without Unpack), which takes each for a whole dict.
-    rect = Rect(x, y, width, height, rx=corner, ry=corner)
+    rect = Rect(x0, y0, x1 - x0, y1 - y0, rx=corner, ry=corner)
     rect.fillColor = PROP_FILL
     rect.strokeColor = PROP_LINE
-    rect.strokeWidth = style.outline * 0.6
+    rect.strokeWidth = width
     return rect
 
 
-def _draw_props(group: Group, scene: Scene, style: Style) -> None:
+def _draw_props(group: Group, scene: Scene, widths: dict[str, float]) -> None:
     x0, _, x1, _ = scene.canvas
     if scene.view == "above" and scene.mat:  # seen from the ceiling: the mat is the ground
-        group.add(_prop_box(scene.mat, 3, style))
+        group.add(_prop_box(scene.mat, 3, widths["prop"]))
         return
     if scene.chair_front is not None:
-        _draw_chair(group, scene.chair_front, style)
+        _draw_chair(group, scene.chair_front, widths)
     if scene.wall is not None:
-        group.add(_prop_box((scene.wall, 0, scene.wall + 3, scene.canvas[3] - 2), 0, style))
+        group.add(_prop_box(scene.wall, 0, widths["prop"]))
     if scene.mat:
-        group.add(_prop_box(scene.mat, 0.6, style))
-    group.add(
-        Line(
-            x0 + 2,
-            0,
-            x1 - 2,
-            0,
-            strokeColor=FLOOR,
-            strokeWidth=style.outline * 0.9,
-            strokeLineCap=1,
-        )
-    )
+        group.add(_prop_box(scene.mat, 0.6, widths["prop"]))
+    floor: _Stroke = {"strokeColor": FLOOR, "strokeWidth": widths["floor"], "strokeLineCap": 1}
+    group.add(Line(x0 + 2, 0, x1 - 2, 0, **floor))
 
 
-def _draw_chair(group: Group, front: float, style: Style) -> None:
+def _draw_chair(group: Group, front: float, widths: dict[str, float]) -> None:
     back = front - CHAIR_DEPTH
     seat = CHAIR_SEAT_HEIGHT
-    line: _Stroke = {
-        "strokeColor": PROP_LINE,
-        "strokeWidth": style.outline * 1.4,
-        "strokeLineCap": 1,
-    }
+    line: _Stroke = {"strokeColor": PROP_LINE, "strokeWidth": widths["chair"], "strokeLineCap": 1}
     group.add(Line(front - 2, 0, front - 2, seat, **line))
     group.add(Line(back + 2, 0, back + 2, seat + 40, **line))
-    group.add(_prop_rect(back, seat - 2, CHAIR_DEPTH, 4, 1.5, style))
+    group.add(_prop_box((back, seat - 2, front, seat + 2), 1.5, widths["prop"]))
 
 
 def _draw_body(
-    group: Group, body: Body, view: str, colours: tuple[Color, Color, Color], style: Style
+    group: Group,
+    body: Body,
+    view: str,
+    colours: tuple[Color, Color, Color],
+    widths: dict[str, float],
+    psoas: tuple[str, ...],
 ) -> None:
+    """The body's parts from the farthest to the nearest; the psoas of each side goes in
+    right after the trunk (the near one) or right before it (the far one)."""
     fill, outline, far_fill = colours
+    line = widths["outline"] if fill is not white else widths["ghost"]
     order = FRONT_ORDER if view == "front" else SIDE_ORDER
     for side, parts in order:
         names = [f"{side}_{part}" if side else part for part in parts]
+        if side is None:
+            for band in psoas:
+                if band == "far":
+                    _draw_psoas(group, body, band, view, widths["psoas"])
         segments = [body.segment(name) for name in names]
         part_fill = far_fill if side == "far" else fill
         for segment in segments:  # outlines first, so that joints merge
-            _bar(group, segment, segment.radius + style.outline, outline)
+            _bar(group, segment, line, outline)
         for segment in segments:
-            _bar(group, segment, segment.radius, part_fill)
+            _bar(group, segment, 0.0, part_fill)
         if side is None:
             _face(group, body, view, outline)
+            for band in psoas:
+                if band != "far":
+                    _draw_psoas(group, body, band, view, widths["psoas"])
     if view != "front" and _hand_behind_head(body):
-        _redraw_head(group, body, view, fill, outline, style)
+        _redraw_head(group, body, view, fill, outline, line)
 
 
 def _hand_behind_head(body: Body) -> bool:
@@ -186,31 +215,42 @@ def _hand_behind_head(body: Body) -> bool:
 
 
 def _redraw_head(
-    group: Group, body: Body, view: str, fill: Color, outline: Color, style: Style
+    group: Group, body: Body, view: str, fill: Color, outline: Color, line: float
 ) -> None:
     head = body.segment("head")
-    _bar(group, head, head.radius + style.outline, outline)
-    _bar(group, head, head.radius, fill)
+    _bar(group, head, line, outline)
+    _bar(group, head, 0.0, fill)
     _face(group, body, view, outline)
 
 
-def _bar(group: Group, segment: Segment, radius: float, colour: Color) -> None:
-    if segment.start == segment.end:
-        group.add(
-            Circle(segment.start[0], segment.start[1], radius, fillColor=colour, strokeColor=None)
-        )
-        return
-    # An open path: reportlab closes a Line, and a closed path has no round caps.
-    path = Path(
-        strokeColor=colour,
-        strokeWidth=2 * radius,
-        strokeLineCap=1,
-        strokeLineJoin=1,
-        fillColor=None,
-    )
-    path.moveTo(*segment.start)
-    path.lineTo(*segment.end)
-    group.add(path)
+def _bar(group: Group, segment: Segment, extra: float, colour: Color) -> None:
+    """The part as a filled shape: its two round ends and the band between them, each
+    ``extra`` wider (the outline is the same shape, drawn wider underneath)."""
+    (start, r0), (end, r1) = segment.circles
+    r0, r1 = r0 + extra, r1 + extra
+    for centre, radius in ((start, r0), (end, r1)):
+        group.add(Circle(centre[0], centre[1], radius, fillColor=colour, strokeColor=None))
+    band = _band(start, r0, end, r1)
+    if band:
+        group.add(Polygon([c for point in band for c in point], fillColor=colour, strokeColor=None))
+
+
+def _band(start: Point, r0: float, end: Point, r1: float) -> list[Point]:
+    """The four points where the lines tangent to both round ends touch them."""
+    distance = math.dist(start, end)
+    if distance <= abs(r0 - r1) or distance == 0:
+        return []  # one end holds the other
+    ux, uy = (end[0] - start[0]) / distance, (end[1] - start[1]) / distance
+    cosine = (r0 - r1) / distance
+    sine = math.sqrt(1 - cosine * cosine)
+    normals = [(ux * cosine - uy * s, uy * cosine + ux * s) for s in (sine, -sine)]
+    (ax, ay), (bx, by) = normals
+    return [
+        (start[0] + r0 * ax, start[1] + r0 * ay),
+        (end[0] + r1 * ax, end[1] + r1 * ay),
+        (end[0] + r1 * bx, end[1] + r1 * by),
+        (start[0] + r0 * bx, start[1] + r0 * by),
+    ]
 
 
 def _face(group: Group, body: Body, view: str, colour: Color) -> None:
@@ -228,23 +268,23 @@ def _face(group: Group, body: Body, view: str, colour: Color) -> None:
     group.add(Circle(eye[0], eye[1], 1.3, fillColor=colour, strokeColor=None))
 
 
-def _draw_psoas(group: Group, body: Body, side: str, view: str, style: Style) -> None:
-    spine, hip, insertion = psoas_band(body, side, view)
-    for width, colour in ((4.2 + style.outline, INK), (4.2, PSOAS)):
+def _draw_psoas(group: Group, body: Body, side: str, view: str, line: float) -> None:
+    origin, over_hip, insertion = psoas_band(body, side, view)
+    for width, colour in ((4.2 + 2 * line, INK), (4.2, PSOAS)):
         path = Path(strokeColor=colour, strokeWidth=width, strokeLineCap=1, fillColor=None)
-        path.moveTo(*spine)
-        path.curveTo(*_towards(spine, hip, 0.66), *_towards(insertion, hip, 0.66), *insertion)
+        path.moveTo(*origin)
+        path.curveTo(
+            *_towards(origin, over_hip, 0.66), *_towards(insertion, over_hip, 0.66), *insertion
+        )
         group.add(path)
 
 
-def _towards(
-    start: tuple[float, float], end: tuple[float, float], share: float
-) -> tuple[float, float]:
+def _towards(start: Point, end: Point, share: float) -> Point:
     return start[0] + (end[0] - start[0]) * share, start[1] + (end[1] - start[1]) * share
 
 
-def _draw_arrow(group: Group, arrow: Arrow, style: Style) -> None:
-    path = Path(strokeColor=WARM, strokeWidth=style.arrow, strokeLineCap=1, fillColor=None)
+def _draw_arrow(group: Group, arrow: Arrow, width: float) -> None:
+    path = Path(strokeColor=WARM, strokeWidth=width, strokeLineCap=1, fillColor=None)
     path.moveTo(*arrow.start)
     # A quadratic curve written as the equivalent cubic.
     c1 = _towards(arrow.start, arrow.control, 2 / 3)
@@ -254,8 +294,8 @@ def _draw_arrow(group: Group, arrow: Arrow, style: Style) -> None:
     dx, dy = arrow.end[0] - c2[0], arrow.end[1] - c2[1]
     size = math.hypot(dx, dy) or 1.0
     ux, uy = dx / size, dy / size
-    head = 3.2 * style.arrow
+    head = 3.2 * width
     tip = (arrow.end[0] + ux * head * 0.6, arrow.end[1] + uy * head * 0.6)
     left = (tip[0] - ux * head - uy * head * 0.55, tip[1] - uy * head + ux * head * 0.55)
     right = (tip[0] - ux * head + uy * head * 0.55, tip[1] - uy * head - ux * head * 0.55)
-    group.add(Polygon([*tip, *left, *right], fillColor=WARM, strokeColor=WARM, strokeWidth=0.3))
+    group.add(Polygon([*tip, *left, *right], fillColor=WARM, strokeColor=None))

@@ -1,26 +1,39 @@
-"""Placing a body: turned and moved until the parts a keyframe names rest on their
-surfaces (the floor, the mat, a chair), and checked that no part goes through the floor."""
+"""Placing a body: turned and moved until the body surfaces a keyframe names rest on their
+surfaces (the floor, the mat, a chair), and checked that no part goes through the floor.
+
+When a keyframe cannot be placed, the error says which joint to change and to what angle
+(found by trying each joint that moves the parts in question, nearest angle first).
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from psoas_print.figures.body import (
     CHAIR_SEAT_HEIGHT,
     CONTACT_TOLERANCE,
     FLOOR_TOLERANCE,
+    SIDES,
     Body,
     Keyframe,
     Point,
     PoseError,
     Surface,
     View,
+    angle,
     build_body,
     contact_names,
     foot,
+    front_stance,
+    joint_names,
+    joint_range,
     length,
 )
+
+Circle = tuple[Point, float]
+DOWN: Point = (0.0, -1.0)
 
 
 @dataclass(frozen=True)
@@ -34,64 +47,102 @@ class Surfaces:
         return self.chair if surface == "chair" else self.floor
 
 
-def support(body: Body, view: View, contact: str) -> tuple[Point, float]:
-    """The point that rests on a surface for ``contact``, and how far above it it sits."""
-    point, part = contact_names(view)[contact]
-    if contact.endswith("_foot") and view != "front":
-        return body.points[point], length("ankle_height")
-    if contact.endswith("_foot"):
-        point = point.replace("_ankle", "_heel")
-    return body.points[point], body.segment(part).radius
+def contact_circles(body: Body, view: View, contact: str) -> list[Circle]:
+    """The round ends of the parts that touch for ``contact``: the part is their hull."""
+    kind, part = contact_names(view)[contact]
+    if kind == "sole":  # a flat foot stands an ankle height under its ankle
+        return [(body.points[f"{part}_ankle"], length("ankle_height"))]
+    segment = body.segment(part)
+    start, end = segment.circles
+    return {"segment": [start, end], "start": [start], "end": [end]}[kind]
+
+
+def touching(body: Body, view: View, contact: str, toward: Point = DOWN) -> Point:
+    """The point of the contact's surface that reaches farthest along ``toward`` (a unit
+    vector): its lowest point, unless it leans on a wall."""
+    centre, radius = max(
+        contact_circles(body, view, contact),
+        key=lambda circle: circle[0][0] * toward[0] + circle[0][1] * toward[1] + circle[1],
+    )
+    return centre[0] + toward[0] * radius, centre[1] + toward[1] * radius
 
 
 def place(view: View, keyframe: Keyframe, surfaces: Surfaces, where: tuple[str | int, ...]) -> Body:
-    """Turn and move the body so every contact rests on its surface, or raise PoseError.
+    """Turn and move the body so every contact rests on its surface, or raise PoseError
+    naming a joint and an angle that would let it rest.
 
     With two or more contacts the body is turned so that the two farthest apart both
-    touch; a flat foot keeps the sole on its surface. With one contact only the height
-    changes. Any other contact that misses, or any part below the floor, is an error.
+    touch; a flat foot keeps the sole on its surface. Seen from the front, two feet on the
+    floor stay where they stand and the legs reach them. Any other contact that misses,
+    or any part below the floor, is an error.
     """
-    body = build_body(view, keyframe.angles)
-    if keyframe.contacts and view != "above":
-        body = _orient(body, view, keyframe.contacts, surfaces)
-        body = _flatten_feet(body, view, keyframe)
-        _check_contacts(body, view, keyframe.contacts, surfaces, where)
-        _check_floor(body, surfaces, where)
-    return body
+    problem = _placed(view, keyframe.angles, keyframe.contacts, surfaces)
+    if isinstance(problem, Body):
+        return problem
+    parts, message = problem
+    fix = suggest(
+        view,
+        keyframe.angles,
+        lambda angles: isinstance(_placed(view, angles, keyframe.contacts, surfaces), Body),
+        moving(view, parts),
+    )
+    raise PoseError((*where, "contacts" if "rest" in message else "angles"), f"{message}; {fix}")
 
 
-@dataclass(frozen=True)
-class _Need:
-    """A contact's supporting point and the height it has to be at."""
-
-    point: Point
-    height: float
+Problem = tuple[list[str], str]  # the parts that are wrong, and what is wrong with them
 
 
-def _needs(body: Body, view: View, contacts: dict[str, Surface], surfaces: Surfaces) -> list[_Need]:
-    needs = []
-    for name, surface in contacts.items():
-        point, lift = support(body, view, name)
-        needs.append(_Need(point, surfaces.height(surface) + lift))
-    return needs
+def _placed(
+    view: View, angles: dict[str, float], contacts: dict[str, Surface], surfaces: Surfaces
+) -> Body | Problem:
+    try:
+        body = build_body(view, angles, _planted(view, angles, contacts))
+    except PoseError as error:  # feet farther apart than the legs reach
+        return [f"{side}_foot" for side in SIDES["front"]], error.message
+    if not contacts or view == "above":
+        return body
+    body = _orient(body, view, contacts, surfaces)
+    body = _flatten_feet(body, view, contacts)
+    return (
+        _contact_problem(body, view, contacts, surfaces) or _floor_problem(body, surfaces) or body
+    )
+
+
+def _planted(view: View, angles: dict[str, float], contacts: dict[str, Surface]) -> Point | None:
+    """Seen from the front, where two feet standing on the floor are."""
+    feet = {f"{side}_foot" for side in SIDES["front"]}
+    if view == "front" and feet <= {name for name, s in contacts.items() if s == "floor"}:
+        return front_stance(angles)
+    return None
 
 
 def _orient(body: Body, view: View, contacts: dict[str, Surface], surfaces: Surfaces) -> Body:
-    needs = _needs(body, view, contacts, surfaces)
-    if len(needs) >= 2:
-        first, second = max(
-            ((a, b) for a in needs for b in needs if a is not b),
-            key=lambda pair: abs(pair[0].point[0] - pair[1].point[0]),
-        )
-        body = body.moved(0, 0, _turn_to_rest(first, second))
-        needs = _needs(body, view, contacts, surfaces)
-    return body.moved(0, needs[0].height - needs[0].point[1])
+    """Turn the body until its two contacts farthest apart rest at their heights (the
+    lowest point of a rounded part moves as it turns: a few rounds settle it), then lift it
+    onto the first contact's surface."""
+    names = list(contacts)
+    if len(names) >= 2 and _planted(view, {}, contacts) is None:
+        for _ in range(6):
+            points = {name: touching(body, view, name) for name in names}
+            first, second = max(
+                ((a, b) for a in names for b in names if a != b),
+                key=lambda pair: abs(points[pair[0]][0] - points[pair[1]][0]),
+            )
+            turn = _turn_to_rest(
+                points[first], surfaces.height(contacts[first]),
+                points[second], surfaces.height(contacts[second]),
+            )  # fmt: skip
+            body = body.moved(0, 0, turn)
+            if abs(turn) < 0.01:
+                break
+    lowest = touching(body, view, names[0])
+    return body.moved(0, surfaces.height(contacts[names[0]]) - lowest[1])
 
 
-def _turn_to_rest(first: _Need, second: _Need) -> float:
-    """The smallest clockwise turn after which both supports stand at their heights."""
-    wanted = second.height - first.height
-    dx, dy = second.point[0] - first.point[0], second.point[1] - first.point[1]
+def _turn_to_rest(first: Point, first_height: float, second: Point, second_height: float) -> float:
+    """The smallest clockwise turn after which both points stand at their heights."""
+    wanted = second_height - first_height
+    dx, dy = second[0] - first[0], second[1] - first[1]
     reach = math.hypot(dx, dy)
     if reach < abs(wanted) or reach == 0:
         return 0.0  # cannot be levelled; the contact check reports it
@@ -103,13 +154,13 @@ def _turn_to_rest(first: _Need, second: _Need) -> float:
     return math.degrees(math.remainder(best, 2 * math.pi))
 
 
-def _flatten_feet(body: Body, view: View, keyframe: Keyframe) -> Body:
-    """A foot named as a contact lies flat: rebuild it level under its ankle."""
+def _flatten_feet(body: Body, view: View, contacts: dict[str, Surface]) -> Body:
+    """A foot standing on its sole lies flat: rebuild it level under its ankle."""
     if view == "front":
         return body
     segments = list(body.segments)
     points = dict(body.points)
-    for contact in keyframe.contacts:
+    for contact in contacts:
         if contact.endswith("_foot"):
             side = contact.removesuffix("_foot")
             ankle = body.points[f"{side}_ankle"]
@@ -122,32 +173,100 @@ def _flatten_feet(body: Body, view: View, keyframe: Keyframe) -> Body:
     return Body(tuple(segments), points)
 
 
-def _check_contacts(
-    body: Body,
-    view: View,
-    contacts: dict[str, Surface],
-    surfaces: Surfaces,
-    where: tuple[str | int, ...],
-) -> None:
+def _contact_problem(
+    body: Body, view: View, contacts: dict[str, Surface], surfaces: Surfaces
+) -> Problem | None:
     for name, surface in contacts.items():
-        point, lift = support(body, view, name)
-        gap = point[1] - lift - surfaces.height(surface)
+        gap = touching(body, view, name)[1] - surfaces.height(surface)
         if abs(gap) > CONTACT_TOLERANCE:
             state = "above" if gap > 0 else "below"
-            raise PoseError(
-                (*where, "contacts"),
-                f"{name} cannot rest on the {surface} with these angles: it is {abs(gap):.0f} cm "
-                f"{state} it; change the angles or the contacts",
+            return [name], (
+                f"{name} cannot rest on the {surface} with these angles: "
+                f"it is {abs(gap):.0f} cm {state} it"
             )
+    return None
 
 
-def _check_floor(body: Body, surfaces: Surfaces, where: tuple[str | int, ...]) -> None:
+def _floor_problem(body: Body, surfaces: Surfaces) -> Problem | None:
     lowest = min(body.segments, key=lambda s: s.bottom)
     depth = surfaces.floor - lowest.bottom
     if depth > FLOOR_TOLERANCE:
         part = lowest.name.replace("_", " ")
-        raise PoseError(
-            (*where, "angles"),
-            f"the {part} goes {depth:.0f} cm into the floor; "
-            "change the angles or name it as a contact",
-        )
+        return [lowest.name], f"the {part} goes {depth:.0f} cm into the floor"
+    return None
+
+
+# --- what to change ------------------------------------------------------------------------
+
+# The joints that move each part of the body, nearest the part first (the spine moves all).
+_MOVED_BY = {
+    "thigh": ["hip"], "knee": ["hip"], "shank": ["knee", "hip"], "shin": ["knee", "hip"],
+    "foot": ["ankle", "knee", "hip"], "heel": ["ankle", "knee", "hip"],
+    "toe": ["ankle", "knee", "hip"], "instep": ["ankle", "knee", "hip"],
+    "upper_arm": ["shoulder"], "elbow": ["shoulder"], "forearm": ["elbow", "shoulder"],
+    "hand": ["elbow", "shoulder"], "head": ["neck"], "neck": ["neck"],
+}  # fmt: skip
+_SPINE_JOINTS = ["pelvis", "lumbar", "thoracic", "trunk"]
+
+
+def moving(view: View, parts: Iterable[str]) -> list[str]:
+    """The joints whose angles move ``parts`` (contacts or segments), nearest first."""
+    known = joint_names(view)
+    joints: list[str] = []
+    for part in parts:
+        side, _, rest = part.partition("_")
+        if side not in SIDES[view]:
+            side, rest = "", part
+        for joint in _MOVED_BY.get(rest, []):
+            joints.append(f"{side}_{joint}" if side and joint != "neck" else joint)
+    joints += [joint for joint in _SPINE_JOINTS if joint in known]
+    return [joint for joint in dict.fromkeys(joints) if joint in known]
+
+
+STEP = 2.0  # degrees between the angles tried; the nearest that works is then refined
+
+
+def suggest(
+    view: View,
+    angles: dict[str, float],
+    works: Callable[[dict[str, float]], bool],
+    joints: list[str],
+) -> str:
+    """ "JOINT OLD -> NEW lets it rest": the smallest change of one joint that makes
+    ``works`` true, the joints tried in order; else advice to change the contacts."""
+    best: tuple[float, str, float, float] | None = None
+    for joint in joints:
+        side = joint.split("_", 1)[0] if "_" in joint else None
+        bare = joint.split("_", 1)[1] if side in ("near", "far", "left", "right") else joint
+        now = angle(angles, bare, side if bare != joint else None)
+        low, high = joint_range(view, joint)
+        found = _nearest_working(now, low, high, joint, angles, works, best)
+        if found is not None and (best is None or abs(found - now) < best[0]):
+            best = (abs(found - now), joint, now, found)
+    if best is None:
+        return "no one joint's angle lets it rest: change the contacts or several angles"
+    _, joint, now, found = best
+    return f"{joint} {now:g} -> {found:g} lets it rest (or change the contacts)"
+
+
+def _nearest_working(
+    now: float,
+    low: float,
+    high: float,
+    joint: str,
+    angles: dict[str, float],
+    works: Callable[[dict[str, float]], bool],
+    best: tuple[float, str, float, float] | None,
+) -> float | None:
+    """The angle nearest ``now`` within the range at which ``works`` holds: tried every
+    STEP degrees either way, then degree by degree back toward ``now``."""
+    limit = best[0] if best is not None else max(now - low, high - now)
+    distance = STEP
+    while distance <= limit + STEP:
+        for sign in (-1.0, 1.0):
+            value = now + sign * distance
+            if low <= value <= high and works({**angles, joint: value}):
+                closer = [now + sign * d for d in range(int(distance - STEP) + 1, int(distance))]
+                return next((v for v in closer if works({**angles, joint: v})), value)
+        distance += STEP
+    return None

@@ -1,6 +1,9 @@
-"""A figure's scene: its keyframes placed side by side in time, the props, the arrows.
+"""A figure's scene: its keyframes placed side by side in time, the props, the arrows, the
+breath label and the psoas.
 
 Everything here is geometry in centimetres; drawing.py turns a scene into vector art.
+A prop is never drawn through the body, and the label keeps clear of the floor, the props,
+the body and the arrows.
 """
 
 from __future__ import annotations
@@ -14,22 +17,24 @@ from psoas_print.figures.body import (
     CHAIR_DEPTH,
     CHAIR_SEAT_HEIGHT,
     CONTACT_TOLERANCE,
+    FLOOR_TOLERANCE,
     MAT_THICKNESS,
-    RADIUS,
     SIDES,
     Body,
     Keyframe,
     Point,
     PoseError,
+    Segment,
     View,
     check_angles,
     contact_names,
     length,
 )
-from psoas_print.figures.placement import Surfaces, place, support
+from psoas_print.figures.placement import Surfaces, moving, place, touching
 from psoas_print.figures.style import Style
 
 MARGIN = 6.0  # cm of air around everything in the canvas
+LABEL_CLEARANCE = 2.5  # cm of air between the breath label and anything else
 Box = tuple[float, float, float, float]
 
 
@@ -41,6 +46,16 @@ class Arrow:
     control: Point
     end: Point
 
+    def at(self, share: float) -> Point:
+        t = share
+        return (
+            (1 - t) ** 2 * self.start[0] + 2 * (1 - t) * t * self.control[0] + t * t * self.end[0],
+            (1 - t) ** 2 * self.start[1] + 2 * (1 - t) * t * self.control[1] + t * t * self.end[1],
+        )
+
+    def samples(self, count: int = 12) -> list[Point]:
+        return [self.at(index / count) for index in range(count + 1)]
+
 
 @dataclass(frozen=True)
 class Scene:
@@ -49,9 +64,9 @@ class Scene:
     floor: float | None
     mat: Box | None
     chair_front: float | None  # x of the seat's front edge; the seat reaches back (-x)
-    wall: float | None
+    wall: Box | None  # the wall's board, on the side of the body that leans on it
     arrows: tuple[Arrow, ...]
-    label: tuple[str, Point] | None
+    label: tuple[str, Point] | None  # the breath word and the centre of its box
     psoas: tuple[str, ...]
     canvas: Box
 
@@ -73,24 +88,23 @@ def build_scene(pose: PoseFacts, breath_words: Mapping[str, str] | None = None) 
         place(pose.view, keyframe, surfaces, ("keyframes", index))
         for index, keyframe in enumerate(keyframes)
     ]
-    bodies, wall = _against_wall(pose, _align(bodies, keyframes))
-    arrows = tuple(_arrow(pose, index, bodies) for index in range(len(pose.arrows)))
-    label = _label(pose, arrows, bodies)
-    if label is not None and breath_words is not None:
-        label = (breath_words.get(label[0], label[0]), label[1])
+    bodies, wall = _against_wall(pose, _align(pose.view, bodies, keyframes))
+    arrows = tuple(_arrow(pose, index, bodies, surfaces) for index in range(len(pose.arrows)))
     chair_front = _chair(pose, bodies, keyframes) if "chair" in pose.props else None
     mat = _mat(pose, bodies) if "mat" in pose.props else None
-    psoas = _psoas_sides(pose)
+    floor = None if pose.view == "above" else 0.0
+    obstacles = _prop_boxes(chair_front, wall, surfaces.floor if floor is not None else None)
+    label = _label(pose, arrows, bodies, obstacles, breath_words or {})
     scene = Scene(
         view=pose.view,
         bodies=tuple(bodies),
-        floor=None if pose.view == "above" else 0.0,
+        floor=floor,
         mat=mat,
         chair_front=chair_front,
         wall=wall,
         arrows=arrows,
         label=label,
-        psoas=psoas,
+        psoas=_psoas_sides(pose),
         canvas=(0, 0, 0, 0),
     )
     return _with_canvas(scene)
@@ -110,8 +124,8 @@ def _keyframe(pose: PoseFacts, index: int) -> Keyframe:
         if name not in known:
             raise PoseError(
                 (*where, "contacts"),
-                f"no body point '{name}' can touch in a {pose.view} view "
-                f"(points: {', '.join(sorted(known))})",
+                f"no body surface '{name}' can touch in a {pose.view} view "
+                f"(surfaces: {', '.join(sorted(known))})",
             )
         if surface != "floor" and surface not in pose.props:
             raise PoseError(
@@ -119,61 +133,154 @@ def _keyframe(pose: PoseFacts, index: int) -> Keyframe:
             )
     if pose.view != "above" and not any(s != "wall" for s in contacts.values()):
         raise PoseError(
-            (*where, "contacts"), "name at least one body point that rests on the floor or a prop"
+            (*where, "contacts"), "name at least one body surface that rests on the floor or a prop"
         )
     floor_contacts = {n: s for n, s in contacts.items() if s != "wall"}
     return Keyframe(facts.name, dict(facts.angles), floor_contacts)
 
 
-def _align(bodies: list[Body], keyframes: list[Keyframe]) -> list[Body]:
+def _align(view: View, bodies: list[Body], keyframes: list[Keyframe]) -> list[Body]:
     """Keep what stays planted in place: move later keyframes onto the first one's anchor."""
     first = bodies[0]
     aligned = [first]
     for body, keyframe in zip(bodies[1:], keyframes[1:], strict=True):
         shared = [name for name in keyframes[0].contacts if name in keyframe.contacts]
-        anchor = _anchor_point(shared[0]) if shared else "pelvis"
-        aligned.append(body.moved(first.points[anchor][0] - body.points[anchor][0], 0))
+        if shared:
+            there, here = touching(first, view, shared[0]), touching(body, view, shared[0])
+        else:
+            there, here = first.points["pelvis"], body.points["pelvis"]
+        aligned.append(body.moved(there[0] - here[0], 0))
     return aligned
 
 
-def _anchor_point(contact: str) -> str:
-    return contact.replace("_foot", "_ankle")
+# --- props ---------------------------------------------------------------------------------
 
 
-def _against_wall(pose: PoseFacts, bodies: list[Body]) -> tuple[list[Body], float | None]:
-    """Stand the wall where the first wall contact reaches; move later keyframes up to it."""
+def _against_wall(pose: PoseFacts, bodies: list[Body]) -> tuple[list[Body], Box | None]:
+    """Stand the wall where the first wall contact reaches, on the side of the body that
+    leans on it; move later keyframes up to it. No part may go through it."""
     if "wall" not in pose.props:
         return bodies, None
-    wall = None
+    wall, facing = None, -1.0
     placed = []
     for index, body in enumerate(bodies):
-        edges = [
-            (name, _wall_edge(body, pose.view, name))
-            for name, surface in pose.keyframes[index].contact_surfaces().items()
-            if surface == "wall"
-        ]
-        if edges:
-            wall = edges[0][1] if wall is None else wall
-            body = body.moved(wall - edges[0][1], 0)
-            for name, edge in edges[1:]:
-                gap = abs(edge + wall - edges[0][1] - wall)
-                if gap > CONTACT_TOLERANCE:
-                    raise PoseError(
-                        ("keyframes", index, "contacts"),
-                        f"{name} cannot touch the wall too: it is {gap:.0f} cm away from it",
-                    )
+        names = [n for n, s in pose.keyframes[index].contact_surfaces().items() if s == "wall"]
+        if names:
+            if wall is None:  # the wall is on the side the first wall contact reaches to
+                reach = touching(body, pose.view, names[0], (1.0, 0.0))[0]
+                facing = 1.0 if reach >= body.points["pelvis"][0] else -1.0
+            edge = touching(body, pose.view, names[0], (facing, 0.0))[0]
+            wall = edge if wall is None else wall
+            body = body.moved(wall - edge, 0)
+            _check_wall_contacts(body, pose.view, names, wall, facing, index)
         placed.append(body)
     if wall is None:  # not touched: the wall stands behind the figure
-        wall = min(b.bounds[0] for b in bodies) - 10
-    return placed, wall
+        wall = min(b.bounds[0] for b in placed) - 10
+    for index, body in enumerate(placed):
+        _check_through_wall(body, wall, facing, index)
+    top = max(b.bounds[3] for b in placed) + 10
+    board = (wall, 0.0, wall + 3, top) if facing > 0 else (wall - 3, 0.0, wall, top)
+    return placed, board
 
 
-def _wall_edge(body: Body, view: View, contact: str) -> float:
-    point, radius = support(body, view, contact)
-    return point[0] + radius
+def _check_wall_contacts(
+    body: Body, view: View, names: list[str], wall: float, facing: float, index: int
+) -> None:
+    for name in names[1:]:
+        gap = abs(touching(body, view, name, (facing, 0.0))[0] - wall)
+        if gap > CONTACT_TOLERANCE:
+            raise PoseError(
+                ("keyframes", index, "contacts"),
+                f"{name} cannot touch the wall too: it is {gap:.0f} cm away from it",
+            )
 
 
-def _arrow(pose: PoseFacts, index: int, bodies: list[Body]) -> Arrow:
+def _check_through_wall(body: Body, wall: float, facing: float, index: int) -> None:
+    for segment in body.segments:
+        depth = segment.extent((facing, 0.0)) - facing * wall  # past the wall, toward it
+        if depth > FLOOR_TOLERANCE + CONTACT_TOLERANCE:
+            raise PoseError(
+                ("keyframes", index, "angles"),
+                f"the {segment.name.replace('_', ' ')} goes {depth:.0f} cm through the wall; "
+                f"change {' or '.join(moving('side', [segment.name])[:2])}, or the contacts",
+            )
+
+
+def _chair(pose: PoseFacts, bodies: list[Body], keyframes: list[Keyframe]) -> float:
+    """Where the chair's seat ends in front: under the part that sits on it, else just
+    behind the body, as a safety net. No part may go through the seat or the backrest."""
+    front = None
+    for body, keyframe in zip(bodies, keyframes, strict=True):
+        for name, surface in keyframe.contacts.items():
+            if surface == "chair" and front is None:
+                front = touching(body, pose.view, name)[0] + 8
+    if front is None:  # just behind the pelvis, clear of the body
+        front = min(b.points["pelvis"][0] for b in bodies) - 14
+    for index, body in enumerate(bodies):
+        for box in chair_boxes(front):
+            _check_clear_of(body, box, "chair", index)
+    return front
+
+
+def chair_boxes(front: float) -> list[Box]:
+    """The solid parts of the chair: the seat board and the backrest."""
+    back = front - CHAIR_DEPTH
+    seat = CHAIR_SEAT_HEIGHT
+    return [(back, seat - 2, front, seat), (back, seat, back + 4, seat + 40)]
+
+
+def _check_clear_of(body: Body, box: Box, prop: str, index: int) -> None:
+    for segment in body.segments:
+        depth = _overlap(segment, box)
+        if depth > FLOOR_TOLERANCE + CONTACT_TOLERANCE:
+            raise PoseError(
+                ("keyframes", index, "angles"),
+                f"the {segment.name.replace('_', ' ')} goes {depth:.0f} cm into the {prop}; "
+                f"change {' or '.join(moving('side', [segment.name])[:2])}, or the contacts",
+            )
+
+
+def _overlap(segment: Segment, box: Box) -> float:
+    """How deep the part reaches into the box (0 when clear)."""
+    deepest = 0.0
+    for step in range(11):
+        share = step / 10
+        x = segment.start[0] + (segment.end[0] - segment.start[0]) * share
+        y = segment.start[1] + (segment.end[1] - segment.start[1]) * share
+        radius = segment.radius_at(share)
+        nearest = (min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
+        inside = box[0] < x < box[2] and box[1] < y < box[3]
+        distance = math.dist((x, y), nearest)
+        depth = (
+            radius + min(x - box[0], box[2] - x, y - box[1], box[3] - y)
+            if inside
+            else (radius - distance)
+        )
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _prop_boxes(chair_front: float | None, wall: Box | None, floor: float | None) -> list[Box]:
+    """What the label must keep clear of besides the bodies and the arrows."""
+    boxes = chair_boxes(chair_front) if chair_front is not None else []
+    boxes += [wall] if wall is not None else []
+    if floor is not None:
+        boxes.append((-1e4, -1e4, 1e4, floor + 1.0))  # the floor line and the mat
+    return boxes
+
+
+def _mat(pose: PoseFacts, bodies: list[Body]) -> Box:
+    x0 = min(b.bounds[0] for b in bodies) - 8
+    x1 = max(b.bounds[2] for b in bodies) + 8
+    if pose.view == "above":
+        return x0, min(b.bounds[1] for b in bodies) - 8, x1, max(b.bounds[3] for b in bodies) + 8
+    return x0, 0.0, x1, MAT_THICKNESS
+
+
+# --- arrows and the breath label -----------------------------------------------------------
+
+
+def _arrow(pose: PoseFacts, index: int, bodies: list[Body], surfaces: Surfaces) -> Arrow:
     facts = pose.arrows[index]
     where = ("arrows", index)
     names = [k.name for k in pose.keyframes]
@@ -190,29 +297,34 @@ def _arrow(pose: PoseFacts, index: int, bodies: list[Body]) -> Arrow:
     if math.dist(start, end) < 4:
         raise PoseError((*where, "point"), f"{facts.point} hardly moves between these keyframes")
     centre = bodies[names.index(facts.to)].points["pelvis"]
-    return _curve(start, end, away_from=centre)
+    floor = None if pose.view == "above" else surfaces.floor
+    return _curve(start, end, away_from=centre, floor=floor)
 
 
-def _curve(start: Point, end: Point, away_from: Point) -> Arrow:
-    """A gentle arc from start to end, bulging away from the body, ends pulled in a little."""
+def _curve(start: Point, end: Point, away_from: Point, floor: float | None) -> Arrow:
+    """A gentle arc from start to end, bulging away from the body (unless that would dip
+    it into the floor), ends pulled in a little."""
     middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
     dx, dy = end[0] - start[0], end[1] - start[1]
     normal = (-dy, dx)
     outward = (middle[0] - away_from[0]) * normal[0] + (middle[1] - away_from[1]) * normal[1]
-    sign = 1.0 if outward >= 0 else -1.0
-    control = (middle[0] + sign * 0.3 * normal[0], middle[1] + sign * 0.3 * normal[1])
-
-    def along(t: float) -> Point:
-        return (
-            (1 - t) ** 2 * start[0] + 2 * (1 - t) * t * control[0] + t * t * end[0],
-            (1 - t) ** 2 * start[1] + 2 * (1 - t) * t * control[1] + t * t * end[1],
-        )
-
-    return Arrow(along(0.12), control, along(0.88))
+    preferred = 1.0 if outward >= 0 else -1.0
+    arrow = Arrow(start, middle, end)
+    for sign in (preferred, -preferred, 0.0):
+        control = (middle[0] + sign * 0.3 * normal[0], middle[1] + sign * 0.3 * normal[1])
+        whole = Arrow(start, control, end)
+        arrow = Arrow(whole.at(0.12), control, whole.at(0.88))
+        if floor is None or min(y for _, y in arrow.samples()) >= floor + 2:
+            break
+    return arrow
 
 
 def _label(
-    pose: PoseFacts, arrows: tuple[Arrow, ...], bodies: list[Body]
+    pose: PoseFacts,
+    arrows: tuple[Arrow, ...],
+    bodies: list[Body],
+    obstacles: list[Box],
+    breath_words: Mapping[str, str],
 ) -> tuple[str, Point] | None:
     if pose.breath is None:
         return None
@@ -228,54 +340,76 @@ def _label(
         raise PoseError(
             ("breath", "into"), f"no arrow leads into '{pose.breath.into}' to carry the label"
         )
-    return pose.breath.label, _label_spot(matching[0], bodies[-1])
+    text = breath_words.get(pose.breath.label, pose.breath.label)
+    return text, _label_spot(matching[0], text, bodies, arrows, obstacles)
 
 
-def _label_spot(arrow: Arrow, body: Body) -> Point:
-    """Beside the arrow's bulge, at the first spot well clear of the body."""
-    middle = ((arrow.start[0] + arrow.end[0]) / 2, (arrow.start[1] + arrow.end[1]) / 2)
-    out = (arrow.control[0] - middle[0], arrow.control[1] - middle[1])
-    size = math.hypot(*out) or 1.0
+def label_box(text: str, centre: Point) -> Box:
+    """The box the breath word takes, at the figures' label size (a letter 0.6 em wide)."""
+    size = Style().label_size
+    half_width, half_height = 0.3 * size * len(text), 0.5 * size
+    return (
+        centre[0] - half_width,
+        centre[1] - half_height,
+        centre[0] + half_width,
+        (centre[1] + half_height),
+    )
+
+
+def _label_spot(
+    arrow: Arrow, text: str, bodies: list[Body], arrows: tuple[Arrow, ...], obstacles: list[Box]
+) -> Point:
+    """Beside the arrow's bulge, at the nearest spot where the word's box keeps clear of
+    the floor, the props, every keyframe's body and every arrow; else the clearest."""
+    middle = arrow.at(0.5)
+    chord = (arrow.end[0] - arrow.start[0], arrow.end[1] - arrow.start[1])
+    out = (arrow.control[0] - (arrow.start[0] + arrow.end[0]) / 2,
+           arrow.control[1] - (arrow.start[1] + arrow.end[1]) / 2)  # fmt: skip
+    if math.hypot(*out) < 1e-6:
+        out = (-chord[1], chord[0])
+    base = math.degrees(math.atan2(out[0], out[1]))
     spots = [
-        (arrow.control[0] + out[0] / size * distance, arrow.control[1] + out[1] / size * distance)
-        for distance in (6, 12, 20, 30)
-    ]
-    return next(
-        (spot for spot in spots if _clearance(spot, body) > 9),
-        max(spots, key=lambda s: _clearance(s, body)),
-    )
+        (middle[0] + math.sin(math.radians(base + turn)) * distance,
+         middle[1] + math.cos(math.radians(base + turn)) * distance)
+        for distance in (8, 12, 17, 23, 30, 38)
+        for turn in (0, 30, -30, 60, -60, 90, -90, 135, -135, 180)
+    ]  # fmt: skip
+
+    def clearance(spot: Point) -> float:
+        box = label_box(text, spot)
+        gaps = [_box_to_segment(box, s) for body in bodies for s in body.segments]
+        gaps += [_box_to_point(box, p) for a in arrows for p in a.samples(20)]
+        gaps += [_box_to_box(box, other) for other in obstacles]
+        return min(gaps)
+
+    scored = [(clearance(spot), spot) for spot in spots]
+    clear = [spot for gap, spot in scored if gap >= LABEL_CLEARANCE]
+    return clear[0] if clear else max(scored)[1]
 
 
-def _clearance(point: Point, body: Body) -> float:
-    return min(_distance_to_segment(point, s.start, s.end) - s.radius for s in body.segments)
+def _box_to_point(box: Box, point: Point) -> float:
+    dx = max(box[0] - point[0], 0.0, point[0] - box[2])
+    dy = max(box[1] - point[1], 0.0, point[1] - box[3])
+    return math.hypot(dx, dy)
 
 
-def _distance_to_segment(point: Point, start: Point, end: Point) -> float:
-    dx, dy = end[0] - start[0], end[1] - start[1]
-    size = dx * dx + dy * dy
-    t = (
-        0.0
-        if size == 0
-        else max(0.0, min(1.0, ((point[0] - start[0]) * dx + (point[1] - start[1]) * dy) / size))
-    )
-    return math.dist(point, (start[0] + t * dx, start[1] + t * dy))
+def _box_to_segment(box: Box, segment: Segment) -> float:
+    gaps = []
+    for step in range(9):
+        share = step / 8
+        x = segment.start[0] + (segment.end[0] - segment.start[0]) * share
+        y = segment.start[1] + (segment.end[1] - segment.start[1]) * share
+        gaps.append(_box_to_point(box, (x, y)) - segment.radius_at(share))
+    return min(gaps)
 
 
-def _chair(pose: PoseFacts, bodies: list[Body], keyframes: list[Keyframe]) -> float:
-    for body, keyframe in zip(bodies, keyframes, strict=True):
-        for name, surface in keyframe.contacts.items():
-            if surface == "chair":
-                return support(body, pose.view, name)[0][0] + 8
-    # Not sat on: the chair stands just behind the body, as a safety net.
-    return min(b.points["pelvis"][0] for b in bodies) - RADIUS["trunk"] - 5
+def _box_to_box(box: Box, other: Box) -> float:
+    dx = max(other[0] - box[2], 0.0, box[0] - other[2])
+    dy = max(other[1] - box[3], 0.0, box[1] - other[3])
+    return math.hypot(dx, dy) if dx or dy else -1.0
 
 
-def _mat(pose: PoseFacts, bodies: list[Body]) -> Box:
-    x0 = min(b.bounds[0] for b in bodies) - 8
-    x1 = max(b.bounds[2] for b in bodies) + 8
-    if pose.view == "above":
-        return x0, min(b.bounds[1] for b in bodies) - 8, x1, max(b.bounds[3] for b in bodies) + 8
-    return x0, 0.0, x1, MAT_THICKNESS
+# --- the psoas ------------------------------------------------------------------------------
 
 
 def _psoas_sides(pose: PoseFacts) -> tuple[str, ...]:
@@ -291,62 +425,73 @@ def _psoas_sides(pose: PoseFacts) -> tuple[str, ...]:
     return (pose.psoas,)
 
 
+def psoas_band(body: Body, side: str, view: str) -> tuple[Point, Point, Point]:
+    """The psoas as a curve through three points: its origin beside the upper lumbar spine,
+    its turn over the front of the hip joint, and its insertion on the inner top of the
+    thigh bone (the lesser trochanter), placed in the frames of the lumbar spine, the
+    pelvis and the thigh, so that it follows them in any position."""
+    lumbar = body.segment("lumbar")
+    pelvis = body.segment("pelvis")
+    thigh = body.segment(f"{side}_thigh")
+    up_spine, up_pelvis = _unit(lumbar.start, lumbar.end), _unit(pelvis.start, pelvis.end)
+    along_thigh = _unit(thigh.start, thigh.end)
+    hip = thigh.start
+    if view == "front":
+        outward = 1.0 if side == "left" else -1.0
+        across = (up_spine[1] * outward, -up_spine[0] * outward)  # toward the figure's side
+        origin = _at(lumbar.start, up_spine, 0.7 * lumbar.length, across, 3.5)
+        over_hip = _at(hip, up_pelvis, 3.0, across, -2.5)
+        inward = (-along_thigh[1] * outward, along_thigh[0] * outward)
+        insertion = _at(hip, along_thigh, 0.14 * length("thigh"), inward, -3.0)
+        return origin, over_hip, insertion
+    forward_spine = (up_spine[1], -up_spine[0])  # a quarter turn clockwise: the belly side
+    forward_pelvis = (up_pelvis[1], -up_pelvis[0])
+    origin = _at(lumbar.start, up_spine, 0.75 * lumbar.length, forward_spine, 2.0)
+    over_hip = _at(hip, up_pelvis, 2.0, forward_pelvis, 5.5)
+    behind_thigh = (along_thigh[1], -along_thigh[0])
+    if _dot(behind_thigh, forward_pelvis) > 0:  # the thigh's back faces away from the belly
+        behind_thigh = (-behind_thigh[0], -behind_thigh[1])
+    insertion = _at(hip, along_thigh, 0.14 * length("thigh"), behind_thigh, 1.0)
+    return origin, over_hip, insertion
+
+
+def _at(start: Point, along: Point, distance: float, aside: Point, offset: float) -> Point:
+    return (
+        start[0] + along[0] * distance + aside[0] * offset,
+        start[1] + along[1] * distance + aside[1] * offset,
+    )
+
+
+def _dot(a: Point, b: Point) -> float:
+    return a[0] * b[0] + a[1] * b[1]
+
+
+def _unit(start: Point, end: Point) -> Point:
+    size = math.dist(start, end) or 1.0
+    return (end[0] - start[0]) / size, (end[1] - start[1]) / size
+
+
+# --- the canvas -----------------------------------------------------------------------------
+
+
 def _with_canvas(scene: Scene) -> Scene:
     boxes = [body.bounds for body in scene.bodies]
     if scene.mat:
         boxes.append(scene.mat)
     if scene.chair_front is not None:
-        boxes.append(
-            (scene.chair_front - CHAIR_DEPTH, 0, scene.chair_front, CHAIR_SEAT_HEIGHT + 42)
-        )
+        boxes += chair_boxes(scene.chair_front)
+        boxes.append((scene.chair_front - CHAIR_DEPTH, 0, scene.chair_front, CHAIR_SEAT_HEIGHT))
     if scene.wall is not None:
-        boxes.append((scene.wall, 0, scene.wall + 4, max(b[3] for b in boxes)))
+        boxes.append(scene.wall)
     for arrow in scene.arrows:
         xs = (arrow.start[0], arrow.control[0], arrow.end[0])
         ys = (arrow.start[1], arrow.control[1], arrow.end[1])
         boxes.append((min(xs), min(ys), max(xs), max(ys)))
     if scene.label:
-        text, (x, y) = scene.label
-        # Room for the word at the figures' label size, a letter taken as 0.6 em wide.
-        half = max(14.0, 0.3 * Style().label_size * len(text))
-        boxes.append((x - half, y - 6, x + half, y + 6))
+        boxes.append(label_box(*scene.label))
     x0 = min(b[0] for b in boxes) - MARGIN
     y0 = min(b[1] for b in boxes) - MARGIN
     if scene.floor is not None:
         y0 = min(y0, scene.floor - 3)
     canvas = (x0, y0, max(b[2] for b in boxes) + MARGIN, max(b[3] for b in boxes) + MARGIN)
     return Scene(**{**scene.__dict__, "canvas": canvas})
-
-
-def psoas_band(body: Body, side: str, view: str) -> tuple[Point, Point, Point]:
-    """The psoas as a curve: lumbar spine, in front of the hip joint, inner thigh."""
-    pelvis = body.points["pelvis"]
-    trunk = body.segment("trunk")
-    axis = _unit(pelvis, trunk.end)
-    thigh = body.segment(f"{side}_thigh")
-    along_thigh = _unit(thigh.start, thigh.end)
-    if view == "front":
-        outward = 1.0 if side == "left" else -1.0
-        spine = (pelvis[0] + outward * 3, pelvis[1] + 0.3 * length("trunk"))
-        front_of_hip = (thigh.start[0] + outward * 1.5, thigh.start[1] + 4)
-        inward = -outward * 3.5
-    else:
-        forward = (axis[1], -axis[0])  # the trunk axis turned a quarter clockwise: the belly side
-        lumbar = 0.34 * length("trunk")
-        spine = (
-            pelvis[0] + axis[0] * lumbar - forward[0] * 3,
-            pelvis[1] + axis[1] * lumbar - forward[1] * 3,
-        )
-        front_of_hip = (pelvis[0] + forward[0] * 7, pelvis[1] + forward[1] * 7)
-        inward = 0.0
-    reach = (0.16 if view == "front" else 0.26) * length("thigh")
-    insertion = (
-        thigh.start[0] + along_thigh[0] * reach + inward,
-        thigh.start[1] + along_thigh[1] * reach,
-    )
-    return spine, front_of_hip, insertion
-
-
-def _unit(start: Point, end: Point) -> Point:
-    size = math.dist(start, end) or 1.0
-    return (end[0] - start[0]) / size, (end[1] - start[1]) / size

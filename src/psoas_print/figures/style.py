@@ -1,4 +1,5 @@
-"""How a figure is drawn: its line weights and label size."""
+"""How a figure is drawn: its line weights, its label size, and the smallest size it is
+printed at (which sets how thin a line may be: see drawing.line_widths)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ class Style:
     outline: float = 1.1
     arrow: float = 1.3
     label_size: float = 7.0
+    min_print_mm: float = 60.0  # the figure's larger side, printed at its smallest
 
 
-ROBUST = Style(outline=2.0, arrow=2.4, label_size=0.0)  # thumbnails: the text says the breath
+# Thumbnails: the text beside them says the breath. Printed at least 23 mm (the cheat
+# sheet's figure box at its smallest scale); a handout gives its own size (see handout.py).
+ROBUST = Style(outline=2.0, arrow=2.4, label_size=0.0, min_print_mm=23.0)

@@ -13,7 +13,7 @@ import datetime
 import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,7 +26,7 @@ from psoas_print.book.model import Book, Paper, Routine
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
 from psoas_print.figures.pictures import figures_for, qr_code
-from psoas_print.figures.style import ROBUST
+from psoas_print.figures.style import ROBUST, Style
 from psoas_print.language.catalogues import words_for
 from psoas_print.language.words import Words
 from psoas_print.layout.fitting import (
@@ -195,7 +195,9 @@ def build_handout(
         **common_context(book, paper, context.created, words),
         "routine": routine_view(routine, words),
         "handout": _options_view(options),
-        "figures": figures_for(exercises, ROBUST, context.figures, words),
+        "figures": figures_for(
+            exercises, thumbnail_style(cell_for(paper, per_sheet)), context.figures, words
+        ),
         "ebook_pages": ebook_pages(book, context, paper, words),
         "logo_url": options.logo.resolve().as_uri() if options.logo else None,
         "qr_url": qr_code(options.qr) if options.qr else None,
@@ -451,6 +453,12 @@ def _box_mm(box: tuple[float, float, float, float]) -> tuple[float, float, float
     """An anchor's (left, top, right, bottom) in CSS pixels as (x, y, width, height) in mm."""
     left, top, right, bottom = (value / PX_PER_MM for value in box)
     return left, top, right - left, bottom - top
+
+
+def thumbnail_style(cell: Cell) -> Style:
+    """The thumbnails' style on this cell: its lines hold at the figure's smallest size
+    (its box's height at the smallest scale the fitting may choose)."""
+    return replace(ROBUST, min_print_mm=cell.figure_mm * 0.8 * SCALES[0])
 
 
 def _log_days(start: datetime.date | None, words: Words) -> list[str]:
