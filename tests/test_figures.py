@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ElementTree
 
 import pytest
@@ -23,7 +24,7 @@ from psoas_print.figures.body import (
     build_body,
 )
 from psoas_print.figures.describe import alt_text
-from psoas_print.figures.placement import Surfaces, place, support
+from psoas_print.figures.placement import Surfaces, place, touching
 from psoas_print.figures.scene import Scene, build_scene
 from tests.conftest import ENGLISH, SAMPLE_BOOK, run_cli
 from tests.pdfs import tagged_figures
@@ -31,6 +32,7 @@ from tests.pdfs import tagged_figures
 SAMPLE = load_book(SAMPLE_BOOK)
 POSED = [e for e in SAMPLE.exercises.values() if e.pose]
 REFERENCE = {view: build_body(view, {}) for view in ("side", "front")}
+SUGGESTION = re.compile(r"(?P<joint>\w+) (?P<old>-?[\d.]+) -> (?P<new>-?[\d.]+) lets it rest")
 
 
 def test_every_sample_exercise_has_a_figure():
@@ -49,16 +51,14 @@ def assert_lengths_kept(body: Body, view: str, twist: float = 0.0) -> None:
             assert segment.length <= expected + 1e-6
             if twist == 0:
                 assert segment.length == pytest.approx(expected, abs=1e-6)
-        elif segment.name.endswith("_foot") and view != "front":
-            assert segment.length == pytest.approx(expected, abs=1e-6)
         else:
             assert segment.length == pytest.approx(expected, abs=1e-6), segment.name
 
 
 def assert_on_surfaces(body: Body, view: str, contacts: dict[str, str], surfaces: Surfaces) -> None:
     for name, surface in contacts.items():
-        point, lift = support(body, view, name)
-        assert abs(point[1] - lift - surfaces.height(surface)) <= CONTACT_TOLERANCE, name
+        lowest = touching(body, view, name)
+        assert abs(lowest[1] - surfaces.height(surface)) <= CONTACT_TOLERANCE, name
     assert min(s.bottom for s in body.segments) >= surfaces.floor - FLOOR_TOLERANCE
 
 
@@ -66,6 +66,17 @@ def assert_inside(body: Body, scene: Scene) -> None:
     x0, y0, x1, y1 = body.bounds
     cx0, cy0, cx1, cy1 = scene.canvas
     assert cx0 <= x0 and x1 <= cx1 and cy0 <= y0 and y1 <= cy1
+
+
+def assert_suggestion_works(view, angles, contacts, surfaces, message) -> None:
+    """A refused pose's error names one joint and an angle at which the pose rests, or
+    says that no one joint would do."""
+    found = SUGGESTION.search(message)
+    if found is None:
+        assert "no one joint's angle lets it rest" in message, message
+        return
+    fixed = {**angles, found["joint"]: float(found["new"])}
+    place(view, Keyframe("fixed", fixed, contacts), surfaces, ("keyframes", 0))
 
 
 @pytest.mark.parametrize("exercise", POSED, ids=lambda e: e.id)
@@ -86,7 +97,8 @@ def test_sample_figures_keep_the_geometry(exercise):
 def angle_sets(ranges: dict[str, tuple[float, float]], sides: tuple[str, str]):
     joints = {}
     for joint, (low, high) in ranges.items():
-        names = [joint] if joint in ("trunk", "neck", "twist") else [f"{s}_{joint}" for s in sides]
+        single = ("trunk", "neck", "twist", "pelvis", "lumbar", "thoracic")
+        names = [joint] if joint in single else [f"{s}_{joint}" for s in sides]
         for name in names:
             joints[name] = st.floats(low, high, allow_nan=False)
     return st.fixed_dictionaries(joints)
@@ -98,35 +110,57 @@ SIDE_CONTACTS = [
     {"shoulders": "floor", "near_foot": "floor", "far_foot": "floor"},
     {"pelvis": "floor", "shoulders": "floor"},
     {"near_knee": "floor", "far_knee": "floor", "near_hand": "floor"},
-    {"pelvis": "chair", "near_foot": "floor"},
+    {"near_shin": "floor", "far_shin": "floor", "near_forearm": "floor"},
+    {"sit_bones": "chair", "near_foot": "floor"},
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(angles=angle_sets(SIDE_RANGES, ("near", "far")), contacts=st.sampled_from(SIDE_CONTACTS))
-def test_random_side_poses_rest_on_their_contacts_or_fail_clearly(angles, contacts):
+def test_random_side_poses_rest_on_their_contacts_or_say_what_would(angles, contacts):
     surfaces = Surfaces(floor=MAT_THICKNESS)
     try:
         body = place("side", Keyframe("random", angles, contacts), surfaces, ("keyframes", 0))
     except PoseError as error:
         assert error.location[:2] == ("keyframes", 0)
         assert "cm" in error.message
+        assert_suggestion_works("side", angles, contacts, surfaces, error.message)
         return
     assert_lengths_kept(body, "side")
     assert_on_surfaces(body, "side", contacts, surfaces)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(angles=angle_sets(FRONT_RANGES, ("left", "right")))
 def test_random_front_poses_keep_lengths_and_stand_on_the_floor(angles):
     contacts = {"left_foot": "floor", "right_foot": "floor"}
     try:
         body = place("front", Keyframe("random", angles, contacts), Surfaces(), ("keyframes", 0))
     except PoseError as error:
-        assert "cm" in error.message
+        assert_suggestion_works("front", angles, contacts, Surfaces(), error.message)
         return
     assert_lengths_kept(body, "front", angles["twist"])
     assert_on_surfaces(body, "front", contacts, Surfaces())
+
+
+def test_a_sideways_lean_and_a_hip_shift_survive_two_planted_feet():
+    """Seen from the front, both feet stay where they stand: a lean bends the back to the
+    side and a hip shift angles the legs, instead of the whole body turning upright."""
+    contacts = {"left_foot": "floor", "right_foot": "floor"}
+    upright = place("front", Keyframe("a", {}, contacts), Surfaces(), ("keyframes", 0))
+    leaning = place("front", Keyframe("b", {"trunk": 25}, contacts), Surfaces(), ("keyframes", 0))
+    shifted = place("front", Keyframe("c", {"pelvis": 10}, contacts), Surfaces(), ("keyframes", 0))
+    for body in (leaning, shifted):
+        for side in ("left", "right"):  # the feet where they were
+            assert body.points[f"{side}_ankle"][0] - body.points["pelvis"][0] != pytest.approx(0)
+    lean = leaning.points["shoulders"][0] - leaning.points["pelvis"][0]
+    assert lean > 15  # the shoulders over to the figure's left
+    shift = (shifted.points["pelvis"][0] - (shifted.points["left_ankle"][0]
+             + shifted.points["right_ankle"][0]) / 2)  # fmt: skip
+    assert shift > 10  # the hips over to the left of the feet
+    upright_stance = upright.points["left_ankle"][0] - upright.points["right_ankle"][0]
+    shifted_stance = shifted.points["left_ankle"][0] - shifted.points["right_ankle"][0]
+    assert shifted_stance == pytest.approx(upright_stance, abs=0.5)
 
 
 # The trunk's angle is the body's orientation: every value is a direction, none is refused.
@@ -219,7 +253,9 @@ def test_a_wall_contact_stands_the_body_against_the_wall():
         }
     )
     scene = build_scene(pose)
+    wall = scene.wall[0]  # in front of the body, which leans on it with a hand
     for body in scene.bodies:
-        point, radius = support(body, "side", "near_hand")
-        assert point[0] + radius == pytest.approx(scene.wall, abs=CONTACT_TOLERANCE)
-        assert max(s.end[0] + s.radius for s in body.segments) <= scene.wall + CONTACT_TOLERANCE
+        assert touching(body, "side", "near_hand", (1.0, 0.0))[0] == pytest.approx(
+            wall, abs=CONTACT_TOLERANCE
+        )
+        assert max(s.extent((1.0, 0.0)) for s in body.segments) <= wall + CONTACT_TOLERANCE

@@ -23,7 +23,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer
 
 from psoas_print.book.labels import LANGUAGE_TAG
-from psoas_print.book.model import Paper
+from psoas_print.book.model import Book, Exercise, Paper
 from psoas_print.console import (
     complain,
     file_row,
@@ -369,16 +369,28 @@ def figures_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the SVG files.")] = Path(
         "dist/figures"
     ),
+    only: Annotated[
+        str | None,
+        typer.Option(
+            "--only",
+            help="Draw just this exercise's figure (its id), to adjust a pose.",
+            show_default=False,
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     """Write every exercise's generated figure as a standalone SVG, for review or reuse."""
-    check_outputs([out], book or default_book())
-    loaded = read_book(book or default_book())
+    folder = book or default_book()
+    check_outputs([out], folder)
+    loaded = read_book(folder)
     print_warnings(loaded.warnings)
     words = words_for(loaded, lang)
+    exercises = list(loaded.exercises.values())
+    if only is not None:
+        exercises = [_posed_exercise(loaded, only)]
     store = FigureStore()
     shown = table("file", "size", "shows")
-    for exercise in loaded.exercises.values():
+    for exercise in exercises:
         if exercise.pose is None:
             shown.add_row("", "", f"{exercise.id}: no pose description")
             continue
@@ -386,6 +398,19 @@ def figures_command(
         write_text(target, store.svg(exercise, Style(), words))
         shown.add_row(*file_row(target, alt_text(exercise, words)))
     show(shown)
+
+
+def _posed_exercise(book: Book, exercise_id: str) -> Exercise:
+    """The exercise ``--only`` names, which must have a pose to draw."""
+    exercise = book.exercises.get(exercise_id)
+    if exercise is None:
+        known = ", ".join(sorted(book.exercises)) or "none"
+        raise BookError.at(
+            book.root / "exercises", None, f"no exercise '{exercise_id}' (exercises: {known})"
+        )
+    if exercise.pose is None:
+        raise BookError.at(exercise.source, None, "this exercise has no pose to draw")
+    return exercise
 
 
 @app.command("check")

@@ -13,14 +13,18 @@ face down or kneels on all fours). The spine bends in three pieces along that li
 arching, negative); the line from hips to shoulders keeps the ``trunk`` angle, so a
 curled or arched back keeps its place. Hips flex forward from the line of the pelvis and
 shoulders from the line of the chest; knees bend the shin back, elbows bend the forearm
-forward, ankles point the toes (plantar flexion positive). ``near_`` and ``far_`` name the
+forward, wrists bend the hand back (90 lays a palm flat under a vertical forearm), ankles
+point the toes (plantar flexion positive). ``near_`` and ``far_`` name the
 limbs nearer and farther from the viewer.
 Above view: the same body seen from the ceiling, lying on its side on a mat.
 Front view: ``trunk`` leans the back sideways above the pelvis (toward the figure's left
 positive), ``lumbar`` and ``thoracic`` bend it further sideways, ``twist`` turns the chest,
-``neck`` turns the head, ``pelvis`` shifts the hips sideways (the angle the legs lean, the
+``neck`` turns the head (unless the feet stand planted, ``trunk`` leans the whole body,
+as lying on one side does), ``pelvis`` shifts the hips sideways (the angle the legs lean, the
 feet staying where they stand), shoulders and hips open the limbs away from the body,
-``left_`` and ``right_`` are the figure's own sides.
+``hip_flexion`` and ``knee`` bend the leg toward the viewer (seen shortened: a seated
+thigh points at the viewer), ``left_`` and ``right_`` are the figure's own sides. Past 40°
+of ``trunk`` the body lies on its side (a side plank seen from the front).
 
 Segments taper (a thigh is thicker at the hip than at the knee, where it meets the shin),
 so a kneeling figure rests on its knee and shin without the thigh sinking into the floor.
@@ -92,9 +96,10 @@ SIDE_RANGES = {
     "ankle": (-30.0, 80.0),
     "shoulder": (-60.0, 185.0),
     "elbow": (0.0, 150.0),
+    "wrist": (-70.0, 90.0),
 }
 FRONT_RANGES = {
-    "trunk": (-40.0, 40.0),
+    "trunk": (-95.0, 95.0),  # past 40 the body lies on its side: a side plank, a side-lying leg
     "pelvis": (-15.0, 15.0),
     "lumbar": (-30.0, 30.0),
     "thoracic": (-25.0, 25.0),
@@ -103,9 +108,11 @@ FRONT_RANGES = {
     "shoulder": (-10.0, 185.0),
     "elbow": (0.0, 150.0),
     "hip": (-20.0, 50.0),
+    "hip_flexion": (-20.0, 130.0),  # the thigh toward the viewer, seen shortened
+    "knee": (0.0, 160.0),  # the shin back from the line of the thigh, seen shortened
 }
 SIDES = {"side": ("near", "far"), "above": ("near", "far"), "front": ("left", "right")}
-LIMB_JOINTS = {"hip", "knee", "ankle", "shoulder", "elbow"}
+LIMB_JOINTS = {"hip", "hip_flexion", "knee", "ankle", "shoulder", "elbow", "wrist"}
 SPINE = ("pelvis", "lumbar", "thoracic")
 
 # What a contact may name: the body surface that rests on the floor, a prop or the wall,
@@ -130,7 +137,7 @@ CONTACTS: dict[str, Part] = {
     "{side}_forearm": ("segment", "{side}_forearm"),
 }
 FRONT_CONTACTS = {"head", "shoulders", "pelvis", "sit_bones", "{side}_knee", "{side}_foot",
-                  "{side}_hand", "{side}_elbow"}  # fmt: skip
+                  "{side}_hand", "{side}_elbow", "{side}_forearm"}  # fmt: skip
 
 
 class PoseError(ValueError):
@@ -401,7 +408,7 @@ def _side_arm(
     elbow = add(shoulder, direction(upper_angle), length("upper_arm"))
     fore_angle = upper_angle - angle(angles, "elbow", side)
     wrist = add(elbow, direction(fore_angle), length("forearm"))
-    hand = add(wrist, direction(fore_angle), length("hand"))
+    hand = add(wrist, direction(fore_angle - angle(angles, "wrist", side)), length("hand"))
     segments = [
         Segment(f"{side}_upper_arm", shoulder, elbow, *RADIUS["upper_arm"]),
         Segment(f"{side}_forearm", elbow, wrist, *RADIUS["forearm"]),
@@ -416,16 +423,32 @@ def _side_arm(
 def front_stance(angles: dict[str, float]) -> Point:
     """Where the ankles stand, left and right of the hips' midpoint, hips level: a foot
     under its hip, as far out as the hip opens the leg."""
-    half, leg = length("hip_width") / 2, length("thigh") + length("shank")
-    left = half + leg * math.sin(math.radians(angle(angles, "hip", "left")))
-    right = -half - leg * math.sin(math.radians(angle(angles, "hip", "right")))
+    half = length("hip_width") / 2
+    left = half + seen_leg(angles, "left")[2] * math.sin(math.radians(angle(angles, "hip", "left")))
+    right = -half - seen_leg(angles, "right")[2] * math.sin(
+        math.radians(angle(angles, "hip", "right"))
+    )
     return left, right
+
+
+def seen_leg(angles: dict[str, float], side: str) -> tuple[float, float, float]:
+    """How long the thigh, the shin and the whole leg look from the front: a leg bent
+    toward the viewer is seen shortened (a shin bent up behind the knee, negative)."""
+    flexion = math.radians(angle(angles, "hip_flexion", side))
+    shin = math.radians(angle(angles, "hip_flexion", side) - angle(angles, "knee", side))
+    thigh_seen = length("thigh") * math.cos(flexion)
+    shin_seen = length("shank") * math.cos(shin)
+    return thigh_seen, shin_seen, thigh_seen + shin_seen
 
 
 def _front_body(angles: dict[str, float], planted: Point | None) -> Body:
     """Seen from the front; a twist narrows the shoulders and turns the arms away."""
     tilt, hips, ankles = _front_pelvis(angles, planted)
+    # Feet planted, the trunk leans the back above the pelvis; else the whole body leans.
     lean = tilt + angle(angles, "trunk")
+    if planted is None:
+        tilt = lean
+        hips = {side: _turned(point, lean) for side, point in hips.items()}
     lumbar = lean + angle(angles, "lumbar")
     segments, points = _spine((tilt, lumbar, lumbar + angle(angles, "thoracic")), FRONT_WIDTH)
     twist = math.radians(angle(angles, "twist"))
@@ -441,12 +464,12 @@ def _front_body(angles: dict[str, float], planted: Point | None) -> Body:
     turn = math.radians(angle(angles, "twist") + angle(angles, "neck"))
     points["nose"] = add(head, direction(chest + 90), 0.8 * RADIUS["head"][0] * math.sin(turn))
     for side, outward in (("left", 1.0), ("right", -1.0)):
+        thigh_seen, _, leg_seen = seen_leg(angles, side)
         ankle = ankles.get(side) or add(
-            hips[side],
-            direction(tilt + 180 - outward * angle(angles, "hip", side)),
-            length("thigh") + length("shank"),
+            hips[side], direction(tilt + 180 - outward * angle(angles, "hip", side)), leg_seen
         )
-        leg, leg_points = _front_leg(side, outward, hips[side], ankle)
+        leg, leg_points = _front_leg(side, outward, hips[side], ankle, thigh_seen / leg_seen
+                                     if leg_seen else 0.5)  # fmt: skip
         arm, arm_points = _front_arm(side, outward, shoulders, chest, twist, angles)
         segments += leg + arm
         points |= leg_points | arm_points
@@ -463,7 +486,7 @@ def _front_pelvis(
     half = length("hip_width") / 2
     if planted is None:
         return 0.0, {"left": (half, 0.0), "right": (-half, 0.0)}, {}
-    leg = length("thigh") + length("shank")
+    leg = (seen_leg(angles, "left")[2] + seen_leg(angles, "right")[2]) / 2
     centre = leg * math.sin(math.radians(angle(angles, "pelvis")))
     tilt = _level_hips(centre, planted, half, leg)
     across = direction(tilt + 90)
@@ -477,6 +500,12 @@ def _front_pelvis(
     hips = {"left": local(left), "right": local(right)}
     ankles = {"left": local((planted[0], 0.0)), "right": local((planted[1], 0.0))}
     return tilt, hips, ankles
+
+
+def _turned(point: Point, degrees: float) -> Point:
+    """``point`` turned clockwise about the origin."""
+    cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    return point[0] * cos + point[1] * sin, -point[0] * sin + point[1] * cos
 
 
 def _hip_height(hip_x: float, ankle_x: float, leg: float) -> float:
@@ -498,7 +527,7 @@ def _level_hips(centre: float, planted: Point, half: float, leg: float) -> float
 
     low, high = -30.0, 30.0
     if (mismatch(low) > 0) == (mismatch(high) > 0):
-        return 0.0
+        raise PoseError((), "the legs cannot both reach the floor where the feet stand")
     for _ in range(40):
         middle = (low + high) / 2
         if (mismatch(low) > 0) == (mismatch(middle) > 0):
@@ -509,11 +538,11 @@ def _level_hips(centre: float, planted: Point, half: float, leg: float) -> float
 
 
 def _front_leg(
-    side: str, outward: float, hip: Point, ankle: Point
+    side: str, outward: float, hip: Point, ankle: Point, thigh_share: float
 ) -> tuple[list[Segment], dict[str, Point]]:
-    """A straight leg from the hip to the ankle, the foot turned out under it."""
-    reach = math.dist(hip, ankle) or 1.0
-    knee = add(hip, ((ankle[0] - hip[0]) / reach, (ankle[1] - hip[1]) / reach), length("thigh"))
+    """A leg from the hip to the ankle as the viewer sees it, the knee ``thigh_share`` of
+    the way down, the foot turned out under it."""
+    knee = (hip[0] + (ankle[0] - hip[0]) * thigh_share, hip[1] + (ankle[1] - hip[1]) * thigh_share)
     widths = FRONT_LIMB_WIDTH
     drop = length("ankle_height") - RADIUS["foot"][0] * widths["foot"]  # the sole, as at the side
     heel = (ankle[0] - outward * 4, ankle[1] - drop)

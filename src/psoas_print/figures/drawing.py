@@ -156,7 +156,7 @@ def _draw_props(group: Group, scene: Scene, widths: dict[str, float]) -> None:
         group.add(_prop_box(scene.mat, 3, widths["prop"]))
         return
     if scene.chair_front is not None:
-        _draw_chair(group, scene.chair_front, widths)
+        _draw_chair(group, scene.chair_front, scene.view, widths)
     if scene.wall is not None:
         group.add(_prop_box(scene.wall, 0, widths["prop"]))
     if scene.mat:
@@ -165,12 +165,14 @@ def _draw_props(group: Group, scene: Scene, widths: dict[str, float]) -> None:
     group.add(Line(x0 + 2, 0, x1 - 2, 0, **floor))
 
 
-def _draw_chair(group: Group, front: float, widths: dict[str, float]) -> None:
+def _draw_chair(group: Group, front: float, view: str, widths: dict[str, float]) -> None:
+    """From the side: front legs, back legs up into the backrest, the seat. From the
+    front: two legs and the seat (the backrest stands behind the body)."""
     back = front - CHAIR_DEPTH
     seat = CHAIR_SEAT_HEIGHT
     line: _Stroke = {"strokeColor": PROP_LINE, "strokeWidth": widths["chair"], "strokeLineCap": 1}
     group.add(Line(front - 2, 0, front - 2, seat, **line))
-    group.add(Line(back + 2, 0, back + 2, seat + 40, **line))
+    group.add(Line(back + 2, 0, back + 2, seat if view == "front" else seat + 40, **line))
     group.add(_prop_box((back, seat - 2, front, seat + 2), 1.5, widths["prop"]))
 
 

@@ -223,7 +223,7 @@ def moving(view: View, parts: Iterable[str]) -> list[str]:
     return [joint for joint in dict.fromkeys(joints) if joint in known]
 
 
-STEP = 2.0  # degrees between the angles tried; the nearest that works is then refined
+STEP = 2  # degrees between the angles tried; the nearest that works is then refined
 
 
 def suggest(
@@ -232,41 +232,45 @@ def suggest(
     works: Callable[[dict[str, float]], bool],
     joints: list[str],
 ) -> str:
-    """ "JOINT OLD -> NEW lets it rest": the smallest change of one joint that makes
-    ``works`` true, the joints tried in order; else advice to change the contacts."""
-    best: tuple[float, str, float, float] | None = None
+    """ "JOINT OLD -> NEW lets it rest": the smallest change of one joint, to a whole
+    degree, that makes ``works`` true; else advice to change the contacts."""
+    best: tuple[float, str, float, int] | None = None
     for joint in joints:
         side = joint.split("_", 1)[0] if "_" in joint else None
         bare = joint.split("_", 1)[1] if side in ("near", "far", "left", "right") else joint
         now = angle(angles, bare, side if bare != joint else None)
-        low, high = joint_range(view, joint)
-        found = _nearest_working(now, low, high, joint, angles, works, best)
+        limit = best[0] if best is not None else 360.0
+        found = _nearest_working(now, joint_range(view, joint), limit, joint, angles, works)
         if found is not None and (best is None or abs(found - now) < best[0]):
             best = (abs(found - now), joint, now, found)
     if best is None:
         return "no one joint's angle lets it rest: change the contacts or several angles"
     _, joint, now, found = best
-    return f"{joint} {now:g} -> {found:g} lets it rest (or change the contacts)"
+    return f"{joint} {_shown(now)} -> {found} lets it rest (or change the contacts)"
+
+
+def _shown(value: float) -> str:
+    return f"{round(value, 1):g}"
 
 
 def _nearest_working(
     now: float,
-    low: float,
-    high: float,
+    bounds: tuple[float, float],
+    limit: float,
     joint: str,
     angles: dict[str, float],
     works: Callable[[dict[str, float]], bool],
-    best: tuple[float, str, float, float] | None,
-) -> float | None:
-    """The angle nearest ``now`` within the range at which ``works`` holds: tried every
-    STEP degrees either way, then degree by degree back toward ``now``."""
-    limit = best[0] if best is not None else max(now - low, high - now)
-    distance = STEP
-    while distance <= limit + STEP:
-        for sign in (-1.0, 1.0):
-            value = now + sign * distance
-            if low <= value <= high and works({**angles, joint: value}):
-                closer = [now + sign * d for d in range(int(distance - STEP) + 1, int(distance))]
-                return next((v for v in closer if works({**angles, joint: v})), value)
-        distance += STEP
+) -> int | None:
+    """The whole degree nearest ``now``, within the joint's range and ``limit`` of it, at
+    which ``works`` holds: tried every STEP degrees either way, then each degree between."""
+    low, high = math.ceil(bounds[0]), math.floor(bounds[1])
+    start = round(now)
+    for distance in range(0, int(limit) + STEP + 1, STEP):
+        for value in (start - distance, start + distance):
+            if low <= value <= high and value != now and works({**angles, joint: value}):
+                sign = 1 if value >= start else -1
+                closer = [start + sign * d for d in range(max(distance - STEP + 1, 0), distance)]
+                return next(
+                    (v for v in closer if low <= v <= high and works({**angles, joint: v})), value
+                )
     return None

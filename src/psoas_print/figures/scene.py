@@ -30,7 +30,7 @@ from psoas_print.figures.body import (
     contact_names,
     length,
 )
-from psoas_print.figures.placement import Surfaces, moving, place, touching
+from psoas_print.figures.placement import Surfaces, contact_circles, moving, place, touching
 from psoas_print.figures.style import Style
 
 MARGIN = 6.0  # cm of air around everything in the canvas
@@ -93,7 +93,9 @@ def build_scene(pose: PoseFacts, breath_words: Mapping[str, str] | None = None) 
     chair_front = _chair(pose, bodies, keyframes) if "chair" in pose.props else None
     mat = _mat(pose, bodies) if "mat" in pose.props else None
     floor = None if pose.view == "above" else 0.0
-    obstacles = _prop_boxes(chair_front, wall, surfaces.floor if floor is not None else None)
+    obstacles = _prop_boxes(
+        pose.view, chair_front, wall, surfaces.floor if floor is not None else None
+    )
     label = _label(pose, arrows, bodies, obstacles, breath_words or {})
     scene = Scene(
         view=pose.view,
@@ -166,9 +168,8 @@ def _against_wall(pose: PoseFacts, bodies: list[Body]) -> tuple[list[Body], Box 
     for index, body in enumerate(bodies):
         names = [n for n, s in pose.keyframes[index].contact_surfaces().items() if s == "wall"]
         if names:
-            if wall is None:  # the wall is on the side the first wall contact reaches to
-                reach = touching(body, pose.view, names[0], (1.0, 0.0))[0]
-                facing = 1.0 if reach >= body.points["pelvis"][0] else -1.0
+            if wall is None:
+                facing = _wall_side(body, pose.view, names[0])
             edge = touching(body, pose.view, names[0], (facing, 0.0))[0]
             wall = edge if wall is None else wall
             body = body.moved(wall - edge, 0)
@@ -181,6 +182,21 @@ def _against_wall(pose: PoseFacts, bodies: list[Body]) -> tuple[list[Body], Box 
     top = max(b.bounds[3] for b in placed) + 10
     board = (wall, 0.0, wall + 3, top) if facing > 0 else (wall - 3, 0.0, wall, top)
     return placed, board
+
+
+_BACK_OF_THE_BODY = {"head", "shoulders", "back", "pelvis", "sacrum", "sit_bones"}
+
+
+def _wall_side(body: Body, view: View, contact: str) -> float:
+    """Which side of the body the wall stands on (+1: toward +x): behind the back for the
+    back of the body, else on the side the touching limb reaches out to."""
+    if contact in _BACK_OF_THE_BODY:
+        pelvis = body.segment("pelvis")
+        forward = (pelvis.end[1] - pelvis.start[1], -(pelvis.end[0] - pelvis.start[0]))
+        return -1.0 if forward[0] > 0 else 1.0
+    centres = [centre for centre, _ in contact_circles(body, view, contact)]
+    reach = sum(x for x, _ in centres) / len(centres)
+    return 1.0 if reach >= body.points["pelvis"][0] else -1.0
 
 
 def _check_wall_contacts(
@@ -216,17 +232,21 @@ def _chair(pose: PoseFacts, bodies: list[Body], keyframes: list[Keyframe]) -> fl
                 front = touching(body, pose.view, name)[0] + 8
     if front is None:  # just behind the pelvis, clear of the body
         front = min(b.points["pelvis"][0] for b in bodies) - 14
+    if pose.view == "front":  # centred under the body, and what rests on it overlaps it
+        return front + CHAIR_DEPTH / 2 - 8
     for index, body in enumerate(bodies):
-        for box in chair_boxes(front):
+        for box in chair_boxes(front, pose.view):
             _check_clear_of(body, box, "chair", index)
     return front
 
 
-def chair_boxes(front: float) -> list[Box]:
-    """The solid parts of the chair: the seat board and the backrest."""
+def chair_boxes(front: float, view: str = "side") -> list[Box]:
+    """The solid parts of the chair: the seat board, and the backrest (seen from the
+    side; from the front it stands behind the body)."""
     back = front - CHAIR_DEPTH
     seat = CHAIR_SEAT_HEIGHT
-    return [(back, seat - 2, front, seat), (back, seat, back + 4, seat + 40)]
+    board = (back, seat - 2, front, seat)
+    return [board] if view == "front" else [board, (back, seat, back + 4, seat + 40)]
 
 
 def _check_clear_of(body: Body, box: Box, prop: str, index: int) -> None:
@@ -260,9 +280,11 @@ def _overlap(segment: Segment, box: Box) -> float:
     return deepest
 
 
-def _prop_boxes(chair_front: float | None, wall: Box | None, floor: float | None) -> list[Box]:
+def _prop_boxes(
+    view: str, chair_front: float | None, wall: Box | None, floor: float | None
+) -> list[Box]:
     """What the label must keep clear of besides the bodies and the arrows."""
-    boxes = chair_boxes(chair_front) if chair_front is not None else []
+    boxes = chair_boxes(chair_front, view) if chair_front is not None else []
     boxes += [wall] if wall is not None else []
     if floor is not None:
         boxes.append((-1e4, -1e4, 1e4, floor + 1.0))  # the floor line and the mat
@@ -382,9 +404,13 @@ def _label_spot(
         gaps += [_box_to_box(box, other) for other in obstacles]
         return min(gaps)
 
-    scored = [(clearance(spot), spot) for spot in spots]
-    clear = [spot for gap, spot in scored if gap >= LABEL_CLEARANCE]
-    return clear[0] if clear else max(scored)[1]
+    best = (-math.inf, spots[0])
+    for spot in spots:  # the nearest spot that is clear, else the clearest
+        gap = clearance(spot)
+        if gap >= LABEL_CLEARANCE:
+            return spot
+        best = max(best, (gap, spot))
+    return best[1]
 
 
 def _box_to_point(box: Box, point: Point) -> float:
@@ -479,7 +505,7 @@ def _with_canvas(scene: Scene) -> Scene:
     if scene.mat:
         boxes.append(scene.mat)
     if scene.chair_front is not None:
-        boxes += chair_boxes(scene.chair_front)
+        boxes += chair_boxes(scene.chair_front, scene.view)
         boxes.append((scene.chair_front - CHAIR_DEPTH, 0, scene.chair_front, CHAIR_SEAT_HEIGHT))
     if scene.wall is not None:
         boxes.append(scene.wall)
