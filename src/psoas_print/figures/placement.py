@@ -76,14 +76,14 @@ def place(view: View, keyframe: Keyframe, surfaces: Surfaces, where: tuple[str |
     floor stay where they stand and the legs reach them. Any other contact that misses,
     or any part below the floor, is an error.
     """
-    problem = _placed(view, keyframe.angles, keyframe.contacts, surfaces)
+    problem = try_place(view, keyframe.angles, keyframe.contacts, surfaces)
     if isinstance(problem, Body):
         return problem
     parts, message = problem
     fix = suggest(
         view,
         keyframe.angles,
-        lambda angles: isinstance(_placed(view, angles, keyframe.contacts, surfaces), Body),
+        lambda angles: isinstance(try_place(view, angles, keyframe.contacts, surfaces), Body),
         moving(view, parts),
     )
     raise PoseError((*where, "contacts" if "rest" in message else "angles"), f"{message}; {fix}")
@@ -92,9 +92,10 @@ def place(view: View, keyframe: Keyframe, surfaces: Surfaces, where: tuple[str |
 Problem = tuple[list[str], str]  # the parts that are wrong, and what is wrong with them
 
 
-def _placed(
+def try_place(
     view: View, angles: dict[str, float], contacts: dict[str, Surface], surfaces: Surfaces
 ) -> Body | Problem:
+    """The placed body, or what keeps it from resting as asked (without a suggestion)."""
     try:
         body = build_body(view, angles, _planted(view, angles, contacts))
     except PoseError as error:  # feet farther apart than the legs reach

@@ -9,7 +9,7 @@ the body and the arrows.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from psoas_print.book.model import PoseFacts
@@ -30,7 +30,15 @@ from psoas_print.figures.body import (
     contact_names,
     length,
 )
-from psoas_print.figures.placement import Surfaces, contact_circles, moving, place, touching
+from psoas_print.figures.placement import (
+    Surfaces,
+    contact_circles,
+    moving,
+    place,
+    suggest,
+    touching,
+    try_place,
+)
 from psoas_print.figures.style import Style
 
 MARGIN = 6.0  # cm of air around everything in the canvas
@@ -88,9 +96,9 @@ def build_scene(pose: PoseFacts, breath_words: Mapping[str, str] | None = None) 
         place(pose.view, keyframe, surfaces, ("keyframes", index))
         for index, keyframe in enumerate(keyframes)
     ]
-    bodies, wall = _against_wall(pose, _align(pose.view, bodies, keyframes))
+    bodies, wall = _against_wall(pose, _align(pose.view, bodies, keyframes), keyframes, surfaces)
     arrows = tuple(_arrow(pose, index, bodies, surfaces) for index in range(len(pose.arrows)))
-    chair_front = _chair(pose, bodies, keyframes) if "chair" in pose.props else None
+    chair_front = _chair(pose, bodies, keyframes, surfaces) if "chair" in pose.props else None
     mat = _mat(pose, bodies) if "mat" in pose.props else None
     floor = None if pose.view == "above" else 0.0
     obstacles = _prop_boxes(
@@ -144,21 +152,56 @@ def _keyframe(pose: PoseFacts, index: int) -> Keyframe:
 def _align(view: View, bodies: list[Body], keyframes: list[Keyframe]) -> list[Body]:
     """Keep what stays planted in place: move later keyframes onto the first one's anchor."""
     first = bodies[0]
-    aligned = [first]
-    for body, keyframe in zip(bodies[1:], keyframes[1:], strict=True):
-        shared = [name for name in keyframes[0].contacts if name in keyframe.contacts]
-        if shared:
-            there, here = touching(first, view, shared[0]), touching(body, view, shared[0])
-        else:
-            there, here = first.points["pelvis"], body.points["pelvis"]
-        aligned.append(body.moved(there[0] - here[0], 0))
-    return aligned
+    return [first] + [
+        _aligned(view, first, keyframes[0], body, keyframe)
+        for body, keyframe in zip(bodies[1:], keyframes[1:], strict=True)
+    ]
+
+
+def _aligned(view: View, first: Body, start: Keyframe, body: Body, keyframe: Keyframe) -> Body:
+    """``body`` moved so that a contact it shares with the first keyframe stays put (else
+    its pelvis)."""
+    shared = [name for name in start.contacts if name in keyframe.contacts]
+    if shared:
+        there, here = touching(first, view, shared[0]), touching(body, view, shared[0])
+    else:
+        there, here = first.points["pelvis"], body.points["pelvis"]
+    return body.moved(there[0] - here[0], 0)
+
+
+def _prop_error(
+    pose: PoseFacts,
+    keyframes: list[Keyframe],
+    first: Body,
+    index: int,
+    problem: tuple[str, str],
+    fits: Callable[[Body], bool],
+    surfaces: Surfaces,
+) -> PoseError:
+    """The error for a part that goes through a prop, with the one joint's angle that
+    would keep it clear (the keyframe placed and aligned again for each angle tried)."""
+    keyframe = keyframes[index]
+
+    def works(angles: dict[str, float]) -> bool:
+        body = try_place(pose.view, angles, keyframe.contacts, surfaces)
+        if not isinstance(body, Body):
+            return False
+        if index:
+            body = _aligned(pose.view, first, keyframes[0], body, keyframe)
+        return fits(body)
+
+    part, message = problem
+    joints = moving(pose.view, [part, *keyframe.contacts])
+    fix = suggest(pose.view, keyframe.angles, works, joints)
+    return PoseError(("keyframes", index, "angles"), f"{message}; {fix}")
 
 
 # --- props ---------------------------------------------------------------------------------
 
 
-def _against_wall(pose: PoseFacts, bodies: list[Body]) -> tuple[list[Body], Box | None]:
+def _against_wall(
+    pose: PoseFacts, bodies: list[Body], keyframes: list[Keyframe], surfaces: Surfaces
+) -> tuple[list[Body], Box | None]:
     """Stand the wall where the first wall contact reaches, on the side of the body that
     leans on it; move later keyframes up to it. No part may go through it."""
     if "wall" not in pose.props:
@@ -178,7 +221,19 @@ def _against_wall(pose: PoseFacts, bodies: list[Body]) -> tuple[list[Body], Box 
     if wall is None:  # not touched: the wall stands behind the figure
         wall = min(b.bounds[0] for b in placed) - 10
     for index, body in enumerate(placed):
-        _check_through_wall(body, wall, facing, index)
+        problem = _through_wall(body, wall, facing)
+        if problem is not None:
+            names = [n for n, s in pose.keyframes[index].contact_surfaces().items() if s == "wall"]
+
+            def fits(
+                moved: Body, names: list[str] = names, at_wall: float = wall, side: float = facing
+            ) -> bool:
+                if names:  # leaning on the wall: moved up to it first
+                    edge = touching(moved, pose.view, names[0], (side, 0.0))[0]
+                    moved = moved.moved(at_wall - edge, 0)
+                return _through_wall(moved, at_wall, side) is None
+
+            raise _prop_error(pose, keyframes, bodies[0], index, problem, fits, surfaces)
     top = max(b.bounds[3] for b in placed) + 10
     board = (wall, 0.0, wall + 3, top) if facing > 0 else (wall - 3, 0.0, wall, top)
     return placed, board
@@ -211,32 +266,48 @@ def _check_wall_contacts(
             )
 
 
-def _check_through_wall(body: Body, wall: float, facing: float, index: int) -> None:
+def _through_wall(body: Body, wall: float, facing: float) -> tuple[str, str] | None:
+    """The part that goes through the wall, and by how much; None when all is clear."""
     for segment in body.segments:
         depth = segment.extent((facing, 0.0)) - facing * wall  # past the wall, toward it
         if depth > FLOOR_TOLERANCE + CONTACT_TOLERANCE:
-            raise PoseError(
-                ("keyframes", index, "angles"),
-                f"the {segment.name.replace('_', ' ')} goes {depth:.0f} cm through the wall; "
-                f"change {' or '.join(moving('side', [segment.name])[:2])}, or the contacts",
-            )
+            name = segment.name.replace("_", " ")
+            return segment.name, f"the {name} goes {depth:.0f} cm through the wall"
+    return None
 
 
-def _chair(pose: PoseFacts, bodies: list[Body], keyframes: list[Keyframe]) -> float:
+def _chair(
+    pose: PoseFacts, bodies: list[Body], keyframes: list[Keyframe], surfaces: Surfaces
+) -> float:
     """Where the chair's seat ends in front: under the part that sits on it, else just
     behind the body, as a safety net. No part may go through the seat or the backrest."""
     front = None
     for body, keyframe in zip(bodies, keyframes, strict=True):
         for name, surface in keyframe.contacts.items():
             if surface == "chair" and front is None:
-                front = touching(body, pose.view, name)[0] + 8
+                front = _seat_edge(body, touching(body, pose.view, name)[0], pose.view)
     if front is None:  # just behind the pelvis, clear of the body
         front = min(b.points["pelvis"][0] for b in bodies) - 14
     if pose.view == "front":  # centred under the body, and what rests on it overlaps it
-        return front + CHAIR_DEPTH / 2 - 8
+        return front + CHAIR_DEPTH / 2 - 4
+    boxes = chair_boxes(front, pose.view)
     for index, body in enumerate(bodies):
-        for box in chair_boxes(front, pose.view):
-            _check_clear_of(body, box, "chair", index)
+        problem = _into(body, boxes, "chair")
+        if problem is not None:
+
+            def fits(moved: Body) -> bool:
+                return _into(moved, boxes, "chair") is None
+
+            raise _prop_error(pose, keyframes, bodies[0], index, problem, fits, surfaces)
+    return front
+
+
+def _seat_edge(body: Body, sitting: float, view: str) -> float:
+    """Where the seat ends in front of the point that sits on it: a little ahead of it,
+    or sooner where the thighs slope down off the front edge."""
+    front = sitting + 4
+    while front > sitting - 6 and _into(body, chair_boxes(front, view), "chair") is not None:
+        front -= 1
     return front
 
 
@@ -249,15 +320,14 @@ def chair_boxes(front: float, view: str = "side") -> list[Box]:
     return [board] if view == "front" else [board, (back, seat, back + 4, seat + 40)]
 
 
-def _check_clear_of(body: Body, box: Box, prop: str, index: int) -> None:
+def _into(body: Body, boxes: list[Box], prop: str) -> tuple[str, str] | None:
+    """The part that goes into one of the prop's boxes, and by how much; None when clear."""
     for segment in body.segments:
-        depth = _overlap(segment, box)
+        depth = max(_overlap(segment, box) for box in boxes)
         if depth > FLOOR_TOLERANCE + CONTACT_TOLERANCE:
-            raise PoseError(
-                ("keyframes", index, "angles"),
-                f"the {segment.name.replace('_', ' ')} goes {depth:.0f} cm into the {prop}; "
-                f"change {' or '.join(moving('side', [segment.name])[:2])}, or the contacts",
-            )
+            name = segment.name.replace("_", " ")
+            return segment.name, f"the {name} goes {depth:.0f} cm into the {prop}"
+    return None
 
 
 def _overlap(segment: Segment, box: Box) -> float:
