@@ -486,11 +486,12 @@ def _front_pelvis(
     half = length("hip_width") / 2
     if planted is None:
         return 0.0, {"left": (half, 0.0), "right": (-half, 0.0)}, {}
-    leg = (seen_leg(angles, "left")[2] + seen_leg(angles, "right")[2]) / 2
-    centre = leg * math.sin(math.radians(angle(angles, "pelvis")))
-    tilt = _level_hips(centre, planted, half, leg)
+    legs = (seen_leg(angles, "left")[2], seen_leg(angles, "right")[2])
+    centre = sum(legs) / 2 * math.sin(math.radians(angle(angles, "pelvis")))
+    tilt = _level_hips(centre, planted, half, legs)
     across = direction(tilt + 90)
-    left = (centre + half * across[0], _hip_height(centre + half * across[0], planted[0], leg))
+    left_x = centre + half * across[0]
+    left = (left_x, _hip_height(left_x, planted[0], legs[0]))
     right = (left[0] - 2 * half * across[0], left[1] - 2 * half * across[1])
     middle = ((left[0] + right[0]) / 2, (left[1] + right[1]) / 2)
 
@@ -516,19 +517,20 @@ def _hip_height(hip_x: float, ankle_x: float, leg: float) -> float:
     return math.sqrt(leg * leg - across * across)
 
 
-def _level_hips(centre: float, planted: Point, half: float, leg: float) -> float:
-    """The pelvis tilt at which both hips stand on their straight legs (by bisection)."""
+def _level_hips(centre: float, planted: Point, half: float, legs: Point) -> float:
+    """The pelvis tilt at which both hips stand on their legs (as long as each is seen,
+    left and right), by bisection."""
 
     def mismatch(tilt: float) -> float:
         across = direction(tilt + 90)
-        left = _hip_height(centre + half * across[0], planted[0], leg)
-        right = _hip_height(centre - half * across[0], planted[1], leg)
+        left = _hip_height(centre + half * across[0], planted[0], legs[0])
+        right = _hip_height(centre - half * across[0], planted[1], legs[1])
         return left - right - 2 * half * across[1]
 
     low, high = -30.0, 30.0
     if (mismatch(low) > 0) == (mismatch(high) > 0):
         raise PoseError((), "the legs cannot both reach the floor where the feet stand")
-    for _ in range(40):
+    for _ in range(60):
         middle = (low + high) / 2
         if (mismatch(low) > 0) == (mismatch(middle) > 0):
             low = middle

@@ -76,7 +76,8 @@ def line_widths(scene: Scene, style: Style) -> dict[str, float]:
         "floor": style.outline * 0.9,
         "prop": style.outline * 0.6,
         "chair": style.outline * 1.4,
-        "psoas": style.outline,
+        "psoas": style.outline,  # the band's outline
+        "band": 4.2,  # the psoas band itself
     }
     return {name: max(width, finest) for name, width in wanted.items()}
 
@@ -194,7 +195,7 @@ def _draw_body(
         if side is None:
             for band in psoas:
                 if band == "far":
-                    _draw_psoas(group, body, band, view, widths["psoas"])
+                    _draw_psoas(group, body, band, view, widths)
         segments = [body.segment(name) for name in names]
         part_fill = far_fill if side == "far" else fill
         for segment in segments:  # outlines first, so that joints merge
@@ -205,7 +206,7 @@ def _draw_body(
             _face(group, body, view, outline)
             for band in psoas:
                 if band != "far":
-                    _draw_psoas(group, body, band, view, widths["psoas"])
+                    _draw_psoas(group, body, band, view, widths)
     if view != "front" and _hand_behind_head(body):
         _redraw_head(group, body, view, fill, outline, line)
 
@@ -270,9 +271,12 @@ def _face(group: Group, body: Body, view: str, colour: Color) -> None:
     group.add(Circle(eye[0], eye[1], 1.3, fillColor=colour, strokeColor=None))
 
 
-def _draw_psoas(group: Group, body: Body, side: str, view: str, line: float) -> None:
+def _draw_psoas(
+    group: Group, body: Body, side: str, view: str, widths: dict[str, float]
+) -> None:
     origin, over_hip, insertion = psoas_band(body, side, view)
-    for width, colour in ((4.2 + 2 * line, INK), (4.2, PSOAS)):
+    band, line = widths["band"], widths["psoas"]
+    for width, colour in ((band + 2 * line, INK), (band, PSOAS)):
         path = Path(strokeColor=colour, strokeWidth=width, strokeLineCap=1, fillColor=None)
         path.moveTo(*origin)
         path.curveTo(

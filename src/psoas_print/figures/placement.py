@@ -84,7 +84,7 @@ def place(view: View, keyframe: Keyframe, surfaces: Surfaces, where: tuple[str |
         view,
         keyframe.angles,
         lambda angles: isinstance(try_place(view, angles, keyframe.contacts, surfaces), Body),
-        moving(view, parts),
+        with_shorthands(moving(view, [*parts, *keyframe.contacts]), keyframe.angles),
     )
     raise PoseError((*where, "contacts" if "rest" in message else "angles"), f"{message}; {fix}")
 
@@ -201,11 +201,14 @@ def _floor_problem(body: Body, surfaces: Surfaces) -> Problem | None:
 
 # The joints that move each part of the body, nearest the part first (the spine moves all).
 _MOVED_BY = {
-    "thigh": ["hip"], "knee": ["hip"], "shank": ["knee", "hip"], "shin": ["knee", "hip"],
-    "foot": ["ankle", "knee", "hip"], "heel": ["ankle", "knee", "hip"],
-    "toe": ["ankle", "knee", "hip"], "instep": ["ankle", "knee", "hip"],
+    "thigh": ["hip", "hip_flexion"], "knee": ["hip", "hip_flexion"],
+    "shank": ["knee", "hip", "hip_flexion"], "shin": ["knee", "hip", "hip_flexion"],
+    "foot": ["ankle", "knee", "hip", "hip_flexion"],
+    "heel": ["ankle", "knee", "hip", "hip_flexion"],
+    "toe": ["ankle", "knee", "hip", "hip_flexion"],
+    "instep": ["ankle", "knee", "hip", "hip_flexion"],
     "upper_arm": ["shoulder"], "elbow": ["shoulder"], "forearm": ["elbow", "shoulder"],
-    "hand": ["elbow", "shoulder"], "head": ["neck"], "neck": ["neck"],
+    "hand": ["wrist", "elbow", "shoulder"], "head": ["neck"], "neck": ["neck"],
 }  # fmt: skip
 _SPINE_JOINTS = ["pelvis", "lumbar", "thoracic", "trunk"]
 
@@ -224,7 +227,19 @@ def moving(view: View, parts: Iterable[str]) -> list[str]:
     return [joint for joint in dict.fromkeys(joints) if joint in known]
 
 
-STEP = 2  # degrees between the angles tried; the nearest that works is then refined
+def with_shorthands(joints: list[str], angles: dict[str, float]) -> list[str]:
+    """``joints``, and after them the both-sides shorthands (``knee``) that ``angles``
+    uses for any of them: one change that moves both legs may be the one that works."""
+    shorthands = [
+        joint.split("_", 1)[1]
+        for joint in joints
+        if joint.split("_", 1)[0] in ("near", "far", "left", "right")
+        and joint.split("_", 1)[1] in angles
+    ]
+    return list(dict.fromkeys([*joints, *shorthands]))
+
+
+STEP = 1  # degrees between the angles tried, nearest first
 
 
 def suggest(
@@ -263,15 +278,11 @@ def _nearest_working(
     works: Callable[[dict[str, float]], bool],
 ) -> int | None:
     """The whole degree nearest ``now``, within the joint's range and ``limit`` of it, at
-    which ``works`` holds: tried every STEP degrees either way, then each degree between."""
+    which ``works`` holds (a contact may rest within a degree's window only)."""
     low, high = math.ceil(bounds[0]), math.floor(bounds[1])
     start = round(now)
     for distance in range(0, int(limit) + STEP + 1, STEP):
         for value in (start - distance, start + distance):
             if low <= value <= high and value != now and works({**angles, joint: value}):
-                sign = 1 if value >= start else -1
-                closer = [start + sign * d for d in range(max(distance - STEP + 1, 0), distance)]
-                return next(
-                    (v for v in closer if low <= v <= high and works({**angles, joint: v})), value
-                )
+                return value
     return None

@@ -38,6 +38,7 @@ from psoas_print.figures.placement import (
     suggest,
     touching,
     try_place,
+    with_shorthands,
 )
 from psoas_print.figures.style import Style
 
@@ -191,7 +192,7 @@ def _prop_error(
         return fits(body)
 
     part, message = problem
-    joints = moving(pose.view, [part, *keyframe.contacts])
+    joints = with_shorthands(moving(pose.view, [part, *keyframe.contacts]), keyframe.angles)
     fix = suggest(pose.view, keyframe.angles, works, joints)
     return PoseError(("keyframes", index, "angles"), f"{message}; {fix}")
 
