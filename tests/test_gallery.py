@@ -235,9 +235,14 @@ def tint_of(match: re.Match[str]) -> float:
 
 
 ALL_POSES = {**POSES, **{f"sample-{k}": p for k, p in SAMPLE_POSES.items()}}
+# The sample's figures in the quick run; the whole gallery with the slow tests.
+PRINT_CASES = [
+    pytest.param(key, marks=() if key.startswith("sample-") else pytest.mark.slow)
+    for key in sorted(ALL_POSES)
+]
 
 
-@pytest.mark.parametrize("key", sorted(ALL_POSES))
+@pytest.mark.parametrize("key", PRINT_CASES)
 def test_lines_and_tints_survive_print_at_the_smallest_size(key):
     """No line under 0.75 pt and no tint under 10% where the figure prints smallest: the
     cheat sheet's thumbnail, a quarter-sheet handout's, the ebook's figure."""

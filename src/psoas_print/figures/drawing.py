@@ -129,7 +129,11 @@ def _finish_svg(svg: str, title: str, language: str) -> str:
     escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     svg = svg.replace("<title>...</title>", f"<title>{escaped}</title>", 1)
     svg = svg.replace("<desc>...</desc>", "", 1)
+    svg = _SHORTER.sub(r"\1", svg)  # a hundredth of a point is finer than any printer
     return svg.replace("<svg ", f'<svg xml:lang="{language}" ', 1)
+
+
+_SHORTER = re.compile(r"(\d\.\d{2})\d+")
 
 
 class _Stroke(TypedDict):
@@ -227,33 +231,62 @@ def _redraw_head(
 
 
 def _bar(group: Group, segment: Segment, extra: float, colour: Color) -> None:
-    """The part as a filled shape: its two round ends and the band between them, each
+    """The part as one filled shape: its two round ends and the band between them, each
     ``extra`` wider (the outline is the same shape, drawn wider underneath)."""
     (start, r0), (end, r1) = segment.circles
     r0, r1 = r0 + extra, r1 + extra
-    for centre, radius in ((start, r0), (end, r1)):
-        group.add(Circle(centre[0], centre[1], radius, fillColor=colour, strokeColor=None))
     band = _band(start, r0, end, r1)
-    if band:
-        group.add(Polygon([c for point in band for c in point], fillColor=colour, strokeColor=None))
+    if not band:  # one end holds the other: a circle
+        centre, radius = (start, r0) if r0 >= r1 else (end, r1)
+        group.add(Circle(centre[0], centre[1], radius, fillColor=colour, strokeColor=None))
+        return
+    a0, a1, b1, b0 = band
+    path = Path(fillColor=colour, strokeColor=None)
+    path.moveTo(*a0)
+    path.lineTo(*a1)
+    _arc(path, end, r1, a1, b1)
+    path.lineTo(*b0)
+    _arc(path, start, r0, b0, a0)
+    path.closePath()
+    group.add(path)
 
 
 def _band(start: Point, r0: float, end: Point, r1: float) -> list[Point]:
-    """The four points where the lines tangent to both round ends touch them."""
+    """The four points where the lines tangent to both round ends touch them: along one
+    side from the start to the end, then back along the other."""
     distance = math.dist(start, end)
     if distance <= abs(r0 - r1) or distance == 0:
         return []  # one end holds the other
     ux, uy = (end[0] - start[0]) / distance, (end[1] - start[1]) / distance
     cosine = (r0 - r1) / distance
     sine = math.sqrt(1 - cosine * cosine)
-    normals = [(ux * cosine - uy * s, uy * cosine + ux * s) for s in (sine, -sine)]
-    (ax, ay), (bx, by) = normals
+    (ax, ay), (bx, by) = [(ux * cosine - uy * s, uy * cosine + ux * s) for s in (sine, -sine)]
     return [
-        (start[0] + r0 * ax, start[1] + r0 * ay),
-        (end[0] + r1 * ax, end[1] + r1 * ay),
-        (end[0] + r1 * bx, end[1] + r1 * by),
         (start[0] + r0 * bx, start[1] + r0 * by),
+        (end[0] + r1 * bx, end[1] + r1 * by),
+        (end[0] + r1 * ax, end[1] + r1 * ay),
+        (start[0] + r0 * ax, start[1] + r0 * ay),
     ]
+
+
+def _arc(path: Path, centre: Point, radius: float, start: Point, end: Point) -> None:
+    """The outer round end from ``start`` to ``end``, turning the way away from the band,
+    as cubic curves of at most a quarter turn each."""
+    first = math.atan2(start[1] - centre[1], start[0] - centre[0])
+    last = math.atan2(end[1] - centre[1], end[0] - centre[0])
+    sweep = (last - first) % (2 * math.pi)  # the arc goes counter-clockwise round the end
+    pieces = max(1, math.ceil(sweep / (math.pi / 2)))
+    step = sweep / pieces
+    handle = 4 / 3 * math.tan(step / 4) * radius
+    angle = first
+    for _ in range(pieces):
+        following = angle + step
+        p0 = (centre[0] + radius * math.cos(angle), centre[1] + radius * math.sin(angle))
+        p3 = (centre[0] + radius * math.cos(following), centre[1] + radius * math.sin(following))
+        c1 = (p0[0] - handle * math.sin(angle), p0[1] + handle * math.cos(angle))
+        c2 = (p3[0] + handle * math.sin(following), p3[1] - handle * math.cos(following))
+        path.curveTo(*c1, *c2, *p3)
+        angle = following
 
 
 def _face(group: Group, body: Body, view: str, colour: Color) -> None:
@@ -271,9 +304,7 @@ def _face(group: Group, body: Body, view: str, colour: Color) -> None:
     group.add(Circle(eye[0], eye[1], 1.3, fillColor=colour, strokeColor=None))
 
 
-def _draw_psoas(
-    group: Group, body: Body, side: str, view: str, widths: dict[str, float]
-) -> None:
+def _draw_psoas(group: Group, body: Body, side: str, view: str, widths: dict[str, float]) -> None:
     origin, over_hip, insertion = psoas_band(body, side, view)
     band, line = widths["band"], widths["psoas"]
     for width, colour in ((band + 2 * line, INK), (band, PSOAS)):
