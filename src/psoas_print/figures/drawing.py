@@ -68,7 +68,8 @@ def line_widths(scene: Scene, style: Style) -> dict[str, float]:
     """Each kind of line in the figure's own units, none thinner than 0.75 pt once the
     figure is printed at its smallest (its larger side ``style.min_print_mm`` long)."""
     mm_per_unit = style.min_print_mm / max(scene.width, scene.height)
-    finest = MIN_LINE_PT * MM_PER_PT / mm_per_unit
+    # The finest line, and a hundredth more for the SVG's numbers, written to a hundredth.
+    finest = MIN_LINE_PT * MM_PER_PT / mm_per_unit + 0.01
     wanted = {
         "outline": style.outline,
         "ghost": style.outline,
@@ -129,11 +130,12 @@ def _finish_svg(svg: str, title: str, language: str) -> str:
     escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     svg = svg.replace("<title>...</title>", f"<title>{escaped}</title>", 1)
     svg = svg.replace("<desc>...</desc>", "", 1)
-    svg = _SHORTER.sub(r"\1", svg)  # a hundredth of a point is finer than any printer
+    # A hundredth of a point is finer than any printer reproduces.
+    svg = _LONG_NUMBER.sub(lambda number: f"{float(number[0]):.2f}", svg)
     return svg.replace("<svg ", f'<svg xml:lang="{language}" ', 1)
 
 
-_SHORTER = re.compile(r"(\d\.\d{2})\d+")
+_LONG_NUMBER = re.compile(r"-?\d+\.\d{3,}")
 
 
 class _Stroke(TypedDict):
