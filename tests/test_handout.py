@@ -102,6 +102,7 @@ def test_page_references_are_the_ebook_pages(handouts, ebook):
     assert [int(n) for n in references] == [pages[item.exercise.name] for item in FRIDGE.items]
 
 
+@pytest.mark.slow
 def test_a_class_of_thirty_gets_thirty_named_copies_cheaply(handouts):
     reader = PdfReader(handouts["class"])
     assert len(reader.pages) == 30

@@ -207,6 +207,7 @@ def test_a_book_must_name_its_author_one_way(book):
 # --- rebuilds per product -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_build_routine_overrides_the_book_and_an_edit_remakes_only_what_it_touches(book, tmp_path):
     out = tmp_path / "out"
     jobs = ("build", "--book", book, "--out", out, "--routine", "quick-standing")
