@@ -115,6 +115,10 @@ def timings(work: Path, repeat: int) -> list[dict[str, str]]:
     rows.append({"what": "`psoas-print --help`", "median s": f"{help_s:.3f}"})
     check_s, _ = median_run([PSOAS_PRINT, "check", "--book", str(book)], max(repeat, 15))
     rows.append({"what": "`psoas-print check` (sample book)", "median s": f"{check_s:.3f}"})
+    # An author adjusting one pose: read the book, draw that figure, write its SVG.
+    one = [PSOAS_PRINT, "figures", "--book", str(book), "--only", "bridge-leg-lift"]
+    one_s, _ = median_run([*one, "--out", str(work / "figures")], max(repeat, 15))
+    rows.append({"what": "`figures --only bridge-leg-lift`", "median s": f"{one_s:.3f}"})
     sheet = subprocess.run(
         [PSOAS_PRINT, "cheatsheet", "--book", str(book), "-o", str(out / "c.pdf"), "--force"],
         capture_output=True, text=True, check=True,
