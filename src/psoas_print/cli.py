@@ -43,6 +43,7 @@ from psoas_print.language.phrases import dose_summary
 from psoas_print.language.words import Words
 from psoas_print.layout.geometry import PdfVariant, Trim
 from psoas_print.output import check_outputs, write_text
+from psoas_print.pdf.services import SERVICES
 from psoas_print.products.settings import (
     CheatsheetSettings,
     EbookSettings,
@@ -411,6 +412,48 @@ def _posed_exercise(book: Book, exercise_id: str) -> Exercise:
     if exercise.pose is None:
         raise BookError.at(exercise.source, None, "this exercise has no pose to draw")
     return exercise
+
+
+class PresetChoice(StrEnum):
+    kdp = "kdp"
+    ingramspark = "ingramspark"
+    generic = "generic"
+
+
+class InkChoice(StrEnum):
+    black = "black"
+    color = "color"
+
+
+@app.command("preflight")
+@reports_book_errors
+def preflight_command(
+    pdf: Annotated[Path, typer.Argument(help="The interior PDF to check.", show_default=False)],
+    preset: Annotated[
+        PresetChoice, typer.Option("--preset", help="The print-on-demand service's rules.")
+    ] = PresetChoice.kdp,
+    ink: Annotated[
+        InkChoice, typer.Option("--ink", help="black: a black-and-white interior; color.")
+    ] = InkChoice.black,
+) -> None:
+    """Check a PDF as a print-on-demand upload would; exit 1 when it would be rejected."""
+    from psoas_print.pdf.preflight import CHECKS, preflight, read_pdf_safely
+
+    service = SERVICES[preset.value]
+    findings = preflight(read_pdf_safely(pdf), service, ink.value)
+    shown = table("check", "result", "what", title=f"{display_path(pdf)} for {service.name}")
+    for check in CHECKS:
+        found = [finding for finding in findings if finding.check == check]
+        if not found:
+            shown.add_row(check, "passes", "")
+        for finding in found:
+            page = f"page {finding.page}: " if finding.page is not None else ""
+            shown.add_row(check, "fails", page + finding.message)
+    show(shown)
+    if findings:
+        say(f"{len(findings)} problems: {service.name} would reject this file.")
+        raise typer.Exit(1)
+    say(f"Passes {service.name}'s checks.")
 
 
 @app.command("check")
