@@ -111,3 +111,27 @@ def tagged_figures(path: Path) -> list[tuple[str, float, float]]:
             elif isinstance(kids, pikepdf.Dictionary):
                 stack.append(kids)
     return figures
+
+
+def lone_list_markers(reader: PdfReader, marker: str = "\u2013") -> list[int]:
+    """The pages (from 1) where a list's dash stands on a line with no text after it: a
+    marker left at the foot of a page when its item moved on."""
+    pages = []
+    for number, page in enumerate(reader.pages, 1):
+        runs: list[tuple[str, float, float]] = []
+
+        def visit(text, cm, tm, font, size, runs=runs):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                runs.append((text.strip(), x, y))
+
+        page.extract_text(visitor_text=visit)
+        for text, x, y in runs:
+            if text == marker and not any(
+                abs(other_y - y) < 2 and other_x > x and other != marker
+                for other, other_x, other_y in runs
+            ):
+                pages.append(number)
+                break
+    return pages

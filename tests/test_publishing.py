@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from psoas_print import load_book
 from psoas_print.errors import display_path
 from tests.conftest import SAMPLE_BOOK, Made, run_cli, run_guarded
-from tests.pdfs import outline
+from tests.pdfs import lone_list_markers, outline
 
 SAMPLE = load_book(SAMPLE_BOOK)
 PT_PER_MM = 72 / 25.4
@@ -168,3 +168,9 @@ def test_an_exercise_too_long_for_its_spread_is_named_in_a_warning(book, tmp_pat
     assert warning.startswith(f"{where}: warning: at A5 its instructions run past")
     start, end = exercise_pages(PdfReader(target))["crisscross"]
     assert end > start + 1
+
+
+def test_no_list_marker_is_left_alone_at_the_foot_of_a_page(print_edition, outputs):
+    """At 6 x 9 in, the sample's lists break across pages: each dash goes with its item."""
+    for path in (print_edition.path, outputs["ebook-a4"], outputs["ebook-letter"]):
+        assert lone_list_markers(PdfReader(path)) == [], path
