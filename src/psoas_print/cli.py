@@ -43,7 +43,7 @@ from psoas_print.language.phrases import dose_summary
 from psoas_print.language.words import Words
 from psoas_print.layout.geometry import PdfVariant, Trim
 from psoas_print.output import check_outputs, write_text
-from psoas_print.pdf.services import SERVICES
+from psoas_print.pdf.services import SERVICES, Service
 from psoas_print.products.settings import (
     CheatsheetSettings,
     EbookSettings,
@@ -74,6 +74,17 @@ app = typer.Typer(
 class PaperChoice(StrEnum):
     a4 = "a4"
     letter = "letter"
+
+
+class PresetChoice(StrEnum):
+    kdp = "kdp"
+    ingramspark = "ingramspark"
+    generic = "generic"
+
+
+class InkChoice(StrEnum):
+    black = "black"
+    color = "color"
 
 
 BookOption = Annotated[
@@ -246,6 +257,23 @@ def ebook_command(
         str, typer.Option("--bleed", help="With --print: bleed, in mm or in.")
     ] = "3mm",
     marks: Annotated[bool, typer.Option("--marks", help="With --print: crop marks.")] = False,
+    preset: Annotated[
+        PresetChoice | None,
+        typer.Option(
+            "--preset",
+            help="With --print: a print-on-demand service's rules (kdp, ingramspark); the "
+            "file is then checked as its upload would check it.",
+            show_default=False,
+        ),
+    ] = None,
+    ink: Annotated[
+        InkChoice | None,
+        typer.Option(
+            "--ink",
+            help="With --print: black (default with a service's preset) or color.",
+            show_default=False,
+        ),
+    ] = None,
     pdf_variant: VariantOption = None,
     parts: Annotated[
         int | None,
@@ -257,7 +285,7 @@ def ebook_command(
     force: ForceOption = False,
 ) -> None:
     """Make the full illustrated ebook, its sample edition, or its print-ready PDF."""
-    printing = PrintSetup(_length_mm("--bleed", bleed), marks) if for_print else None
+    printing = _print_setup(bleed, marks, preset, ink) if for_print else None
     name = "ebook-sample" if sample else "ebook-print" if for_print else "ebook"
     target = output or Path("dist") / f"{name}.pdf"
     settings = EbookSettings(
@@ -265,6 +293,38 @@ def ebook_command(
         keep_html=html is not None, language=lang,
     )  # fmt: skip
     _run(context, book, [Job(ProductName.EBOOK, settings, target, html)], force)
+    if printing is not None and printing.for_service:
+        _verdict(target, SERVICES[printing.preset], printing.ink)
+
+
+def _print_setup(
+    bleed: str, marks: bool, preset: PresetChoice | None, ink: InkChoice | None
+) -> PrintSetup:
+    """The print edition's setup: a service's preset sets its bleed and takes no marks."""
+    if preset is None or preset is PresetChoice.generic:
+        chosen = ink.value if ink is not None else "color"
+        return PrintSetup(_length_mm("--bleed", bleed), marks, "generic", chosen)
+    service = SERVICES[preset.value]
+    if marks:
+        raise BookError.at(Path("--marks"), None, f"{service.name} takes no printer's marks")
+    assert service.bleed_in is not None
+    chosen = ink.value if ink is not None else "black"
+    return PrintSetup(service.bleed_in * 25.4, False, preset.value, chosen)
+
+
+def _verdict(target: Path, service: Service, ink: str) -> None:
+    """Check the file just written as the service's upload would; exit 1 if it fails."""
+    from psoas_print.pdf.preflight import preflight
+
+    findings = preflight(target.read_bytes(), service, "black" if ink == "black" else "color")
+    if not findings:
+        say(f"{display_path(target)} passes {service.name}'s checks.")
+        return
+    for finding in findings:
+        page = f" page {finding.page}:" if finding.page is not None else ""
+        complain(f"{display_path(target)}:{page} {finding.check}: {finding.message}")
+    say(f"{len(findings)} problems: {service.name} would reject {display_path(target)}.")
+    raise typer.Exit(1)
 
 
 @app.command("epub")
@@ -412,17 +472,6 @@ def _posed_exercise(book: Book, exercise_id: str) -> Exercise:
     if exercise.pose is None:
         raise BookError.at(exercise.source, None, "this exercise has no pose to draw")
     return exercise
-
-
-class PresetChoice(StrEnum):
-    kdp = "kdp"
-    ingramspark = "ingramspark"
-    generic = "generic"
-
-
-class InkChoice(StrEnum):
-    black = "black"
-    color = "color"
 
 
 @app.command("preflight")

@@ -119,7 +119,29 @@ def to_svg(scene: Scene, title: str, style: Style, language: str) -> str:
             )
         )
     drawing.add(world)
-    return _finish_svg(renderSVG.drawToString(drawing), title, language)
+    svg = _finish_svg(renderSVG.drawToString(drawing), title, language)
+    return in_black_ink(svg) if style.ink == "black" else svg
+
+
+_RGB = re.compile(r"rgb\(([\d.]+)%,\s*([\d.]+)%,\s*([\d.]+)%\)")
+DARK = 0.45  # a colour darker than this prints as black: lines, arrows, the breath word
+
+
+def in_black_ink(svg: str) -> str:
+    """The figure for a black-ink interior: each colour as its grey; the dark ones (lines,
+    arrows, words) pure black, the rest tints of at least 10%, paper white as it is."""
+
+    def grey(match: re.Match[str]) -> str:
+        red, green, blue = (float(match[i]) / 100 for i in (1, 2, 3))
+        light = 0.299 * red + 0.587 * green + 0.114 * blue
+        if light < DARK:
+            light = 0.0
+        elif light < 1.0:
+            light = min(light, 1 - MIN_TINT)
+        percent = f"{light * 100:.1f}%"
+        return f"rgb({percent},{percent},{percent})"
+
+    return _RGB.sub(grey, svg)
 
 
 def _finish_svg(svg: str, title: str, language: str) -> str:

@@ -46,7 +46,7 @@ def figures_for(
 
 def qr_code(url: str) -> str:
     """A QR code for a link, as a vector SVG data URI; the link itself is never fetched."""
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark="#1d2427")
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark="#000000")
 
 
 def data_uri(svg: str) -> str:

@@ -14,6 +14,7 @@ class Style:
     arrow: float = 1.3
     label_size: float = 7.0
     min_print_mm: float = 60.0  # the figure's larger side, printed at its smallest
+    ink: str = "color"  # black: black lines and grey tints only, for a black-ink interior
 
 
 # Thumbnails: the text beside them says the breath. Printed at least 23 mm (the cheat

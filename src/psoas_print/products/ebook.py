@@ -8,11 +8,14 @@ one.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import ClassVar
 
 from psoas_print.book.model import Book
+from psoas_print.errors import Problem
 from psoas_print.language.catalogues import words_for
 from psoas_print.layout.templates import layout_path
+from psoas_print.pdf.services import SERVICES, Service
 from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import (
     TEMPLATE,
@@ -44,6 +47,13 @@ class Ebook(BookProduct[EbookSettings]):
 
     def make(self, inputs: Inputs, settings: EbookSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)
+        made = self._laid_out(inputs, settings, context)
+        printing = settings.printing
+        if printing is None or not printing.for_service:
+            return made
+        return _for_service(made, inputs, SERVICES[printing.preset], printing.ink)
+
+    def _laid_out(self, inputs: Book, settings: EbookSettings, context: BuildContext) -> Made:
         if in_parts(settings, inputs):
             return make_in_parts(inputs, settings, context)
         started = time.perf_counter()
@@ -54,6 +64,23 @@ class Ebook(BookProduct[EbookSettings]):
         warnings = tuple(spilled_exercises(inputs, laid.anchors, page))
         made = MadeFile("", laid.data, laid.pages, html)
         return Made((made,), Summary(), time.perf_counter() - started, warnings=warnings)
+
+
+def _for_service(made: Made, book: Book, service: Service, ink: str) -> Made:
+    """The laid-out interior made ready for ``service`` (see pdf/interior.py)."""
+    from psoas_print.pdf.interior import for_service  # pikepdf: only for a service's preset
+
+    (laid,) = made.files
+    data, added = for_service(laid.data, service, ink)
+    warnings = made.warnings
+    if added:
+        message = (
+            f"{added} blank pages added at the end: {service.name} prints a book of "
+            f"{service.pages[0]} pages or more, in whole sheets"
+        )
+        warnings = (*warnings, Problem(book.root, None, message))
+    files = (replace(laid, data=data, pages=laid.pages + added),)
+    return replace(made, files=files, warnings=warnings)
 
 
 def in_parts(settings: EbookSettings, book: Book) -> bool:

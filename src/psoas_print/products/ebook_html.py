@@ -66,7 +66,9 @@ def ebook_html(
         **common,
         "chapters": common["book"].chapters,
         "full_book": book_view(full_book, words) if sample else common["book"],
-        "figures": figures_for(shown, Style(), context.figures, words),
+        "figures": figures_for(
+            shown, Style(ink=printing.ink if printing else "color"), context.figures, words
+        ),
         "videos": {e.id: qr_code(e.video) for e in shown if e.video},
         "sample": sample,
         "store_qr": store_qr,

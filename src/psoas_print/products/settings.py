@@ -36,10 +36,19 @@ class CheatsheetSettings:
 
 @dataclass(frozen=True)
 class PrintSetup:
-    """For a print-on-demand service: bleed around each trimmed page, and crop marks."""
+    """For a print-on-demand service: bleed around each trimmed page, and crop marks; with
+    a service's preset, its rules (see pdf/services.py)."""
 
     bleed_mm: float = 3.0
     marks: bool = False
+    preset: str = "generic"  # kdp, ingramspark or generic
+    ink: str = "color"  # black: text, lines and pictures in black and greys only
+
+    @property
+    def for_service(self) -> bool:
+        """Whether a service's rules apply: an interior without the cover, no bleed on the
+        inside edge, running heads and folios clear of its margins."""
+        return self.preset != "generic"
 
 
 @dataclass(frozen=True)
