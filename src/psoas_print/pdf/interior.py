@@ -21,7 +21,7 @@ def for_service(data: bytes, service: Service, ink: str) -> tuple[bytes, int]:
     """The interior as ``service`` takes it, and how many blank pages were added."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         added = _pad(pdf, service.pages[0])  # first: a blank page takes the whole boxes
-        if service.inside_bleed is False:
+        if service.inside_bleed is not True:  # none there, or the service takes either
             _cut_inside_bleed(pdf)
         if ink == "black":
             _grey_images(pdf)
