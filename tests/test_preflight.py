@@ -129,6 +129,7 @@ def test_a_book_too_short_for_the_service(tmp_path):
     assert findings(interior(tmp_path, pages=12)) == {"page count": {None}}
 
 
+@pytest.mark.slow
 def test_our_print_edition_is_judged_as_kdp_would(print_edition):
     """The print edition as it stands (a 3 mm bleed on all four sides, crop marks, folios
     near the foot, colour) is named as KDP's checker would name it."""

@@ -170,6 +170,7 @@ def test_an_exercise_too_long_for_its_spread_is_named_in_a_warning(book, tmp_pat
     assert end > start + 1
 
 
+@pytest.mark.slow
 def test_no_list_marker_is_left_alone_at_the_foot_of_a_page(print_edition, outputs):
     """At 6 x 9 in, the sample's lists break across pages: each dash goes with its item."""
     for path in (print_edition.path, outputs["ebook-a4"], outputs["ebook-letter"]):
