@@ -46,6 +46,7 @@ from psoas_print.output import check_outputs, write_text
 from psoas_print.pdf.services import SERVICES, Service
 from psoas_print.products.settings import (
     CheatsheetSettings,
+    CoverSettings,
     EbookSettings,
     EpubSettings,
     HandoutOptions,
@@ -325,6 +326,36 @@ def _verdict(target: Path, service: Service, ink: str) -> None:
         complain(f"{display_path(target)}:{page} {finding.check}: {finding.message}")
     say(f"{len(findings)} problems: {service.name} would reject {display_path(target)}.")
     raise typer.Exit(1)
+
+
+class StockChoice(StrEnum):
+    white = "white"
+    cream = "cream"
+    color = "color"
+
+
+@app.command("cover")
+@reports_book_errors
+def cover_command(
+    context: typer.Context,
+    book: BookOption = None,
+    preset: Annotated[
+        PresetChoice, typer.Option("--preset", help="The print-on-demand service.")
+    ] = PresetChoice.kdp,
+    stock: Annotated[
+        StockChoice,
+        typer.Option("--paper", help="The interior's paper: its thickness sets the spine."),
+    ] = StockChoice.white,
+    trim: Annotated[Trim, typer.Option("--trim", help="The trim size.")] = Trim.SIX_BY_NINE,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The PDF to write.")] = Path(
+        "dist/cover.pdf"
+    ),
+    lang: LangOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Make the full-wrap print cover (back, spine, front) sized from the interior's pages."""
+    settings = CoverSettings(preset.value, stock.value, trim, language=lang)
+    _run(context, book, [Job(ProductName.COVER, settings, output)], force)
 
 
 @app.command("epub")

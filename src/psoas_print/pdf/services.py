@@ -29,6 +29,11 @@ class Service:
     gutters: tuple[tuple[int, float], ...]  # (up to this many pages, inside margin in inches)
     marks: bool  # whether printer's marks may be in the file
     min_ppi: int = 300
+    # The cover: each paper's thickness per page (inches), and the fewest pages that take
+    # text on the spine; a service absent here makes its cover template itself.
+    paper_in: tuple[tuple[str, float], ...] = ()
+    spine_text_pages: int = 80
+    barcode_in: tuple[float, float] = (2.0, 1.2)  # kept clear at the back's lower right
 
     def gutter_in(self, pages: int) -> float:
         """The inside margin a book of ``pages`` pages needs."""
@@ -48,6 +53,7 @@ SERVICES = {
         pages=(24, 828),
         gutters=((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875)),
         marks=False,
+        paper_in=(("white", 0.002252), ("cream", 0.0025), ("color", 0.002347)),
     ),
     "ingramspark": Service(
         name="IngramSpark",

@@ -23,6 +23,7 @@ class ProductName(StrEnum):
     EPUB = "epub"
     HANDOUT = "handout"
     LICENSED = "licensed"
+    COVER = "cover"
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,22 @@ class LicensedSettings:
     language: str | None = None  # of the licence line; None: the ebook's own
 
 
+@dataclass(frozen=True)
+class CoverSettings:
+    """A full-wrap cover for a print-on-demand service: back, spine and front."""
+
+    preset: str = "kdp"
+    stock: str = "white"  # the interior's paper, which sets the spine's width
+    trim: Trim = Trim.SIX_BY_NINE
+    language: str | None = None  # None: the book's own
+
+
 # The settings of any one product: a job carries its product's own (see runner/jobs.py).
 ProductSettings = (
-    CheatsheetSettings | EbookSettings | EpubSettings | HandoutSettings | LicensedSettings
+    CheatsheetSettings
+    | EbookSettings
+    | EpubSettings
+    | HandoutSettings
+    | LicensedSettings
+    | CoverSettings
 )

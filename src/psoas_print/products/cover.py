@@ -1,0 +1,122 @@
+"""The full-wrap cover for a print-on-demand service: back, spine and front on one page,
+with the service's bleed all round, sized from the interior's real page count and the
+paper's thickness per page.
+
+The interior is laid out (not written) to count its pages as the service will print them:
+without a cover, padded to the service's fewest pages and to whole sheets.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+
+from psoas_print.book.model import Book
+from psoas_print.errors import BookError, Problem
+from psoas_print.language.catalogues import words_for
+from psoas_print.language.words import Words
+from psoas_print.layout.geometry import TRIMS
+from psoas_print.layout.templates import layout_path, make_environment, render_template
+from psoas_print.layout.view import common_context
+from psoas_print.pdf.services import SERVICES, Service
+from psoas_print.products.context import BuildContext
+from psoas_print.products.ebook_html import ebook_html
+from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile, Summary
+from psoas_print.products.settings import CoverSettings, PrintSetup, ProductName
+
+TEMPLATE = "cover.html"
+MM_PER_INCH = 25.4
+
+
+@dataclass(frozen=True)
+class CoverGeometry:
+    """Where the panels of a full-wrap cover are, in mm from its top left corner."""
+
+    width_mm: float
+    height_mm: float
+    bleed_mm: float
+    panel_mm: float  # the back's and the front's width: the trim's
+    trim_height_mm: float
+    spine_mm: float
+    spine_text: bool
+    barcode_mm: tuple[float, float]
+    pages: int
+
+    @property
+    def spine_left_mm(self) -> float:
+        return self.bleed_mm + self.panel_mm
+
+    @property
+    def front_left_mm(self) -> float:
+        return self.spine_left_mm + self.spine_mm
+
+
+def cover_geometry(service: Service, trim: str, stock: str, pages: int) -> CoverGeometry:
+    """The cover's size and panels: 0.125 in bleed + back + spine + front + 0.125 in bleed
+    across, the trim's height and the bleed above and below; the spine is the pages times
+    the paper's thickness, and takes text only from the service's fewest pages for it."""
+    thickness = dict(service.paper_in)[stock]
+    assert service.bleed_in is not None
+    bleed = service.bleed_in * MM_PER_INCH
+    size = TRIMS[trim]
+    spine = pages * thickness * MM_PER_INCH
+    barcode = (service.barcode_in[0] * MM_PER_INCH, service.barcode_in[1] * MM_PER_INCH)
+    return CoverGeometry(
+        width_mm=2 * bleed + 2 * size.width_mm + spine,
+        height_mm=size.height_mm + 2 * bleed,
+        bleed_mm=bleed,
+        panel_mm=size.width_mm,
+        trim_height_mm=size.height_mm,
+        spine_mm=spine,
+        spine_text=pages >= service.spine_text_pages,
+        barcode_mm=barcode,
+        pages=pages,
+    )
+
+
+def printed_pages(book: Book, context: BuildContext, settings: CoverSettings, words: Words) -> int:
+    """How many pages the service prints of the interior: laid out with the preset, then
+    padded as the interior is (see pdf/interior.py)."""
+    service = SERVICES[settings.preset]
+    assert service.bleed_in is not None
+    printing = PrintSetup(service.bleed_in * MM_PER_INCH, False, settings.preset, "black")
+    html = ebook_html(book, context, settings.trim, words, printing=printing)
+    pages = len(context.renderer.render(html, layout_path("ebook.html")).pages)
+    pages = max(pages, service.pages[0])
+    return pages + pages % 2
+
+
+class Cover(BookProduct[CoverSettings]):
+    """The full-wrap print cover."""
+
+    name: ClassVar[ProductName] = ProductName.COVER
+
+    def check(self, book: Book | None, settings: CoverSettings) -> None:
+        assert book is not None
+        words_for(book, settings.language)
+        service = SERVICES[settings.preset]
+        if not service.paper_in:
+            message = f"{service.name} makes its cover template itself, from the page count"
+            raise BookError([Problem(book.root, None, f"--preset {settings.preset}: {message}")])
+        if settings.stock not in dict(service.paper_in):
+            papers = ", ".join(name for name, _ in service.paper_in)
+            message = f"--paper {settings.stock}: {service.name} prints on {papers}"
+            raise BookError([Problem(book.root, None, message)])
+
+    def make(self, inputs: Inputs, settings: CoverSettings, context: BuildContext) -> Made:
+        assert isinstance(inputs, Book)
+        started = time.perf_counter()
+        words = words_for(inputs, settings.language)
+        pages = printed_pages(inputs, context, settings, words)
+        service = SERVICES[settings.preset]
+        geometry = cover_geometry(service, settings.trim, settings.stock, pages)
+        environment = make_environment(context.sources, words)
+        html = render_template(
+            environment, TEMPLATE,
+            **common_context(inputs, settings.trim, context.created, words),
+            cover=geometry,
+        )  # fmt: skip
+        document = context.renderer.render(html, layout_path(TEMPLATE))
+        made = MadeFile("", document.write_pdf(), len(document.pages), html)
+        return Made((made,), Summary(), time.perf_counter() - started)
