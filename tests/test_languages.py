@@ -486,6 +486,7 @@ def catalogue(*entries: tuple[str, str], header: str = "") -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow
 def test_a_book_changes_a_label_in_its_own_catalogue(book, tmp_path):
     (book / "locale").mkdir()
     (book / "locale" / "de.po").write_text(
@@ -504,6 +505,7 @@ def test_a_book_changes_a_label_in_its_own_catalogue(book, tmp_path):
     assert "Jeden Tag <b>abhaken</b>" in page_texts(tmp_path / "c.pdf")[0]  # text, not markup
 
 
+@pytest.mark.slow
 def test_a_book_catalogue_in_a_language_the_tool_does_not_ship(book, tmp_path):
     (book / "locale").mkdir()
     (book / "locale" / "sv.po").write_text(catalogue(("Contents", "Innehåll")), encoding="utf-8")
