@@ -251,7 +251,6 @@ def suggest(
     """ "JOINT OLD -> NEW lets it rest": the smallest change of one joint, to a whole
     degree, that makes ``works`` true; else advice to change the contacts."""
     best: tuple[float, str, float, int] | None = None
-    works = _budgeted(works, MAX_TRIES)
     for joint in joints:
         side = joint.split("_", 1)[0] if "_" in joint else None
         bare = joint.split("_", 1)[1] if side in ("near", "far", "left", "right") else joint
@@ -264,24 +263,6 @@ def suggest(
         return "no one joint's angle lets it rest: change the contacts or several angles"
     _, joint, now, found = best
     return f"{joint} {_shown(now)} -> {found} lets it rest (or change the contacts)"
-
-
-MAX_TRIES = 3000  # placements tried at most for one suggestion: some 3 s in the worst case
-
-
-def _budgeted(
-    works: Callable[[dict[str, float]], bool], tries: int
-) -> Callable[[dict[str, float]], bool]:
-    """``works``, answering no once it has been asked ``tries`` times: a pose that no nearby
-    angle fixes is not searched through every angle of every joint."""
-    asked = 0
-
-    def limited(angles: dict[str, float]) -> bool:
-        nonlocal asked
-        asked += 1
-        return asked <= tries and works(angles)
-
-    return limited
 
 
 def _shown(value: float) -> str:
