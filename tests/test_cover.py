@@ -67,16 +67,3 @@ def test_a_service_without_cover_figures_is_one_line(tmp_path):
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "IngramSpark makes its cover template itself" in result.stderr
     assert not (tmp_path / "c.pdf").exists()
-
-
-def test_the_store_picture_is_a_1600_by_2560_srgb_jpeg(tmp_path):
-    from io import BytesIO
-
-    from PIL import Image, ImageCms
-
-    result = run_cli("cover", "--book", SAMPLE_BOOK, "--store", "-o", tmp_path / "cover.jpg")
-    assert result.exit_code == 0, result.stderr
-    picture = Image.open(tmp_path / "cover.jpg")
-    assert picture.format == "JPEG" and picture.size == (1600, 2560) and picture.mode == "RGB"
-    profile = ImageCms.ImageCmsProfile(BytesIO(picture.info["icc_profile"]))
-    assert "sRGB" in ImageCms.getProfileDescription(profile)

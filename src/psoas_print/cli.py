@@ -347,24 +347,15 @@ def cover_command(
         typer.Option("--paper", help="The interior's paper: its thickness sets the spine."),
     ] = StockChoice.white,
     trim: Annotated[Trim, typer.Option("--trim", help="The trim size.")] = Trim.SIX_BY_NINE,
-    store: Annotated[
-        bool,
-        typer.Option(
-            "--store", help="The ebook shops' cover picture instead: a 1600 x 2560 px JPEG."
-        ),
-    ] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="The file to write.", show_default=False),
-    ] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The PDF to write.")] = Path(
+        "dist/cover.pdf"
+    ),
     lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Make the full-wrap print cover (back, spine, front) sized from the interior's pages,
-    or with --store the shops' cover picture (dist/cover.pdf, dist/cover.jpg)."""
-    settings = CoverSettings(preset.value, stock.value, trim, language=lang, store=store)
-    target = output or Path("dist") / ("cover.jpg" if store else "cover.pdf")
-    _run(context, book, [Job(ProductName.COVER, settings, target)], force)
+    """Make the full-wrap print cover (back, spine, front) sized from the interior's pages."""
+    settings = CoverSettings(preset.value, stock.value, trim, language=lang)
+    _run(context, book, [Job(ProductName.COVER, settings, output)], force)
 
 
 @app.command("epub")

@@ -21,7 +21,6 @@ from psoas_print.layout.templates import layout_path, make_environment, render_t
 from psoas_print.layout.view import common_context
 from psoas_print.pdf.services import SERVICES, Service
 from psoas_print.products.context import BuildContext
-from psoas_print.products.cover_image import cover_jpeg
 from psoas_print.products.ebook_html import ebook_html
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile, Summary
 from psoas_print.products.settings import CoverSettings, PrintSetup, ProductName
@@ -96,8 +95,6 @@ class Cover(BookProduct[CoverSettings]):
     def check(self, book: Book | None, settings: CoverSettings) -> None:
         assert book is not None
         words_for(book, settings.language)
-        if settings.store:
-            return
         service = SERVICES[settings.preset]
         if not service.paper_in:
             message = f"{service.name} makes its cover template itself, from the page count"
@@ -111,9 +108,6 @@ class Cover(BookProduct[CoverSettings]):
         assert isinstance(inputs, Book)
         started = time.perf_counter()
         words = words_for(inputs, settings.language)
-        if settings.store:
-            picture = MadeFile("", cover_jpeg(inputs, context.sources, words), 1)
-            return Made((picture,), Summary(), time.perf_counter() - started)
         pages = printed_pages(inputs, context, settings, words)
         service = SERVICES[settings.preset]
         geometry = cover_geometry(service, settings.trim, settings.stock, pages)

@@ -154,7 +154,6 @@ class CoverSettings:
     stock: str = "white"  # the interior's paper, which sets the spine's width
     trim: Trim = Trim.SIX_BY_NINE
     language: str | None = None  # None: the book's own
-    store: bool = False  # the ebook shops' cover picture instead: cover.jpg, 1600 x 2560 px
 
 
 # The settings of any one product: a job carries its product's own (see runner/jobs.py).
