@@ -379,19 +379,25 @@ def _side_leg(
     ankle = add(knee, direction(shank_angle), length("shank"))
     foot_angle = shank_angle - 90 + angle(angles, "ankle", side)
     heel, toe = foot(ankle, foot_angle)
+    return _leg(side, (hip, knee, ankle, heel, toe))
+
+
+def _leg(
+    side: str,
+    joints: tuple[Point, Point, Point, Point, Point],
+    widths: dict[str, float] | None = None,
+) -> tuple[list[Segment], dict[str, Point]]:
+    """A leg's thigh, shank and foot from its hip, knee, ankle, heel and toe, each as thick
+    as the body model says (times ``widths`` seen from the front), and its named points."""
+    hip, knee, ankle, heel, toe = joints
+    widths = widths or {}
+    parts = (("thigh", hip, knee), ("shank", knee, ankle), ("foot", heel, toe))
     segments = [
-        Segment(f"{side}_thigh", hip, knee, *RADIUS["thigh"]),
-        Segment(f"{side}_shank", knee, ankle, *RADIUS["shank"]),
-        Segment(f"{side}_foot", heel, toe, *RADIUS["foot"]),
+        Segment(f"{side}_{part}", start, end, *(r * widths.get(part, 1.0) for r in RADIUS[part]))
+        for part, start, end in parts
     ]
-    points = {
-        f"{side}_hip": hip,
-        f"{side}_knee": knee,
-        f"{side}_ankle": ankle,
-        f"{side}_heel": heel,
-        f"{side}_toe": toe,
-    }
-    return segments, points
+    names = ("hip", "knee", "ankle", "heel", "toe")
+    return segments, {f"{side}_{name}": point for name, point in zip(names, joints, strict=True)}
 
 
 def foot(ankle: Point, foot_angle: float) -> tuple[Point, Point]:
@@ -549,19 +555,7 @@ def _front_leg(
     drop = length("ankle_height") - RADIUS["foot"][0] * widths["foot"]  # the sole, as at the side
     heel = (ankle[0] - outward * 4, ankle[1] - drop)
     toe = (ankle[0] + outward * 4, ankle[1] - drop)
-    segments = [
-        Segment(f"{side}_thigh", hip, knee, *(r * widths["thigh"] for r in RADIUS["thigh"])),
-        Segment(f"{side}_shank", knee, ankle, *(r * widths["shank"] for r in RADIUS["shank"])),
-        Segment(f"{side}_foot", heel, toe, *(r * widths["foot"] for r in RADIUS["foot"])),
-    ]
-    points = {
-        f"{side}_hip": hip,
-        f"{side}_knee": knee,
-        f"{side}_ankle": ankle,
-        f"{side}_heel": heel,
-        f"{side}_toe": toe,
-    }
-    return segments, points
+    return _leg(side, (hip, knee, ankle, heel, toe), widths)
 
 
 def _front_arm(
