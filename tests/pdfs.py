@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.generic import Destination
 
 from psoas_print.shipped import shipped
@@ -19,8 +19,21 @@ def page_size_mm(reader: PdfReader, index: int = 0) -> tuple[float, float]:
     return round(float(box.width) * MM_PER_PT, 1), round(float(box.height) * MM_PER_PT, 1)
 
 
+def folio(reader: PdfReader, index: int) -> int:
+    """The page number a viewer shows for the page at ``index`` (its page label): the printed
+    folio, since a cover put in front of the interior is labelled, not counted."""
+    label = reader.page_labels[index]
+    assert label.isdigit(), f"page {index + 1} is labelled {label!r}, not numbered"
+    return int(label)
+
+
+def folio_page(reader: PdfReader, number: int) -> PageObject:
+    """The page whose page label is ``number``."""
+    return reader.pages[reader.page_labels.index(str(number))]
+
+
 def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
-    """(level, title, 1-based page) for every bookmark, in order."""
+    """(level, title, folio) for every bookmark, in order: the page as a viewer numbers it."""
     entries: list[tuple[int, str, int]] = []
 
     def walk(items: list, level: int) -> None:
@@ -29,7 +42,8 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
                 walk(item, level + 1)
             else:
                 assert isinstance(item, Destination)
-                entries.append((level, item.title, reader.get_destination_page_number(item) + 1))
+                index = reader.get_destination_page_number(item)
+                entries.append((level, item.title, folio(reader, index)))
 
     walk(reader.outline, 1)
     return entries

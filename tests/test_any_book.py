@@ -29,7 +29,7 @@ from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import css_string, ebook_html, fit_head
 from psoas_print.shipped import shipped
 from tests.conftest import ENGLISH, SAMPLE_BOOK, run_cli
-from tests.pdfs import embedded_fonts, outline, tagged_figures
+from tests.pdfs import embedded_fonts, folio, folio_page, outline, tagged_figures
 
 PT_PER_MM = 72 / 25.4
 # Titles of 80-90 characters that wrap, with a last line so full at some trims that a
@@ -294,7 +294,7 @@ def test_wide_and_tall_chapter_images_stay_inside_the_text_column(odd_builds, na
     boxes = image_boxes(built.path)
     assert len(boxes) == 2  # the strip and the tall photo; the SVG is drawn, not an image
     for index, left, bottom, right, top in boxes:
-        column_left, column_right = text_column_pt(built.trim, index + 1)
+        column_left, column_right = text_column_pt(built.trim, folio(built.reader, index))
         assert left >= column_left - 0.5 and right <= column_right + 0.5, (name, left, right)
         height_mm = (top - bottom) / PT_PER_MM
         assert height_mm <= geometry["image_max_height_mm"] + 0.2, (name, height_mm)
@@ -369,7 +369,7 @@ def test_a_print_edition_refuses_pictures_under_300_dpi(book, tmp_path, monkeypa
 
 
 def exercise_pages(reader: PdfReader, anchor: str) -> int:
-    return reader.get_destination_page_number(reader.named_destinations[anchor]) + 1
+    return folio(reader, reader.get_destination_page_number(reader.named_destinations[anchor]))
 
 
 @pytest.mark.parametrize("name", list(BUILDS))
@@ -390,9 +390,9 @@ def test_a_figureless_exercise_with_a_long_name_keeps_to_two_pages_at_a5(odd_bui
     start = page_of(reader, LONG_NAME)
     following = entries[[title for _, title, _ in entries].index(LONG_NAME) + 1][2]
     assert following >= start + 2 and following - start <= 3  # two pages, maybe a blank
-    verso = " ".join(reader.pages[start - 1].extract_text().split())
+    verso = " ".join(folio_page(reader, start).extract_text().split())
     assert "LYING ON ONE SIDE" in verso and "DOSE" in verso  # placeholder and dose box
-    assert "BREATHING" in reader.pages[start].extract_text()
+    assert "BREATHING" in folio_page(reader, start + 1).extract_text()
 
 
 def test_a_left_hand_page_too_long_is_named_as_the_cause(book, tmp_path):
@@ -420,7 +420,7 @@ def running_head(built: Built, page_number: int) -> tuple[str, list[Line]]:
         if text.strip() and tm[4] * cm[1] + tm[5] * cm[3] + cm[5] > floor:
             runs.append(text)
 
-    built.reader.pages[page_number - 1].extract_text(visitor_text=visit)
+    folio_page(built.reader, page_number).extract_text(visitor_text=visit)
     return "".join(runs).strip(), lines
 
 
@@ -476,7 +476,7 @@ def test_contents_numbers_stay_on_the_last_line_of_a_wrapped_title(odd_builds, n
     words = reader.pages[index].extract_text().splitlines()[1:]  # after "Contents"
     placed = text_lines(built.path, index)[1:]  # the same lines, top to bottom
     assert len(words) == len(placed)
-    right = text_column_pt(built.trim, index + 1)[1]
+    right = text_column_pt(built.trim, folio(reader, index))[1]
     entries, pending = {}, []
     for line, where in zip(words, placed, strict=True):
         match = TOC_END.match(line.strip())

@@ -3,6 +3,9 @@ and the paper's thickness, checked by its page size and what it prints."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pikepdf
 import pytest
 from pypdf import PdfReader
@@ -14,9 +17,10 @@ from tests.conftest import SAMPLE_BOOK, run_cli, shared_build
 SAMPLE = str(SAMPLE_BOOK)
 COMMANDS = {
     "interior": ["ebook", "--book", SAMPLE, "--print", "--preset", "kdp", "-o", "interior.pdf"],
-    "white": ["cover", "--book", SAMPLE, "--preset", "kdp", "-o", "white.pdf"],
+    "white": ["cover", "--book", SAMPLE, "--preset", "kdp", "-o", "white.pdf",
+              "--picture", "store.jpg"],
     "cream": ["cover", "--book", SAMPLE, "--preset", "kdp", "--paper", "cream",
-              "--trim", "5.5x8.5in", "-o", "cream.pdf"],
+              "--trim", "5.5x8.5in", "-o", "cream.pdf", "--picture", "cream.jpg"],
     "interior-small": ["ebook", "--book", SAMPLE, "--print", "--preset", "kdp",
                        "--trim", "5.5x8.5in", "-o", "interior-small.pdf"],
 }  # fmt: skip
@@ -67,3 +71,65 @@ def test_a_service_without_cover_figures_is_one_line(tmp_path):
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "IngramSpark makes its cover template itself" in result.stderr
     assert not (tmp_path / "c.pdf").exists()
+
+
+def test_the_store_picture_is_a_1600_by_2560_srgb_jpeg_of_the_front(made):
+    import io
+
+    from PIL import Image, ImageCms
+
+    picture = Image.open(made / "store.jpg")
+    assert picture.format == "JPEG" and picture.size == (1600, 2560) and picture.mode == "RGB"
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(picture.info["icc_profile"]))
+    assert "sRGB" in ImageCms.getProfileDescription(profile)
+    # The front's design: the cover colour, with light type on it.
+    colours = picture.convert("L").getcolors(1600 * 2560)
+    assert colours is not None and max(colours)[1] < 100  # mostly the dark cover colour
+    assert any(level > 200 for _, level in colours)  # and light type on it
+
+
+def art(path, size):
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", size, "#c9a24b")
+    ImageDraw.Draw(picture).ellipse(
+        (size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2), fill="#223355"
+    )
+    path.parent.mkdir(exist_ok=True)
+    picture.save(path, dpi=(300, 300))
+
+
+def with_cover_art(tmp_path, size):
+    book = Path(shutil.copytree(SAMPLE_BOOK, tmp_path / "book"))
+    art(book / "images" / "front.jpg", size)
+    info = book / "book.yaml"
+    info.write_text(
+        info.read_text(encoding="utf-8") + "cover: images/front.jpg\n", encoding="utf-8"
+    )
+    return book, len(info.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_book_gives_its_own_cover_art_to_every_cover(tmp_path):
+    book, _ = with_cover_art(tmp_path, (1900, 2800))
+    out = tmp_path / "out"
+    result = run_cli("cover", "--book", book, "-o", out / "cover.pdf", "--picture", out / "c.jpg")
+    assert result.exit_code == 0, result.stderr
+    assert run_cli("ebook", "--book", book, "-o", out / "ebook.pdf").exit_code == 0
+    with pikepdf.open(out / "cover.pdf") as pdf:
+        (image,) = [pikepdf.PdfImage(x) for x in pdf.pages[0].images.values()]
+        assert image.width == 1900
+    assert len(PdfReader(out / "ebook.pdf").pages[0].images) == 1  # the ebook's cover page
+    from PIL import Image
+
+    picture = Image.open(out / "c.jpg").convert("RGB")
+    assert picture.getpixel((40, 40)) == pytest.approx((0xC9, 0xA2, 0x4B), abs=6)  # the art's
+
+
+def test_cover_art_too_soft_for_print_is_one_line_at_its_line(tmp_path):
+    book, line = with_cover_art(tmp_path, (1500, 2250))  # sharp enough on screen
+    result = run_cli("cover", "--book", book, "-o", tmp_path / "cover.pdf")
+    assert result.exit_code == 2
+    (message,) = result.stderr.strip().splitlines()
+    assert message.startswith(f"{book / 'book.yaml'}:{line}: 'front.jpg' prints at ")
+    assert "1838 pixels across" in message  # 6.125 in at 300 ppi
+    assert not (tmp_path / "cover.pdf").exists()

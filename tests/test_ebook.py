@@ -12,7 +12,15 @@ from pypdf import PdfReader
 
 from psoas_print import load_book
 from tests.conftest import SAMPLE_BOOK
-from tests.pdfs import bundled_fonts, embedded_fonts, outline, page_size_mm, text_runs
+from tests.pdfs import (
+    bundled_fonts,
+    embedded_fonts,
+    folio,
+    folio_page,
+    outline,
+    page_size_mm,
+    text_runs,
+)
 
 SAMPLE = load_book(SAMPLE_BOOK)
 TOC_LINE = re.compile(r"^(?P<title>.+?)\s*\.{3,}\s*(?P<page>\d+)$")
@@ -52,7 +60,7 @@ def test_contents_numbers_are_the_pages_the_headings_are_on(ebook):
     assert sorted(toc) == sorted(expected)
     for title, page in toc.items():
         assert bookmarks[title] == page, title
-        assert title in " ".join(ebook.pages[page - 1].extract_text().split())
+        assert title in " ".join(folio_page(ebook, page).extract_text().split())
 
 
 def test_contents_entries_link_to_their_pages(ebook):
@@ -62,7 +70,7 @@ def test_contents_entries_link_to_their_pages(ebook):
     targets = set()
     for annotation in contents_page["/Annots"]:
         name = annotation.get_object()["/Dest"]
-        targets.add(ebook.get_destination_page_number(destinations[str(name)]) + 1)
+        targets.add(folio(ebook, ebook.get_destination_page_number(destinations[str(name)])))
     assert targets == set(toc.values())
 
 
@@ -76,7 +84,7 @@ def test_each_exercise_is_a_spread_with_its_facts(ebook):
     for exercise in SAMPLE.exercises.values():
         page = next(p for _, t, p in outline(ebook) if t == exercise.name)
         assert page % 2 == 0, f"{exercise.name} should open on a left-hand page"
-        spread = ebook.pages[page - 1].extract_text() + ebook.pages[page].extract_text()
+        spread = folio_page(ebook, page).extract_text() + folio_page(ebook, page + 1).extract_text()
         flat = " ".join(spread.split()).lower()
         for fact in ("Dose", "Breathing", "Steps", "Caution", str(exercise.dose.reps)):
             assert fact.lower() in flat, (exercise.name, fact)
@@ -87,7 +95,7 @@ def test_running_heads_name_the_chapter_and_pages_are_numbered(ebook):
     entries = outline(ebook)
     exercise_chapter = next(c for c in SAMPLE.chapters if c.exercises)
     first_exercise = next(p for level, _, p in entries if level == 2)
-    left_page = ebook.pages[first_exercise + 1]  # the next left-hand page (0-based index)
+    left_page = folio_page(ebook, first_exercise + 2)  # the next left-hand page
     # Margin boxes are drawn after the page body: the head and folio come last.
     lines = [line.strip() for line in left_page.extract_text().splitlines()]
     assert set(lines[-2:]) == {exercise_chapter.title.upper(), str(first_exercise + 2)}
@@ -143,8 +151,10 @@ def test_html_is_written_on_request_and_stands_on_its_own(outputs):
     # The plain WeasyPrint renders it to the same pages, fonts found beside it.
     plain = PdfReader(io.BytesIO(HTML(filename=str(path)).write_pdf()))
     ours = PdfReader(outputs["ebook-letter"])
-    assert len(plain.pages) == len(ours.pages)
-    assert [p.extract_text() for p in plain.pages] == [p.extract_text() for p in ours.pages]
+    # It is the interior: the cover is laid in front of it afterwards.
+    interior = ours.pages[1:]
+    assert len(plain.pages) == len(interior)
+    assert [p.extract_text() for p in plain.pages] == [p.extract_text() for p in interior]
     assert embedded_fonts(plain) <= bundled_fonts()
 
 
@@ -197,7 +207,31 @@ def test_a_long_book_in_parts_matches_a_single_render(tmp_path):
     contents_page = next(p for p in parts.pages if p.extract_text().startswith("Contents"))
     destinations = parts.named_destinations
     targets = {
-        parts.get_destination_page_number(destinations[str(a.get_object()["/Dest"])]) + 1
+        folio(parts, parts.get_destination_page_number(destinations[str(a.get_object()["/Dest"])]))
         for a in contents_page["/Annots"]
     }
     assert targets == set(contents_entries(parts).values())
+
+
+@pytest.mark.parametrize("name", ["ebook-a4", "sample-edition"])
+def test_the_cover_is_laid_in_front_and_labelled_not_numbered(outputs, name):
+    """The interior is laid out without its cover: the viewer's page numbers are the
+    printed folios, and a screen reader meets the cover as a described figure."""
+    import pikepdf
+
+    reader = PdfReader(outputs[name])
+    labels = reader.page_labels
+    assert labels[0] == "Cover"
+    assert labels[1:] == [str(number) for number in range(1, len(reader.pages))]
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert SAMPLE.info.title in cover and SAMPLE.info.subtitle in cover
+    assert page_size_mm(reader, 0) == page_size_mm(reader, 1)
+    # Folio 1 is the title page, a right-hand page: no blank page behind the cover.
+    assert SAMPLE.info.title in folio_page(reader, 1).extract_text()
+    assert folio_page(reader, 1).extract_text().strip() != ""
+    with pikepdf.open(outputs[name]) as pdf:
+        document = pdf.Root.StructTreeRoot.K[0]
+        first = document.K[0]
+        assert first.S == "/Figure" and first.Pg.objgen == pdf.pages[0].objgen
+        assert SAMPLE.info.title in str(first.Alt) and SAMPLE.info.byline in str(first.Alt)
+        assert b"/Figure" in pdf.pages[0].Contents.read_bytes()

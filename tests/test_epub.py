@@ -91,7 +91,7 @@ def test_package_metadata(epub):
     modified = metadata.find("opf:meta[@property='dcterms:modified']", NS).text
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", modified)
     items = {i.get("href"): i for i in package.iter(f"{{{NS['opf']}}}item")}
-    assert items["images/cover.png"].get("properties") == "cover-image"
+    assert items["images/cover.jpg"].get("properties") == "cover-image"
     assert items["nav.xhtml"].get("properties") == "nav"
 
 

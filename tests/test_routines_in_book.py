@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from psoas_print import load_book
 from tests.conftest import SAMPLE_BOOK, run_cli, summary
-from tests.pdfs import outline
+from tests.pdfs import folio, folio_page, outline
 from tests.test_ebook import contents_entries
 from tests.test_epub import NS, epubcheck_command
 
@@ -42,7 +42,7 @@ def routine_pages(reader: PdfReader) -> dict[str, int]:
 
 def printed_pages(reader: PdfReader, page: int) -> dict[str, int]:
     """Each exercise name on a page with the page number its leader leads to."""
-    lines = reader.pages[page - 1].extract_text().splitlines()
+    lines = folio_page(reader, page).extract_text().splitlines()
     return {m["name"]: int(m["page"]) for line in lines if (m := LEADER.match(line.strip()))}
 
 
@@ -50,9 +50,9 @@ def link_targets(reader: PdfReader, page: int) -> dict[str, int]:
     """Each internal link on a page: the anchor it names and the page it jumps to."""
     destinations = reader.named_destinations
     targets = {}
-    for annotation in reader.pages[page - 1].get("/Annots", []):
+    for annotation in folio_page(reader, page).get("/Annots", []):
         name = str(annotation.get_object()["/Dest"])
-        targets[name] = reader.get_destination_page_number(destinations[name]) + 1
+        targets[name] = folio(reader, reader.get_destination_page_number(destinations[name]))
     return targets
 
 
@@ -69,10 +69,12 @@ def test_the_routines_close_the_book_each_on_its_own_page(ebook):
     pages = routine_pages(ebook)
     assert list(pages) == [routine.title for routine in SAMPLE.routines.values()]
     assert list(pages.values()) == list(range(heading_page, heading_page + len(pages)))
-    assert len(ebook.pages) == heading_page + len(pages) - 1
+    assert folio(ebook, len(ebook.pages) - 1) == heading_page + len(pages) - 1
     assert contents_entries(ebook)["Routines"] == heading_page
     # Running head and folio as on any page of the book.
-    lines = [line.strip() for line in ebook.pages[heading_page].extract_text().splitlines()]
+    lines = [
+        line.strip() for line in folio_page(ebook, heading_page + 1).extract_text().splitlines()
+    ]
     assert set(lines[-2:]) == {"ROUTINES", str(heading_page + 1)}
 
 
@@ -80,7 +82,7 @@ def test_each_routine_lists_its_exercises_with_dose_and_page(ebook):
     spreads = bookmark_pages(ebook)
     for routine in SAMPLE.routines.values():
         page = routine_pages(ebook)[routine.title]
-        text = flat(ebook.pages[page - 1].extract_text())
+        text = flat(folio_page(ebook, page).extract_text())
         assert routine.description in text
         for item in routine.items:
             assert summary(item.dose) in text, (routine.id, item.exercise.id)
@@ -138,12 +140,15 @@ def test_in_parts_the_routines_give_the_same_pages_and_links(long_book, tmp_path
         for reader in (one, parts):
             assert printed_pages(reader, page) == expected, routine.id
             assert link_targets(reader, page) == links, routine.id
-    later = flat(parts.pages[routine_pages(parts)["Later on"] - 1].extract_text())
+    later = flat(folio_page(parts, routine_pages(parts)["Later on"]).extract_text())
     assert "2 sets of 3 reps each side" in later
     assert LEFT_OUT in later  # named, with no page to turn to
     # The contents' line for the routines jumps to their heading.
     contents_page = next(i for i, p in enumerate(parts.pages) if p.extract_text().startswith("Con"))
-    assert contents_entries(parts)["Routines"] in link_targets(parts, contents_page + 1).values()
+    assert (
+        contents_entries(parts)["Routines"]
+        in link_targets(parts, folio(parts, contents_page)).values()
+    )
 
 
 def test_the_sample_keeps_only_the_routines_it_has_every_exercise_of(outputs, book, tmp_path):

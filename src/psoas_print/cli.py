@@ -350,12 +350,20 @@ def cover_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="The PDF to write.")] = Path(
         "dist/cover.pdf"
     ),
+    picture: Annotated[
+        Path, typer.Option("--picture", help="The shops' cover picture to write (JPEG).")
+    ] = Path("dist/cover.jpg"),
     lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Make the full-wrap print cover (back, spine, front) sized from the interior's pages."""
+    """Make the full-wrap print cover (back, spine, front) sized from the interior's pages,
+    and the ebook shops' cover picture (1600 x 2560 px)."""
     settings = CoverSettings(preset.value, stock.value, trim, language=lang)
-    _run(context, book, [Job(ProductName.COVER, settings, output)], force)
+    jobs = [
+        Job(ProductName.COVER, settings, output),
+        Job(ProductName.COVER_PICTURE, settings, picture),
+    ]
+    _run(context, book, jobs, force)
 
 
 @app.command("epub")

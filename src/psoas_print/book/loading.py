@@ -89,8 +89,10 @@ def load_book(root: Path, checks: Checks) -> Book:
         )
     report = Report(checks)
     info, info_document = _load_info(root, report)
-    if info is not None:
+    cover_art = None
+    if info is not None and info_document is not None:
         report.language = info.language
+        cover_art = _load_cover_art(info, info_document, root, report)
     exercise_files = _book_files(root, "exercises", "*.md", report)
     exercises = {
         exercise.id: exercise
@@ -128,7 +130,9 @@ def load_book(root: Path, checks: Checks) -> Book:
     if report.problems or info is None:
         raise BookError(report.problems)
     _warn_left_out(chapters, exercises, report)
-    return Book(root, info, chapters, exercises, routines, tuple(report.warnings), catalogues)
+    return Book(
+        root, info, chapters, exercises, routines, tuple(report.warnings), catalogues, cover_art
+    )
 
 
 def _book_files(root: Path, folder: str, pattern: str, report: Report) -> list[Path]:
@@ -159,6 +163,19 @@ def _load_info(root: Path, report: Report) -> tuple[BookInfo | None, YamlDocumen
         return None, None
     document = parse_yaml(text, path)
     return _validate(BookInfo, document, report), document
+
+
+def _load_cover_art(
+    info: BookInfo, document: YamlDocument, root: Path, report: Report
+) -> Path | None:
+    """The image book.yaml's ``cover`` names, checked for sharpness across a whole page."""
+    if info.cover is None:
+        return None
+    path, line = root / "book.yaml", document.line_of(("cover",))
+    art = _resolve_asset(info.cover, path, line, root, report)
+    if art is not None:
+        _check_resolution(art, path, line, report, kind="cover")
+    return art
 
 
 def _load_catalogue(path: Path, root: Path, report: Report) -> LabelCatalogue | None:
@@ -608,6 +625,19 @@ def book_images(book: Book) -> list[BookImage]:
     sources = [chapter.source for chapter in book.chapters]
     sources += [exercise.source for exercise in shown.values()]
     return [image for source in sources for image in _named_images(source, book.root)]
+
+
+def cover_image(book: Book) -> BookImage | None:
+    """The front cover's own art as a raster picture, with the line of book.yaml naming it;
+    None without one, or for a drawing (which is sharp at any size)."""
+    if book.cover_art is None or book.cover_art.suffix.lower() == ".svg":
+        return None
+    pixels = _pixel_size(book.cover_art)
+    text = _read_text(book.root / "book.yaml", Report(), book.root)
+    if pixels is None or text is None:
+        return None
+    line = parse_yaml(text, book.root / "book.yaml").line_of(("cover",))
+    return BookImage(book.cover_art, pixels, book.root / "book.yaml", line, "cover")
 
 
 def _named_images(source: Path, root: Path) -> list[BookImage]:

@@ -15,7 +15,8 @@ from psoas_print.errors import Problem
 
 Paper = Literal["a4", "letter"]
 Level = Literal["beginner", "intermediate", "advanced"]
-ImageKind = Literal["figure", "inline"]  # an exercise's own picture, or one in running text
+# An exercise's own picture, one in running text, or the front cover's art.
+ImageKind = Literal["figure", "inline", "cover"]
 ContactSurface = Literal["floor", "chair", "wall"]  # what a body point in a pose rests on
 
 _RANGE = re.compile(r"^\s*(\d+)\s*[-\u2013]\s*(\d+)\s*$")  # hyphen or en dash
@@ -123,6 +124,7 @@ class BookInfo(_Strict):
     store_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     isbn: Annotated[str, Field(pattern=r"^(97[89])?[-\d ]{9,13}[\dX]$")] | None = None
     cheatsheet: Text | None = None  # the routine the cheat sheet shows
+    cover: Text | None = None  # the front cover's own art: an image in the book
 
     @model_validator(mode="after")
     def _one_way_to_name_authors(self) -> BookInfo:
@@ -279,6 +281,7 @@ class Book:
     routines: dict[str, Routine]
     warnings: tuple[Problem, ...] = ()
     labels: tuple[LabelCatalogue, ...] = ()  # the book's own catalogues (locale/*.po)
+    cover_art: Path | None = None  # the file book.yaml's ``cover`` names
 
     def cheatsheet_routine(self) -> Routine | None:
         """The routine the cheat sheet shows unless told otherwise: the one book.yaml names,

@@ -105,5 +105,8 @@ def printed_width_mm(aspect: float, geometry: dict[str, float], kind: ImageKind)
 
 
 def default_printed_width_mm(aspect: float, kind: ImageKind) -> float:
-    """How wide a picture prints in the ebook: the wider of its sizes on A4 and US Letter."""
+    """How wide a picture prints in the ebook: the wider of its sizes on A4 and US Letter;
+    the cover's art fills the whole page."""
+    if kind == "cover":
+        return max(paper.width_mm for paper in PAPERS.values())
     return max(printed_width_mm(aspect, page_geometry(p), kind) for p in PAPERS.values())

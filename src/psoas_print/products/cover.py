@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar
 
+from psoas_print.book.loading import PRINT_DPI, cover_image, sharpness_message
 from psoas_print.book.model import Book
 from psoas_print.errors import BookError, Problem
 from psoas_print.language.catalogues import words_for
@@ -22,6 +23,7 @@ from psoas_print.layout.view import common_context
 from psoas_print.pdf.services import SERVICES, Service
 from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import ebook_html
+from psoas_print.products.front_cover import CoverFace, face_values, store_picture
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile, Summary
 from psoas_print.products.settings import CoverSettings, PrintSetup, ProductName
 
@@ -75,6 +77,22 @@ def cover_geometry(service: Service, trim: str, stock: str, pages: int) -> Cover
     )
 
 
+def _check_art_sharpness(book: Book, service: Service, trim: str) -> None:
+    """The cover's own art fills the front panel and its bleed: 300 ppi across it."""
+    art = cover_image(book)
+    if art is None:
+        return
+    assert service.bleed_in is not None
+    printed_mm = TRIMS[trim].width_mm + service.bleed_in * MM_PER_INCH
+    width, _ = art.pixels
+    if width * MM_PER_INCH / printed_mm < PRINT_DPI:
+        where = f"on the front of the {TRIMS[trim].label} cover, with its bleed"
+        message = sharpness_message(art.path, width, printed_mm, where)
+        raise BookError.at(
+            art.source, art.line, f"{message} (under {PRINT_DPI} dpi is too soft for print)"
+        )
+
+
 def printed_pages(book: Book, context: BuildContext, settings: CoverSettings, words: Words) -> int:
     """How many pages the service prints of the interior: laid out with the preset, then
     padded as the interior is (see pdf/interior.py)."""
@@ -103,6 +121,7 @@ class Cover(BookProduct[CoverSettings]):
             papers = ", ".join(name for name, _ in service.paper_in)
             message = f"--paper {settings.stock}: {service.name} prints on {papers}"
             raise BookError([Problem(book.root, None, message)])
+        _check_art_sharpness(book, service, settings.trim)
 
     def make(self, inputs: Inputs, settings: CoverSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)
@@ -112,11 +131,28 @@ class Cover(BookProduct[CoverSettings]):
         service = SERVICES[settings.preset]
         geometry = cover_geometry(service, settings.trim, settings.stock, pages)
         environment = make_environment(context.sources, words)
+        face = CoverFace(geometry.panel_mm, geometry.trim_height_mm, geometry.bleed_mm)
         html = render_template(
             environment, TEMPLATE,
             **common_context(inputs, settings.trim, context.created, words),
-            cover=geometry,
+            **face_values(inputs, face), cover=geometry,
         )  # fmt: skip
         document = context.renderer.render(html, layout_path(TEMPLATE))
         made = MadeFile("", document.write_pdf(), len(document.pages), html)
         return Made((made,), Summary(), time.perf_counter() - started)
+
+
+class CoverPicture(BookProduct[CoverSettings]):
+    """The shops' cover picture, which the EPUB shows too (see front_cover.py)."""
+
+    name: ClassVar[ProductName] = ProductName.COVER_PICTURE
+
+    def check(self, book: Book | None, settings: CoverSettings) -> None:
+        assert book is not None
+        words_for(book, settings.language)
+
+    def make(self, inputs: Inputs, settings: CoverSettings, context: BuildContext) -> Made:
+        assert isinstance(inputs, Book)
+        started = time.perf_counter()
+        picture = store_picture(inputs, context, words_for(inputs, settings.language))
+        return Made((MadeFile("", picture, 1),), Summary(), time.perf_counter() - started)

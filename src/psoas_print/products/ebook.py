@@ -14,6 +14,7 @@ from typing import ClassVar
 from psoas_print.book.model import Book
 from psoas_print.errors import Problem
 from psoas_print.language.catalogues import words_for
+from psoas_print.language.words import Words
 from psoas_print.layout.templates import layout_path
 from psoas_print.pdf.services import SERVICES, Service
 from psoas_print.products.context import BuildContext
@@ -24,6 +25,7 @@ from psoas_print.products.ebook_html import (
     sample_edition,
     spilled_exercises,
 )
+from psoas_print.products.front_cover import with_cover
 from psoas_print.products.parts import make_in_parts
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile
 from psoas_print.products.settings import EbookSettings, ProductName
@@ -49,7 +51,10 @@ class Ebook(BookProduct[EbookSettings]):
         assert isinstance(inputs, Book)
         made = self._laid_out(inputs, settings, context)
         printing = settings.printing
-        if printing is None or not printing.for_service:
+        if printing is None:
+            words = words_for(inputs, settings.language)
+            return _with_cover(made, inputs, context, settings.page(inputs), words)
+        if not printing.for_service:
             return made
         return _for_service(made, inputs, SERVICES[printing.preset], printing.ink)
 
@@ -64,6 +69,13 @@ class Ebook(BookProduct[EbookSettings]):
         warnings = tuple(spilled_exercises(inputs, laid.anchors, page))
         made = MadeFile("", laid.data, laid.pages, html)
         return Made((made,), Summary(), time.perf_counter() - started, warnings=warnings)
+
+
+def _with_cover(made: Made, book: Book, context: BuildContext, page: str, words: Words) -> Made:
+    """The screen ebook: its interior with the cover laid in front (see front_cover.py)."""
+    (laid,) = made.files
+    data = with_cover(laid.data, book, context, page, words)
+    return replace(made, files=(replace(laid, data=data, pages=laid.pages + 1),))
 
 
 def _for_service(made: Made, book: Book, service: Service, ink: str) -> Made:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import uharfbuzz as harfbuzz
-from PIL import Image, ImageDraw, ImageFont
 
 from psoas_print.book import markup
 from psoas_print.book.model import Book, Exercise
@@ -48,6 +47,7 @@ from psoas_print.layout.view import (
     routine_view,
 )
 from psoas_print.products.context import BuildContext
+from psoas_print.products.front_cover import store_picture
 from psoas_print.products.protocol import (
     BookProduct,
     Inputs,
@@ -164,9 +164,9 @@ def build_epub(book: Book, build: BuildContext, words: Words) -> tuple[bytes, in
     resources = [
         Item(
             "cover-image",
-            "images/cover.png",
-            "image/png",
-            cover_png(book, sources, words),
+            "images/cover.jpg",
+            "image/jpeg",
+            store_picture(book, build, words),
             "cover-image",
         ),
         Item(
@@ -338,47 +338,6 @@ def _fonts(sources: Sources, text: str) -> list[Item]:
         stem = name.rsplit(".", 1)[0]
         items.append(Item(f"font-{stem}", f"fonts/{name}", media_type, subset.blob.data))
     return items
-
-
-def cover_png(book: Book, sources: Sources, words: Words) -> bytes:
-    """A cover picture in the style of the PDF's cover, drawn with the bundled fonts."""
-    width, height = 1600, 2400
-    image = Image.new("RGB", (width, height), "#0a4d4a")
-    draw = ImageDraw.Draw(image)
-    left = 160
-    draw.rectangle((left, 560, left + 190, 572), fill="#7fc4bb")
-    title_font = ImageFont.truetype(str(sources.font("Inter-Bold.otf")), 150)
-    y = 640
-    for line in _wrap(draw, book.info.title, title_font, width - 2 * left):
-        draw.text((left, y), line, font=title_font, fill="#ffffff")
-        y += 170
-    subtitle_font = ImageFont.truetype(str(sources.font("Inter-Regular.otf")), 62)
-    y += 60
-    for line in _wrap(draw, book.info.subtitle, subtitle_font, width - 2 * left):
-        draw.text((left, y), line, font=subtitle_font, fill="#d4ebe8")
-        y += 84
-    author_font = ImageFont.truetype(str(sources.font("Inter-SemiBold.otf")), 54)
-    authors = words.listing(book.info.author_names).upper()
-    byline = _wrap(draw, authors, author_font, width - 2 * left)
-    for index, line in enumerate(byline):
-        y = height - 260 - 70 * (len(byline) - 1 - index)
-        draw.text((left, y), line, font=author_font, fill="#ffffff")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
-def _wrap(
-    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int
-) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and draw.textlength(candidate, font=font) <= width:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
-    return lines
 
 
 def _zip(files: list[Item], container: str, created: str | None) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from psoas_print.products.cheatsheet import Cheatsheet
-from psoas_print.products.cover import Cover
+from psoas_print.products.cover import Cover, CoverPicture
 from psoas_print.products.ebook import Ebook
 from psoas_print.products.epub import Epub
 from psoas_print.products.handout import Handouts
@@ -16,5 +16,13 @@ from psoas_print.products.protocol import Product, ProductName
 # that names a product carries that product's settings (runner/jobs.py, ProductSettings).
 PRODUCTS: dict[ProductName, Product[Any]] = {
     product.name: product
-    for product in (Cheatsheet(), Ebook(), Epub(), Handouts(), LicensedCopies(), Cover())
+    for product in (
+        Cheatsheet(),
+        Ebook(),
+        Epub(),
+        Handouts(),
+        LicensedCopies(),
+        Cover(),
+        CoverPicture(),
+    )
 }

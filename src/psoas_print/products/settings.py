@@ -24,6 +24,7 @@ class ProductName(StrEnum):
     HANDOUT = "handout"
     LICENSED = "licensed"
     COVER = "cover"
+    COVER_PICTURE = "cover-picture"
 
 
 @dataclass(frozen=True)
