@@ -115,3 +115,40 @@ def test_a_service_takes_no_marks(tmp_path):
     assert result.exit_code == 2
     assert result.stderr.strip() == "--marks: Amazon KDP takes no printer's marks"
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _inside_margins(path: Path) -> list[float]:
+    """Where the text starts on each right-hand page with text, from the trimmed left edge."""
+    from psoas_print.pdf.preflight import read_page, trim_of
+
+    margins = []
+    with pikepdf.open(path) as pdf:
+        for index in range(0, len(pdf.pages), 2):
+            texts = read_page(pdf.pages[index]).texts
+            if texts:
+                margins.append(min(x for x, _, _ in texts) - trim_of(pdf.pages[index])[0])
+    return margins
+
+
+def test_a_thick_book_gets_the_wider_gutter_its_page_count_needs(tmp_path, monkeypatch):
+    """As if the sample were a thick book: a service that takes books of 2 pages on and
+    widens its gutter from 10 pages on."""
+    from dataclasses import replace
+
+    thin = SERVICES["kdp"]
+    thick = replace(thin, pages=(2, 828), gutters=((10, 0.375), (828, 0.5)))
+    assert (
+        run_cli("ebook", "--print", "--preset", "kdp", "-o", tmp_path / "thin.pdf").exit_code == 0
+    )
+    monkeypatch.setitem(SERVICES, "kdp", thick)
+    result = run_cli("ebook", "--print", "--preset", "kdp", "-o", tmp_path / "thick.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert len(PdfReader(tmp_path / "thick.pdf").pages) == len(
+        PdfReader(tmp_path / "thin.pdf").pages
+    )
+    # Every right-hand page's text starts 0.125 in further in: the gutter grew by as much as
+    # the service's minimum, and the text moved outward rather than onto more pages.
+    before, after = _inside_margins(tmp_path / "thin.pdf"), _inside_margins(tmp_path / "thick.pdf")
+    wider = [b - a for a, b in zip(before, after, strict=True)]
+    assert wider and all(abs(shift - 0.125 * 72) < 0.6 for shift in wider), wider
+    assert preflight((tmp_path / "thick.pdf").read_bytes(), thick, "black") == []

@@ -58,6 +58,7 @@ EXERCISE_FACTS_MM = 100  # an exercise's left-hand page but its figure: heading 
 SHORT_PAGE_MM = 220  # pages shorter than this set their exercises a little tighter
 IMAGE_SHARE = 0.5  # a picture in a chapter's text is at most this share of the text's height
 FIGURE_MIN_SHARE = 0.17  # an exercise's figure keeps this share however long its name
+INSIDE_SHARE = 0.42  # of the width the column leaves, the inside margin's: the rest is outside
 HEAD_PT, HEAD_TRACKING_EM = 8.5, 0.04  # running heads: type size and letter spacing
 
 # A picture prints across the text column, no taller than its kind allows: an exercise's
@@ -65,14 +66,25 @@ HEAD_PT, HEAD_TRACKING_EM = 8.5, 0.04  # running heads: type size and letter spa
 # of an exercise's instructions.
 
 
-def page_geometry(paper: PaperSize) -> dict[str, float]:
-    """Text column, type size and picture heights that suit the page size.
+def page_geometry(
+    paper: PaperSize, wider_gutter_mm: float = 0.0, least_outside_mm: float = 0.0
+) -> dict[str, float]:
+    """Text column, margins, type size and picture heights that suit the page size.
 
     The figure's height is a cap: an exercise's left-hand page gives its figure what the
     name, purpose and dose box leave (down to ``figure_min_height_mm``), so the dose box
-    always stays on that page.
+    always stays on that page. A thick printed book needs a wider inside margin, where the
+    pages curve into the binding: ``wider_gutter_mm`` moves the column that far outward,
+    as long as the outside margin keeps ``least_outside_mm``; beyond that the column
+    narrows.
     """
     measure = min(TEXT_MEASURE_MM, paper.width_mm * 0.72)
+    spare = paper.width_mm - measure
+    inside, outside = spare * INSIDE_SHARE + wider_gutter_mm, spare * (1 - INSIDE_SHARE)
+    outside -= wider_gutter_mm
+    if outside < least_outside_mm:
+        measure -= least_outside_mm - outside
+        outside = least_outside_mm
     top, bottom = (22, 26) if paper.height_mm >= 270 else (17, 20)  # trade paperbacks: less
     text_height = paper.height_mm - top - bottom
     # A narrower column wraps the heading and the dose box onto more lines.
@@ -84,6 +96,8 @@ def page_geometry(paper: PaperSize) -> dict[str, float]:
     body_pt = 11.5 if measure >= 120 else 10.5 if measure >= 105 and not short else 10
     return {
         "measure_mm": round(measure, 1),
+        "margin_inside_mm": round(inside, 1),
+        "margin_outside_mm": round(outside, 1),
         "margin_top_mm": top,
         "margin_bottom_mm": bottom,
         "text_height_mm": round(text_height, 1),

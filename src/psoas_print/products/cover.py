@@ -9,7 +9,7 @@ without a cover, padded to the service's fewest pages and to whole sheets.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from psoas_print.book.loading import PRINT_DPI, cover_image, sharpness_message
@@ -22,6 +22,7 @@ from psoas_print.layout.templates import layout_path, make_environment, render_t
 from psoas_print.layout.view import common_context
 from psoas_print.pdf.services import SERVICES, Service
 from psoas_print.products.context import BuildContext
+from psoas_print.products.ebook import wider_gutter_mm
 from psoas_print.products.ebook_html import ebook_html
 from psoas_print.products.front_cover import CoverFace, face_values, store_picture
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile, Summary
@@ -94,15 +95,25 @@ def _check_art_sharpness(book: Book, service: Service, trim: str) -> None:
 
 
 def printed_pages(book: Book, context: BuildContext, settings: CoverSettings, words: Words) -> int:
-    """How many pages the service prints of the interior: laid out with the preset, then
+    """How many pages the service prints of the interior: laid out as ``ebook --print``
+    lays it out for the preset (a thick book a second time, with its wider gutter), then
     padded as the interior is (see pdf/interior.py)."""
     service = SERVICES[settings.preset]
     assert service.bleed_in is not None
     printing = PrintSetup(service.bleed_in * MM_PER_INCH, False, settings.preset, "black")
-    html = ebook_html(book, context, settings.trim, words, printing=printing)
-    pages = len(context.renderer.render(html, layout_path("ebook.html")).pages)
+    pages = _laid_out_pages(book, context, settings.trim, printing, words)
+    if (wider := wider_gutter_mm(service, pages)) > 0:
+        printing = replace(printing, wider_gutter_mm=wider)
+        pages = _laid_out_pages(book, context, settings.trim, printing, words)
     pages = max(pages, service.pages[0])
     return pages + pages % 2
+
+
+def _laid_out_pages(
+    book: Book, context: BuildContext, trim: str, printing: PrintSetup, words: Words
+) -> int:
+    html = ebook_html(book, context, trim, words, printing=printing)
+    return len(context.renderer.render(html, layout_path("ebook.html")).pages)
 
 
 class Cover(BookProduct[CoverSettings]):

@@ -28,9 +28,10 @@ from psoas_print.products.ebook_html import (
 from psoas_print.products.front_cover import with_cover
 from psoas_print.products.parts import make_in_parts
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile
-from psoas_print.products.settings import EbookSettings, ProductName
+from psoas_print.products.settings import EbookSettings, PrintSetup, ProductName
 from psoas_print.products.summary import Summary
 
+MM_PER_INCH = 25.4
 LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
 
 
@@ -49,14 +50,35 @@ class Ebook(BookProduct[EbookSettings]):
 
     def make(self, inputs: Inputs, settings: EbookSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)
-        made = self._laid_out(inputs, settings, context)
         printing = settings.printing
+        if printing is not None and printing.for_service:
+            service = SERVICES[printing.preset]
+            made = self._laid_out_with_gutter(inputs, settings, printing, service, context)
+            return _for_service(made, inputs, service, printing.ink)
+        made = self._laid_out(inputs, settings, context)
         if printing is None:
             words = words_for(inputs, settings.language)
             return _with_cover(made, inputs, context, settings.page(inputs), words)
-        if not printing.for_service:
+        return made
+
+    def _laid_out_with_gutter(
+        self,
+        book: Book,
+        settings: EbookSettings,
+        printing: PrintSetup,
+        service: Service,
+        context: BuildContext,
+    ) -> Made:
+        """Laid out with the inside margin its real page count needs: the design's for the
+        thinnest books, wider by as much as the service's minimum grows. A second layout
+        takes the gutter the first one's count asks for; it only moves the text column
+        outward, so the count stays (and where it would not, the wider gutter is kept)."""
+        made = self._laid_out(book, settings, context)
+        wider = wider_gutter_mm(service, made.files[0].pages)
+        if wider <= printing.wider_gutter_mm:
             return made
-        return _for_service(made, inputs, SERVICES[printing.preset], printing.ink)
+        wider_setup = replace(printing, wider_gutter_mm=wider)
+        return self._laid_out(book, replace(settings, printing=wider_setup), context)
 
     def _laid_out(self, inputs: Book, settings: EbookSettings, context: BuildContext) -> Made:
         if in_parts(settings, inputs):
@@ -69,6 +91,16 @@ class Ebook(BookProduct[EbookSettings]):
         warnings = tuple(spilled_exercises(inputs, laid.anchors, page))
         made = MadeFile("", laid.data, laid.pages, html)
         return Made((made,), Summary(), time.perf_counter() - started, warnings=warnings)
+
+
+def wider_gutter_mm(service: Service, laid_out_pages: int) -> float:
+    """How much wider than a thin book's the inside margin of a book of this many pages
+    must be, by the service's table; its count as printed: padded to whole sheets and to
+    the service's fewest pages."""
+    pages = max(laid_out_pages, service.pages[0])
+    pages += pages % 2
+    grown = service.gutter_in(pages) - service.gutter_in(service.pages[0])
+    return round(grown * MM_PER_INCH, 2)
 
 
 def _with_cover(made: Made, book: Book, context: BuildContext, page: str, words: Words) -> Made:

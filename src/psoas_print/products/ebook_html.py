@@ -22,10 +22,12 @@ from psoas_print.layout.geometry import (
 from psoas_print.layout.templates import make_environment, render_template
 from psoas_print.layout.typefaces import TextMeasure, font_faces, head_font, used_typefaces
 from psoas_print.layout.view import book_view, chapter_view, common_context, record, vetted
+from psoas_print.pdf.services import SERVICES
 from psoas_print.products.context import BuildContext
 from psoas_print.products.settings import PrintSetup
 
 TEMPLATE = "ebook.html"
+MM_PER_INCH = 25.4
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def ebook_html(
     environment = make_environment(context.sources, words)
     chapters = book.chapters if portion.chapters is None else portion.chapters
     shown = [exercise for chapter in chapters for exercise in book.chapter_exercises(chapter)]
-    geometry = page_geometry(TRIMS[paper])
+    geometry = ebook_geometry(paper, printing)
     common = common_context(book, paper, context.created, words)
     values = {
         **common,
@@ -84,6 +86,15 @@ def ebook_html(
     style = tokens + render_template(environment, "ebook.css", **values)
     values["typefaces"] = words.listing(used_typefaces(faces, style))
     return render_template(environment, TEMPLATE, **values)
+
+
+def ebook_geometry(paper: Paper | str, printing: PrintSetup | None) -> dict[str, float]:
+    """The pages' geometry; for a service, with a thick book's wider inside margin, the
+    outside one kept a quarter inch wider than the service's least."""
+    if printing is None or not printing.wider_gutter_mm:
+        return page_geometry(TRIMS[paper])
+    least_outside = (SERVICES[printing.preset].margin_in + 0.25) * MM_PER_INCH
+    return page_geometry(TRIMS[paper], printing.wider_gutter_mm, least_outside)
 
 
 def sample_edition(book: Book) -> Book:

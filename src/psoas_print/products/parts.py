@@ -24,7 +24,6 @@ from psoas_print.book.sources import Sources
 from psoas_print.figures.store import FigureStore
 from psoas_print.language.catalogues import words_for
 from psoas_print.language.words import Words
-from psoas_print.layout.geometry import TRIMS, page_geometry
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typesetter import PORTION_SCHEME, LaidOutDocument, anchor_pages
 from psoas_print.layout.view import common_context
@@ -33,6 +32,7 @@ from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import (
     TEMPLATE,
     Portion,
+    ebook_geometry,
     ebook_html,
     spilled_exercises,
 )
@@ -231,7 +231,7 @@ def lay_out_folios(settings: Settings, first_page: int, blanks: tuple[bool, ...]
     common = common_context(settings.book, settings.paper, settings.created, words)
     html = render_template(
         make_environment(renderer.sources, words), "ebook-folios.html",
-        **common, **page_geometry(TRIMS[settings.paper]),
+        **common, **ebook_geometry(settings.paper, settings.printing),
         sample=False, printing=settings.printing, store_qr=None, chapters=common["book"].chapters,
         portion=Portion(front=False, chapters=(), folios=True), first_page=first_page,
         blanks=blanks, figures={}, videos={},

@@ -45,6 +45,7 @@ class PrintSetup:
     marks: bool = False
     preset: str = "generic"  # kdp, ingramspark or generic
     ink: str = "color"  # black: text, lines and pictures in black and greys only
+    wider_gutter_mm: float = 0.0  # a thick book's extra inside margin (see products/ebook.py)
 
     @property
     def for_service(self) -> bool:
