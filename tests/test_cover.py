@@ -3,6 +3,7 @@ and the paper's thickness, checked by its page size and what it prints."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -60,10 +61,13 @@ def test_the_cover_prints_the_book_and_keeps_the_barcode_area_clear(made):
     assert "An illustrated guide" in text  # the book's description, on the back
 
 
-def test_the_spine_takes_text_only_from_80_pages():
+def test_the_spine_takes_text_only_from_80_pages_and_where_6_pt_type_fits():
     assert not cover_geometry(KDP, "6x9in", "white", 79).spine_text
-    wide = cover_geometry(KDP, "6x9in", "white", 80)
-    assert wide.spine_text and wide.spine_mm == pytest.approx(80 * 0.002252 * 25.4)
+    assert cover_geometry(KDP, "6x9in", "white", 80).spine_mm == pytest.approx(80 * 0.002252 * 25.4)
+    # 80 pages make a 4.6 mm spine: with 1/16 in kept from each fold, too narrow for 6 pt.
+    assert not cover_geometry(KDP, "6x9in", "white", 80).spine_text
+    wide = cover_geometry(KDP, "6x9in", "white", 100)
+    assert wide.spine_text and 6 <= wide.spine_text_pt <= 12
 
 
 def test_a_service_without_cover_figures_is_one_line(tmp_path):
@@ -133,3 +137,36 @@ def test_cover_art_too_soft_for_print_is_one_line_at_its_line(tmp_path):
     assert message.startswith(f"{book / 'book.yaml'}:{line}: 'front.jpg' prints at ")
     assert "1838 pixels across" in message  # 6.125 in at 300 ppi
     assert not (tmp_path / "cover.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("cover", "interior", "stock"),
+    [("white", "interior", "white"), ("cream", "interior-small", "cream")],
+)
+def test_our_covers_pass_preflight_with_their_interiors_page_count(made, cover, interior, stock):
+    from psoas_print.pdf.cover_preflight import preflight_cover
+
+    pages = len(PdfReader(made / f"{interior}.pdf").pages)
+    found, _ = preflight_cover((made / f"{cover}.pdf").read_bytes(), KDP, stock, pages)
+    assert found == []
+
+
+@pytest.mark.parametrize("pages", [100, 240, 828])
+def test_a_thick_books_spine_text_keeps_clear_of_the_folds(pages):
+    """The wrap of a book of ``pages`` pages (the sample's design, at that thickness)."""
+    from psoas_print import load_book
+    from psoas_print.book.sources import Sources
+    from psoas_print.language.catalogues import words_for
+    from psoas_print.layout.templates import layout_path
+    from psoas_print.pdf.cover_preflight import preflight_cover
+    from psoas_print.products.context import BuildContext
+    from psoas_print.products.cover import TEMPLATE, wrap_html
+    from psoas_print.products.settings import CoverSettings
+
+    book = load_book(SAMPLE_BOOK)
+    context = BuildContext(Sources(book.root))
+    html = wrap_html(book, context, CoverSettings(), words_for(book, None), pages)
+    data = context.renderer.render(html, layout_path(TEMPLATE)).write_pdf()
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert text.count("Release Your Psoas") == 2  # the front, and the spine
+    assert preflight_cover(data, KDP, "white", pages) == ([], pages)

@@ -147,3 +147,91 @@ def test_a_file_that_is_no_pdf_is_one_line(argument, tmp_path):
     result = run_cli("preflight", target)
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- Full-wrap covers ----------------------------------------------------------------------
+
+WHITE = 0.002252 * INCH  # KDP's white paper, per page
+
+
+def cover(
+    tmp_path: Path,
+    pages: int = 120,
+    bleed: float = BLEED,
+    spine_text: bool = True,
+    text_at: tuple[float, float] | None = None,
+    image_ppi: int | None = None,
+) -> Path:
+    """A KDP-style cover at 6 x 9 in for ``pages`` pages on white paper, with its title on
+    the front and the spine, or with one thing changed as asked; ``text_at`` puts a word at
+    that spot (inches from the back's trimmed lower left corner)."""
+    spine = pages * WHITE
+    width, height = 2 * bleed + 2 * TRIM[0] + spine, TRIM[1] + 2 * bleed
+    data = io.BytesIO()
+    drawing = canvas.Canvas(data, pagesize=(width, height))
+    drawing.setFont("Gentium", 24)
+    front = bleed + TRIM[0] + spine
+    drawing.drawString(front + 1 * INCH, bleed + 6 * INCH, "A Title")
+    if spine_text:
+        drawing.saveState()
+        drawing.translate(bleed + TRIM[0] + spine / 2 - 3, bleed + 7 * INCH)
+        drawing.rotate(-90)
+        drawing.setFont("Gentium", 8)
+        drawing.drawString(0, 0, "A Title · An Author")
+        drawing.restoreState()
+    if text_at is not None:
+        drawing.setFont("Gentium", 10)
+        drawing.drawString(bleed + text_at[0] * INCH, bleed + text_at[1] * INCH, "Word")
+    if image_ppi:
+        picture = Image.new("RGB", (image_ppi * 2, image_ppi * 2), "#336699")
+        drawing.drawImage(ImageReader(picture), front + INCH, bleed + INCH, 2 * INCH, 2 * INCH)
+    drawing.showPage()
+    drawing.save()
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(data.getvalue())
+    return path
+
+
+def cover_findings(path: Path, pages: int | None = None) -> dict[str, str]:
+    from psoas_print.pdf.cover_preflight import preflight_cover
+
+    found, _ = preflight_cover(path.read_bytes(), SERVICES["kdp"], "white", pages)
+    return {finding.check: finding.message for finding in found}
+
+
+def test_a_cover_made_to_the_rules_passes_and_its_page_count_is_read_off_its_spine(tmp_path):
+    path = cover(tmp_path)
+    assert cover_findings(path) == {} and cover_findings(path, 120) == {}
+    result = run_cli("preflight", path, "--preset", "kdp")
+    assert result.exit_code == 0, result.stdout
+    assert "a full-wrap cover for 120 pages on white paper" in " ".join(result.stdout.split())
+
+
+def test_a_cover_with_a_3_mm_bleed_fits_no_trim(tmp_path):
+    found = cover_findings(cover(tmp_path, bleed=3 / 25.4 * INCH))
+    assert "fits no trim" in found["cover size"]
+
+
+def test_a_spine_too_narrow_for_the_interior_is_named(tmp_path):
+    path = cover(tmp_path, pages=120)
+    assert "200 pages make 0.450 in" in cover_findings(path, 200)["spine"]
+    result = run_cli("preflight", path, "--pages", "200")
+    assert result.exit_code == 1 and "1 problem: Amazon KDP would reject" in result.stdout
+
+
+def test_text_on_the_spine_of_a_thin_book_is_rejected(tmp_path):
+    found = cover_findings(cover(tmp_path, pages=60))
+    assert "a 60-page book takes none" in found["text clear of edges"]
+    assert cover_findings(cover(tmp_path, pages=60, spine_text=False)) == {}
+
+
+def test_text_near_the_trim_or_in_the_barcode_area_is_named(tmp_path):
+    near_trim = cover_findings(cover(tmp_path, text_at=(0.05, 4.0)))
+    assert "within 0.125 in" in near_trim["text clear of edges"]
+    barcode = cover_findings(cover(tmp_path, text_at=(4.5, 0.5)))  # the back's lower right
+    assert set(barcode) == {"barcode area"}
+
+
+def test_a_100_ppi_picture_on_a_cover_is_named(tmp_path):
+    assert "100 ppi" in cover_findings(cover(tmp_path, image_ppi=100))["image resolution"]
+    assert cover_findings(cover(tmp_path, image_ppi=300)) == {}

@@ -11,10 +11,10 @@ import functools
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 # Typer loads pydantic, which would look through every installed package for plugins; the
 # tool uses none, and skipping the search keeps start-up short.
@@ -61,6 +61,9 @@ from psoas_print.runner.jobs import Job
 from psoas_print.runner.reading import read_book
 from psoas_print.shipped import default_book
 from psoas_print.version import __version__
+
+if TYPE_CHECKING:
+    from psoas_print.pdf.preflight import Finding
 
 ENGLISH_WORDS = Words("en")  # what check and list say, to the author, is in English
 app = typer.Typer(
@@ -318,14 +321,30 @@ def _verdict(target: Path, service: Service, ink: str) -> None:
     from psoas_print.pdf.preflight import preflight
 
     findings = preflight(target.read_bytes(), service, "black" if ink == "black" else "color")
+    _say_verdict(target, service, findings)
+
+
+def _cover_verdict(target: Path, service: Service, stock: str) -> None:
+    """Check the cover just written as the service's upload would; exit 1 if it fails."""
+    from psoas_print.pdf.cover_preflight import preflight_cover
+
+    findings, _ = preflight_cover(target.read_bytes(), service, stock)
+    _say_verdict(target, service, findings)
+
+
+def _say_verdict(target: Path, service: Service, findings: Sequence[Finding]) -> None:
     if not findings:
         say(f"{display_path(target)} passes {service.name}'s checks.")
         return
     for finding in findings:
         page = f" page {finding.page}:" if finding.page is not None else ""
         complain(f"{display_path(target)}:{page} {finding.check}: {finding.message}")
-    say(f"{len(findings)} problems: {service.name} would reject {display_path(target)}.")
+    say(f"{_problems(len(findings))}: {service.name} would reject {display_path(target)}.")
     raise typer.Exit(1)
+
+
+def _problems(count: int) -> str:
+    return f"{count} problem" if count == 1 else f"{count} problems"
 
 
 class StockChoice(StrEnum):
@@ -364,6 +383,7 @@ def cover_command(
         Job(ProductName.COVER_PICTURE, settings, picture),
     ]
     _run(context, book, jobs, force)
+    _cover_verdict(output, SERVICES[preset.value], stock.value)
 
 
 @app.command("epub")
@@ -516,21 +536,51 @@ def _posed_exercise(book: Book, exercise_id: str) -> Exercise:
 @app.command("preflight")
 @reports_book_errors
 def preflight_command(
-    pdf: Annotated[Path, typer.Argument(help="The interior PDF to check.", show_default=False)],
+    pdf: Annotated[
+        Path, typer.Argument(help="The interior or cover PDF to check.", show_default=False)
+    ],
     preset: Annotated[
         PresetChoice, typer.Option("--preset", help="The print-on-demand service's rules.")
     ] = PresetChoice.kdp,
     ink: Annotated[
         InkChoice, typer.Option("--ink", help="black: a black-and-white interior; color.")
     ] = InkChoice.black,
+    stock: Annotated[
+        StockChoice, typer.Option("--paper", help="A cover's: the interior's paper.")
+    ] = StockChoice.white,
+    pages: Annotated[
+        int | None,
+        typer.Option(
+            "--pages", min=1, help="A cover's: the interior's page count.", show_default=False
+        ),
+    ] = None,
 ) -> None:
-    """Check a PDF as a print-on-demand upload would; exit 1 when it would be rejected."""
-    from psoas_print.pdf.preflight import CHECKS, preflight, read_pdf_safely
+    """Check a PDF as a print-on-demand upload would; exit 1 when it would be rejected.
+    A one-page PDF wider than high is checked as a full-wrap cover."""
+    from psoas_print.pdf import cover_preflight
+    from psoas_print.pdf.preflight import CHECKS, is_cover, preflight, read_pdf_safely
 
     service = SERVICES[preset.value]
-    findings = preflight(read_pdf_safely(pdf), service, ink.value)
-    shown = table("check", "result", "what", title=f"{display_path(pdf)} for {service.name}")
-    for check in CHECKS:
+    data = read_pdf_safely(pdf)
+    title = f"{display_path(pdf)} for {service.name}"
+    if is_cover(data):
+        if not service.paper_in:
+            raise BookError.at(pdf, None, f"{service.name}'s covers are made from its own template")
+        findings, counted = cover_preflight.preflight_cover(data, service, stock.value, pages)
+        title += f": a full-wrap cover for {counted} pages on {stock.value} paper"
+        checks = cover_preflight.CHECKS
+    else:
+        findings, checks = preflight(data, service, ink.value), CHECKS
+    _show_findings(title, checks, findings)
+    if findings:
+        say(f"{_problems(len(findings))}: {service.name} would reject this file.")
+        raise typer.Exit(1)
+    say(f"Passes {service.name}'s checks.")
+
+
+def _show_findings(title: str, checks: Sequence[str], findings: Sequence[Finding]) -> None:
+    shown = table("check", "result", "what", title=title)
+    for check in checks:
         found = [finding for finding in findings if finding.check == check]
         if not found:
             shown.add_row(check, "passes", "")
@@ -538,10 +588,6 @@ def preflight_command(
             page = f"page {finding.page}: " if finding.page is not None else ""
             shown.add_row(check, "fails", page + finding.message)
     show(shown)
-    if findings:
-        say(f"{len(findings)} problems: {service.name} would reject this file.")
-        raise typer.Exit(1)
-    say(f"Passes {service.name}'s checks.")
 
 
 @app.command("check")

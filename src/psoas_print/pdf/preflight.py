@@ -28,6 +28,7 @@ Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 TOLERANCE_PT = 0.5  # how far a box may be off, in points
+DESCENDER_EM, CAPITAL_EM = -0.22, 0.72  # how far below and above its baseline text reaches
 GREY_SPREAD = 0.02  # how far apart red, green and blue may be in a grey
 CHECKS = ("page boxes", "page count", "fonts embedded", "image resolution", "margins",
           "printer's marks", "ink")  # fmt: skip
@@ -47,6 +48,8 @@ class PageContent:
     """What one page draws, as the checks need it."""
 
     texts: list[tuple[float, float, float]] = field(default_factory=list)  # x, y, width
+    # Each run's outline from its descenders to its capitals, whatever its direction.
+    text_boxes: list[Box] = field(default_factory=list)
     images: list[tuple[str, float]] = field(default_factory=list)  # name, ppi
     strokes: list[list[tuple[float, float]]] = field(default_factory=list)  # each path's points
     colours: list[str] = field(default_factory=list)  # operators that set a colour
@@ -65,6 +68,15 @@ def read_pdf_safely(path: Path) -> bytes:
     return data
 
 
+def is_cover(data: bytes) -> bool:
+    """Whether a PDF is a full-wrap cover: one page, wider than high."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if len(pdf.pages) != 1:
+            return False
+        x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].mediabox)
+        return abs(x1 - x0) > abs(y1 - y0)
+
+
 def preflight(data: bytes, service: Service, ink: Ink) -> list[Finding]:
     """Everything in the PDF ``data`` that ``service`` would reject (empty: it passes)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -72,10 +84,10 @@ def preflight(data: bytes, service: Service, ink: Ink) -> list[Finding]:
         contents = [read_page(page) for page in pages]
         findings = _boxes(pages, service)
         findings += _page_count(len(pages), service)
-        findings += _fonts(contents)
-        findings += _resolution(contents, service)
+        findings += font_findings(contents)
+        findings += resolution_findings(contents, service)
         findings += _margins(pages, contents, service)
-        findings += _marks(pages, contents, service)
+        findings += mark_findings(pages, contents, service)
         if ink == "black":
             findings += _ink(contents)
     return findings
@@ -151,7 +163,7 @@ def _page_count(count: int, service: Service) -> list[Finding]:
 # --- what the pages draw -------------------------------------------------------------------
 
 
-def _fonts(contents: list[PageContent]) -> list[Finding]:
+def font_findings(contents: list[PageContent]) -> list[Finding]:
     missing: dict[str, int] = {}
     for number, content in enumerate(contents, 1):
         for name, embedded in content.fonts.items():
@@ -162,7 +174,7 @@ def _fonts(contents: list[PageContent]) -> list[Finding]:
     ]
 
 
-def _resolution(contents: list[PageContent], service: Service) -> list[Finding]:
+def resolution_findings(contents: list[PageContent], service: Service) -> list[Finding]:
     return [
         Finding("image resolution", number, f"{name} at {ppi:.0f} ppi (wants {service.min_ppi})")
         for number, content in enumerate(contents, 1)
@@ -207,7 +219,7 @@ def _where(x: float, y: float, origin: tuple[float, float]) -> str:
     return f"{(x - origin[0]) / POINTS_PER_INCH:.2f} x {(y - origin[1]) / POINTS_PER_INCH:.2f} in"
 
 
-def _marks(
+def mark_findings(
     pages: list[pikepdf.Page], contents: list[PageContent], service: Service
 ) -> list[Finding]:
     if service.marks:
@@ -369,6 +381,13 @@ class _Reader:
         matrix = _times(text, ctm)
         x, y = _apply(matrix, 0, 0)
         self.content.texts.append((x, y, advance * math.hypot(matrix[0], matrix[1])))
+        corners = [
+            _apply(matrix, along, across)
+            for along in (0.0, advance)
+            for across in (DESCENDER_EM * size, CAPITAL_EM * size)
+        ]
+        xs, ys = [x for x, _ in corners], [y for _, y in corners]
+        self.content.text_boxes.append((min(xs), min(ys), max(xs), max(ys)))
 
     def _xobject(self, resources: pikepdf.Object, name: str, ctm: Matrix, depth: int) -> None:
         objects = resources.get("/XObject")

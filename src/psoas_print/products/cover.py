@@ -30,6 +30,9 @@ from psoas_print.products.settings import CoverSettings, PrintSetup, ProductName
 
 TEMPLATE = "cover.html"
 MM_PER_INCH = 25.4
+MM_PER_POINT = MM_PER_INCH / 72
+SPINE_FOLD_MM = 1.5875  # text at least 1/16 in from each of the spine's folds
+SPINE_TEXT_MIN_PT, SPINE_TEXT_MAX_PT = 6.0, 12.0  # smaller is unreadable on a shelf
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class CoverGeometry:
     trim_height_mm: float
     spine_mm: float
     spine_text: bool
+    spine_text_pt: float  # the spine's type size: its line fits between the folds' margins
     barcode_mm: tuple[float, float]
     pages: int
 
@@ -58,12 +62,15 @@ class CoverGeometry:
 def cover_geometry(service: Service, trim: str, stock: str, pages: int) -> CoverGeometry:
     """The cover's size and panels: 0.125 in bleed + back + spine + front + 0.125 in bleed
     across, the trim's height and the bleed above and below; the spine is the pages times
-    the paper's thickness, and takes text only from the service's fewest pages for it."""
+    the paper's thickness, and takes text only from the service's fewest pages for it, and
+    only where 6 pt type fits between its folds' margins."""
     thickness = dict(service.paper_in)[stock]
     assert service.bleed_in is not None
     bleed = service.bleed_in * MM_PER_INCH
     size = TRIMS[trim]
     spine = pages * thickness * MM_PER_INCH
+    # Capitals to descenders take 0.94 em of Inter; the spine keeps 1/16 in from each fold.
+    text_pt = (spine - 2 * SPINE_FOLD_MM - 0.4) / (0.94 * MM_PER_POINT)
     barcode = (service.barcode_in[0] * MM_PER_INCH, service.barcode_in[1] * MM_PER_INCH)
     return CoverGeometry(
         width_mm=2 * bleed + 2 * size.width_mm + spine,
@@ -72,7 +79,8 @@ def cover_geometry(service: Service, trim: str, stock: str, pages: int) -> Cover
         panel_mm=size.width_mm,
         trim_height_mm=size.height_mm,
         spine_mm=spine,
-        spine_text=pages >= service.spine_text_pages,
+        spine_text=pages >= service.spine_text_pages and text_pt >= SPINE_TEXT_MIN_PT,
+        spine_text_pt=round(min(max(text_pt, SPINE_TEXT_MIN_PT), SPINE_TEXT_MAX_PT), 1),
         barcode_mm=barcode,
         pages=pages,
     )
@@ -116,6 +124,20 @@ def _laid_out_pages(
     return len(context.renderer.render(html, layout_path("ebook.html")).pages)
 
 
+def wrap_html(
+    book: Book, context: BuildContext, settings: CoverSettings, words: Words, pages: int
+) -> str:
+    """The full-wrap cover of a book of ``pages`` printed pages, as HTML."""
+    service = SERVICES[settings.preset]
+    geometry = cover_geometry(service, settings.trim, settings.stock, pages)
+    face = CoverFace(geometry.panel_mm, geometry.trim_height_mm, geometry.bleed_mm)
+    return render_template(
+        make_environment(context.sources, words), TEMPLATE,
+        **common_context(book, settings.trim, context.created, words),
+        **face_values(book, face), cover=geometry,
+    )  # fmt: skip
+
+
 class Cover(BookProduct[CoverSettings]):
     """The full-wrap print cover."""
 
@@ -139,15 +161,7 @@ class Cover(BookProduct[CoverSettings]):
         started = time.perf_counter()
         words = words_for(inputs, settings.language)
         pages = printed_pages(inputs, context, settings, words)
-        service = SERVICES[settings.preset]
-        geometry = cover_geometry(service, settings.trim, settings.stock, pages)
-        environment = make_environment(context.sources, words)
-        face = CoverFace(geometry.panel_mm, geometry.trim_height_mm, geometry.bleed_mm)
-        html = render_template(
-            environment, TEMPLATE,
-            **common_context(inputs, settings.trim, context.created, words),
-            **face_values(inputs, face), cover=geometry,
-        )  # fmt: skip
+        html = wrap_html(inputs, context, settings, words, pages)
         document = context.renderer.render(html, layout_path(TEMPLATE))
         made = MadeFile("", document.write_pdf(), len(document.pages), html)
         return Made((made,), Summary(), time.perf_counter() - started)
