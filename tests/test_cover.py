@@ -61,6 +61,25 @@ def test_the_cover_prints_the_book_and_keeps_the_barcode_area_clear(made):
     assert "An illustrated guide" in text  # the book's description, on the back
 
 
+@pytest.mark.parametrize("trim", ["6x9in", "5.5x8.5in", "a5", "a4", "letter"])
+@pytest.mark.parametrize(("stock", "thickness"), [("white", 0.002252), ("cream", 0.0025),
+                                                  ("color", 0.002347)])  # fmt: skip
+def test_the_wrap_is_bleed_back_spine_front_bleed_at_every_trim(trim, stock, thickness):
+    """KDP's cover calculator: (bleed + trim width) x 2 + pages x paper thickness across,
+    the trim's height + 2 bleeds high."""
+    from psoas_print.layout.geometry import TRIMS
+
+    size = TRIMS[trim]
+    for pages in (24, 151, 828):
+        wrap = cover_geometry(KDP, trim, stock, pages)
+        spine_in = pages * thickness
+        width_in = 2 * (0.125 + size.width_mm / 25.4) + spine_in
+        assert wrap.width_mm / 25.4 == pytest.approx(width_in, abs=1e-6)
+        assert wrap.height_mm / 25.4 == pytest.approx(size.height_mm / 25.4 + 0.25, abs=1e-6)
+        assert wrap.front_left_mm - wrap.spine_left_mm == pytest.approx(spine_in * 25.4)
+        assert wrap.spine_left_mm == pytest.approx(0.125 * 25.4 + size.width_mm)
+
+
 def test_the_spine_takes_text_only_from_80_pages_and_where_6_pt_type_fits():
     assert not cover_geometry(KDP, "6x9in", "white", 79).spine_text
     assert cover_geometry(KDP, "6x9in", "white", 80).spine_mm == pytest.approx(80 * 0.002252 * 25.4)

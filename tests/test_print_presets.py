@@ -18,7 +18,9 @@ from tests.conftest import SAMPLE_BOOK, run_cli, shared_build
 
 SECOND_BOOK = Path(__file__).parent / "books" / "second"
 BLEED = 0.125 * 72
-TRIMS = {"6x9in": (432.0, 648.0), "5.5x8.5in": (396.0, 612.0)}
+MM = 72 / 25.4
+TRIMS = {"6x9in": (432.0, 648.0), "5.5x8.5in": (396.0, 612.0), "a5": (148 * MM, 210 * MM),
+         "a4": (210 * MM, 297 * MM), "letter": (612.0, 792.0)}  # fmt: skip
 
 
 def _short_book(folder: Path) -> None:
@@ -35,6 +37,15 @@ COMMANDS = {
     "second": ["ebook", "--book", str(SECOND_BOOK), "--print", "--preset", "kdp",
                "-o", "second.pdf"],
     "short": ["ebook", "--book", "short", "--print", "--preset", "kdp", "-o", "short.pdf"],
+    # Every other trim, each with one of the two services and one of the two books.
+    "kdp-a5": ["ebook", "--book", str(SECOND_BOOK), "--print", "--preset", "kdp",
+               "--trim", "a5", "-o", "kdp-a5.pdf"],
+    "ingramspark-6x9": ["ebook", "--book", str(SECOND_BOOK), "--print",
+                        "--preset", "ingramspark", "-o", "ingramspark-6x9.pdf"],
+    "kdp-letter": ["ebook", "--book", str(SAMPLE_BOOK), "--print", "--preset", "kdp",
+                   "--trim", "letter", "-o", "kdp-letter.pdf"],
+    "ingramspark-a4": ["ebook", "--book", str(SAMPLE_BOOK), "--print",
+                       "--preset", "ingramspark", "--trim", "a4", "-o", "ingramspark-a4.pdf"],
     "screen": ["ebook", "--book", str(SAMPLE_BOOK), "--print", "--trim", "6x9in",
                "-o", "generic.pdf"],
 }  # fmt: skip
@@ -49,7 +60,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize(("name", "trim"), [("kdp", "6x9in"), ("ingramspark", "5.5x8.5in"),
-                                            ("second", "6x9in")])  # fmt: skip
+                                            ("second", "6x9in"), ("kdp-a5", "a5"),
+                                            ("ingramspark-6x9", "6x9in"),
+                                            ("kdp-letter", "letter"),
+                                            ("ingramspark-a4", "a4")])  # fmt: skip
 def test_each_page_bleeds_on_its_top_bottom_and_outside_edge_only(made, name, trim):
     folder, _ = made
     width, height = TRIMS[trim]
@@ -70,10 +84,11 @@ def test_each_page_bleeds_on_its_top_bottom_and_outside_edge_only(made, name, tr
                 assert (left, right) == pytest.approx((BLEED, 0)), index + 1
 
 
-@pytest.mark.parametrize("name", ["kdp", "ingramspark", "second", "short"])
+@pytest.mark.parametrize("name", ["kdp", "ingramspark", "second", "short", "kdp-a5",
+                                  "ingramspark-6x9", "kdp-letter", "ingramspark-a4"])  # fmt: skip
 def test_the_interior_passes_its_services_checks(made, name):
     folder, runs = made
-    preset = "ingramspark" if name == "ingramspark" else "kdp"
+    preset = "ingramspark" if name.startswith("ingramspark") else "kdp"
     assert "passes" in runs[name].stdout, runs[name].stdout + runs[name].stderr
     assert preflight((folder / f"{name}.pdf").read_bytes(), SERVICES[preset], "black") == []
 

@@ -35,12 +35,33 @@ def test_print_pages_have_trim_and_bleed_boxes(print_ebook):
         for page in pdf.pages:
             assert box_mm(page, "/TrimBox") == [0.0, 0.0, 152.4, 228.6]
             assert box_mm(page, "/BleedBox") == [-3.0, -3.0, 155.4, 231.6]
-            assert box_mm(page, "/MediaBox") == box_mm(page, "/BleedBox")
+            # The sheet reaches 8 mm beyond the bleed: a slug for the crop marks.
+            assert box_mm(page, "/MediaBox") == [-11.0, -11.0, 163.4, 239.6]
+
+
+def test_crop_marks_sit_in_the_slug_never_in_the_bleed(print_ebook):
+    from psoas_print.pdf.preflight import read_page
+
+    bleed = (-3 * PT_PER_MM, -3 * PT_PER_MM, 155.4 * PT_PER_MM, 231.6 * PT_PER_MM)
+    with pikepdf.open(print_ebook) as pdf:
+        for page in pdf.pages:
+            outside = [
+                path for path in read_page(page).strokes
+                if all(not (-0.5 <= x <= 432.5 and -0.5 <= y <= 648.5) for x, y in path)
+            ]  # fmt: skip
+            assert len(outside) == 8  # two at each corner
+            for path in outside:
+                inside_bleed = [
+                    (x, y) for x, y in path
+                    if bleed[0] < x < bleed[2] and bleed[1] < y < bleed[3]
+                ]  # fmt: skip
+                assert not inside_bleed, path
 
 
 def test_the_print_edition_opens_on_its_title_page_not_a_cover(print_ebook):
     """A printer prints the cover apart: page 1 is the title page, on white paper."""
     with pikepdf.open(print_ebook) as pdf:
+        pdf.pages[0].contents_coalesce()
         content = pdf.pages[0].Contents.read_bytes()
     painted = re.search(
         rb"([\d.]+) ([\d.]+) ([\d.]+) rg\s+(-[\d.]+) (-[\d.]+) ([\d.]+) ([\d.]+) re", content

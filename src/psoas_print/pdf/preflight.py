@@ -258,7 +258,7 @@ def _ink(contents: list[PageContent]) -> list[Finding]:
 
 def read_page(page: pikepdf.Page) -> PageContent:
     content = PageContent()
-    _Reader(content).read(page.obj, page.obj.get("/Resources"), IDENTITY, depth=0)
+    _Reader(content).read(page, page.obj.get("/Resources"), IDENTITY, depth=0)
     return content
 
 
@@ -284,7 +284,11 @@ class _Reader:
         self.content = content
 
     def read(
-        self, holder: pikepdf.Object, resources: pikepdf.Object | None, ctm: Matrix, depth: int
+        self,
+        holder: pikepdf.Page | pikepdf.Object,
+        resources: pikepdf.Object | None,
+        ctm: Matrix,
+        depth: int,
     ) -> None:
         stack: list[Matrix] = []
         text = IDENTITY

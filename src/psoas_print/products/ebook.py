@@ -59,7 +59,7 @@ class Ebook(BookProduct[EbookSettings]):
         if printing is None:
             words = words_for(inputs, settings.language)
             return _with_cover(made, inputs, context, settings.page(inputs), words)
-        return made
+        return _with_marks(made) if printing.marks else made
 
     def _laid_out_with_gutter(
         self,
@@ -108,6 +108,14 @@ def _with_cover(made: Made, book: Book, context: BuildContext, page: str, words:
     (laid,) = made.files
     data = with_cover(laid.data, book, context, page, words)
     return replace(made, files=(replace(laid, data=data, pages=laid.pages + 1),))
+
+
+def _with_marks(made: Made) -> Made:
+    """A generic print edition's crop marks, in a slug beyond the bleed (see pdf/marks.py)."""
+    from psoas_print.pdf.marks import with_crop_marks  # pikepdf: only for marks
+
+    (laid,) = made.files
+    return replace(made, files=(replace(laid, data=with_crop_marks(laid.data)),))
 
 
 def _for_service(made: Made, book: Book, service: Service, ink: str) -> Made:
