@@ -84,6 +84,7 @@ def test_outputs_get_ordinary_file_permissions(outputs):
         assert outputs[name].stat().st_mode & 0o777 == 0o666 & ~umask, name
 
 
+@pytest.mark.slow  # several builds in a row
 def test_a_rebuild_with_nothing_changed_renders_nothing(outputs, book, tmp_path):
     # The session's build of the sample book, which the copy in ``book`` is.
     out = copy_outputs(outputs["a4"], tmp_path / "out")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from psoas_print.layout.remembered import kept_file, remembered_pages
 from tests.conftest import SAMPLE_BOOK, run_cli
 
@@ -49,6 +51,7 @@ def test_what_is_kept_in_another_shape_counts_for_nothing():
     assert len(calls) == 6
 
 
+@pytest.mark.slow  # several builds in a row
 def test_a_handout_made_again_skips_the_ebook_and_prints_the_same_pages(tmp_path, monkeypatch):
     import psoas_print.layout.typesetter as typesetter
 

@@ -90,9 +90,10 @@ def _what_was_written() -> str:
 
 
 def _ready_typesetter(arguments: list[str]) -> ReadyTypesetter | None:
-    """For the ``ebook`` command, WeasyPrint made ready in a process of its own. Imported
-    here and only then: the typesetter's modules cost other commands (``check``) 30 ms."""
-    if arguments[:1] != ["ebook"] or "--help" in arguments:
+    """For the ``ebook`` and ``epub`` commands (the EPUB's cover picture is laid out),
+    WeasyPrint made ready in a process of its own. Imported here and only then: the
+    typesetter's modules cost other commands (``check``) 30 ms."""
+    if arguments[:1] not in (["ebook"], ["epub"]) or "--help" in arguments:
         return None
     from psoas_print.layout import ready
 

@@ -47,10 +47,22 @@ class ReadyTypesetter:
         theirs.close()
 
     def typeset(self, request: Request) -> Typeset:
+        return self.receive(request) if self.send(request) else typeset_here(request)
+
+    def send(self, request: Request) -> bool:
+        """Hand ``request`` over; False when the process has died (killed, out of memory)."""
         try:
             self.connection.send(request)
+        except (EOFError, OSError):
+            self.stop()
+            return False
+        return True
+
+    def receive(self, request: Request) -> Typeset:
+        """The typeset ``request``, once the process has laid it out (or here, if it died)."""
+        try:
             answer: Answer = self.connection.recv()
-        except (EOFError, OSError):  # the process died (killed, or out of memory)
+        except (EOFError, OSError):
             self.stop()
             return typeset_here(request)
         self.stop()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from psoas_print.book.sources import Sources
 from psoas_print.figures.store import FigureStore
@@ -20,6 +21,7 @@ from psoas_print.layout.typesetter import Renderer, Typeset, typeset_here
 from psoas_print.layout.view import build_date
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 def quiet(message: str) -> None:
@@ -54,6 +56,24 @@ class BuildContext:
             ready, self.ready = self.ready, None
             return ready.typeset((html, self.sources, origin, pdf_variant))
         return typeset_here((html, self.sources, origin, pdf_variant))
+
+    def typeset_beside(
+        self, html: str, origin: Path, pdf_variant: str | None, meanwhile: Callable[[], T]
+    ) -> tuple[Typeset, T]:
+        """``typeset``, with ``meanwhile`` run in this process while the ready process
+        lays ``html`` out, on the other core."""
+        if self.ready is None:
+            return self.typeset(html, origin, pdf_variant), meanwhile()
+        ready, self.ready = self.ready, None
+        request = (html, self.sources, origin, pdf_variant)
+        if not ready.send(request):
+            return typeset_here(request), meanwhile()
+        try:
+            alongside = meanwhile()
+        except BaseException:
+            ready.stop()
+            raise
+        return ready.receive(request), alongside
 
     def dismiss_ready(self) -> None:
         """Stop the ready process when this build will not use it, freeing its core."""

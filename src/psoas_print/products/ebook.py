@@ -8,6 +8,7 @@ one.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import ClassVar
 
@@ -15,6 +16,7 @@ from psoas_print.book.model import Book
 from psoas_print.errors import Problem
 from psoas_print.language.catalogues import words_for
 from psoas_print.language.words import Words
+from psoas_print.layout.geometry import TRIMS
 from psoas_print.layout.templates import layout_path
 from psoas_print.pdf.services import SERVICES, Service
 from psoas_print.products.context import BuildContext
@@ -25,7 +27,7 @@ from psoas_print.products.ebook_html import (
     sample_edition,
     spilled_exercises,
 )
-from psoas_print.products.front_cover import with_cover
+from psoas_print.products.front_cover import CoverFace, cover_alt, cover_page
 from psoas_print.products.parts import make_in_parts
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile
 from psoas_print.products.settings import EbookSettings, PrintSetup, ProductName
@@ -55,11 +57,16 @@ class Ebook(BookProduct[EbookSettings]):
             service = SERVICES[printing.preset]
             made = self._laid_out_with_gutter(inputs, settings, printing, service, context)
             return _for_service(made, inputs, service, printing.ink)
-        made = self._laid_out(inputs, settings, context)
-        if printing is None:
-            words = words_for(inputs, settings.language)
-            return _with_cover(made, inputs, context, settings.page(inputs), words)
-        return _with_marks(made) if printing.marks else made
+        if printing is not None:
+            made, _ = self._laid_out(inputs, settings, context)
+            return _with_marks(made) if printing.marks else made
+        words = words_for(inputs, settings.language)
+        size = TRIMS[settings.page(inputs)]
+        face = CoverFace(size.width_mm, size.height_mm)
+        made, cover = self._laid_out(
+            inputs, settings, context, lambda: cover_page(inputs, context, face, words)
+        )
+        return _with_cover(made, cover, inputs, words)
 
     def _laid_out_with_gutter(
         self,
@@ -73,24 +80,35 @@ class Ebook(BookProduct[EbookSettings]):
         thinnest books, wider by as much as the service's minimum grows. A second layout
         takes the gutter the first one's count asks for; it only moves the text column
         outward, so the count stays (and where it would not, the wider gutter is kept)."""
-        made = self._laid_out(book, settings, context)
+        made, _ = self._laid_out(book, settings, context)
         wider = wider_gutter_mm(service, made.files[0].pages)
         if wider <= printing.wider_gutter_mm:
             return made
         wider_setup = replace(printing, wider_gutter_mm=wider)
-        return self._laid_out(book, replace(settings, printing=wider_setup), context)
+        return self._laid_out(book, replace(settings, printing=wider_setup), context)[0]
 
-    def _laid_out(self, inputs: Book, settings: EbookSettings, context: BuildContext) -> Made:
+    def _laid_out(
+        self,
+        inputs: Book,
+        settings: EbookSettings,
+        context: BuildContext,
+        meanwhile: Callable[[], bytes] = bytes,
+    ) -> tuple[Made, bytes]:
+        """The interior laid out, and what ``meanwhile`` made here in the meantime (the
+        cover page, while the ready process lays out the interior)."""
         if in_parts(settings, inputs):
-            return make_in_parts(inputs, settings, context)
+            return make_in_parts(inputs, settings, context), meanwhile()
         started = time.perf_counter()
         page = settings.page(inputs)
         words = words_for(inputs, settings.language)
         html = ebook_html(inputs, context, page, words, settings.sample, settings.printing)
-        laid = context.typeset(html, layout_path(TEMPLATE), settings.pdf_variant)
+        laid, made_meanwhile = context.typeset_beside(
+            html, layout_path(TEMPLATE), settings.pdf_variant, meanwhile
+        )
         warnings = tuple(spilled_exercises(inputs, laid.anchors, page))
         made = MadeFile("", laid.data, laid.pages, html)
-        return Made((made,), Summary(), time.perf_counter() - started, warnings=warnings)
+        seconds = time.perf_counter() - started
+        return Made((made,), Summary(), seconds, warnings=warnings), made_meanwhile
 
 
 def wider_gutter_mm(service: Service, laid_out_pages: int) -> float:
@@ -103,10 +121,13 @@ def wider_gutter_mm(service: Service, laid_out_pages: int) -> float:
     return round(grown * MM_PER_INCH, 2)
 
 
-def _with_cover(made: Made, book: Book, context: BuildContext, page: str, words: Words) -> Made:
-    """The screen ebook: its interior with the cover laid in front (see front_cover.py)."""
+def _with_cover(made: Made, cover: bytes, book: Book, words: Words) -> Made:
+    """The screen ebook: its interior with the cover page laid in front (see
+    pdf/front_page.py)."""
+    from psoas_print.pdf.front_page import put_in_front  # pikepdf: only when joining
+
     (laid,) = made.files
-    data = with_cover(laid.data, book, context, page, words)
+    data = put_in_front(laid.data, cover, cover_alt(book, words), words.gettext("Cover"))
     return replace(made, files=(replace(laid, data=data, pages=laid.pages + 1),))
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from psoas_print.book.model import Book, Paper
 from psoas_print.language.words import Words
-from psoas_print.layout.geometry import TRIMS
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.view import common_context
 from psoas_print.products.context import BuildContext
@@ -48,24 +47,17 @@ def cover_alt(book: Book, words: Words) -> str:
 
 
 def cover_page(book: Book, context: BuildContext, face: CoverFace, words: Words) -> bytes:
-    """The front cover alone on a page of its own size, as a PDF."""
-    paper: Paper | str = book.info.paper
-    html = render_template(
-        make_environment(context.sources, words), TEMPLATE,
-        **common_context(book, paper, context.created, words), **face_values(book, face),
-    )  # fmt: skip
+    """The front cover alone on a page of its own size, as a PDF, laid out here."""
+    html = _cover_html(book, context, face, words)
     return context.renderer.render(html, layout_path(TEMPLATE)).write_pdf()
 
 
-def with_cover(
-    interior: bytes, book: Book, context: BuildContext, paper: str, words: Words
-) -> bytes:
-    """The laid-out interior with the cover in front, at the interior's page size."""
-    from psoas_print.pdf.front_page import put_in_front  # pikepdf: only when joining
-
-    size = TRIMS[paper]
-    cover = cover_page(book, context, CoverFace(size.width_mm, size.height_mm), words)
-    return put_in_front(interior, cover, cover_alt(book, words), words.gettext("Cover"))
+def _cover_html(book: Book, context: BuildContext, face: CoverFace, words: Words) -> str:
+    paper: Paper | str = book.info.paper
+    return render_template(
+        make_environment(context.sources, words), TEMPLATE,
+        **common_context(book, paper, context.created, words), **face_values(book, face),
+    )  # fmt: skip
 
 
 def store_picture(book: Book, context: BuildContext, words: Words) -> bytes:
@@ -74,7 +66,11 @@ def store_picture(book: Book, context: BuildContext, words: Words) -> bytes:
 
     width, height = STORE_PIXELS
     face = CoverFace(STORE_WIDTH_MM, STORE_WIDTH_MM * height / width)
-    document = pypdfium2.PdfDocument(cover_page(book, context, face, words))
+    # Laid out by the ready process where the command made one (``epub``): WeasyPrint is
+    # already imported there.
+    html = _cover_html(book, context, face, words)
+    laid = context.typeset(html, layout_path(TEMPLATE), None)
+    document = pypdfium2.PdfDocument(laid.data)
     try:
         page = document[0]
         scale = width / page.get_width()  # PDF points to pixels
