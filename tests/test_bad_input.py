@@ -122,6 +122,20 @@ def routine_too_long(book: Path) -> tuple[str, int, str]:
     return "routines/fridge.yaml", 2, "routine 'fridge' has 15 exercises but only"
 
 
+def cover_outside_the_book(book: Path) -> tuple[str, int, str]:
+    path = book / "book.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "cover: ../../secret.jpg\n", encoding="utf-8")
+    return "book.yaml", text.count("\n") + 1, "'../../secret.jpg' points outside the book folder"
+
+
+def cover_as_a_url(book: Path) -> tuple[str, int, str]:
+    path = book / "book.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + 'cover: "data:image/png;base64,AAAA"\n', encoding="utf-8")
+    return "book.yaml", text.count("\n") + 1, "cover: name a picture file in the book, not a URL"
+
+
 BREAKAGES = [
     broken_front_matter,
     missing_field,
@@ -134,6 +148,8 @@ BREAKAGES = [
     remote_image,
     raw_html_file_url,
     routine_too_long,
+    cover_outside_the_book,
+    cover_as_a_url,
 ]
 
 

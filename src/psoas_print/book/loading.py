@@ -172,6 +172,9 @@ def _load_cover_art(
     if info.cover is None:
         return None
     path, line = root / "book.yaml", document.line_of(("cover",))
+    if _written_inside(info.cover):
+        report.error(Problem(path, line, "cover: name a picture file in the book, not a URL"))
+        return None
     art = _resolve_asset(info.cover, path, line, root, report)
     if art is not None:
         _check_resolution(art, path, line, report, kind="cover")
