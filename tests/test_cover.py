@@ -153,7 +153,8 @@ def test_cover_art_too_soft_for_print_is_one_line_at_its_line(tmp_path):
     result = run_cli("cover", "--book", book, "-o", tmp_path / "cover.pdf")
     assert result.exit_code == 2
     (message,) = result.stderr.strip().splitlines()
-    assert message.startswith(f"{book / 'book.yaml'}:{line}: 'front.jpg' prints at ")
+    # path:line: what is wrong (the path as the command shows it, from where it runs)
+    assert f"book/book.yaml:{line}: 'front.jpg' prints at " in message
     assert "1838 pixels across" in message  # 6.125 in at 300 ppi
     assert not (tmp_path / "cover.pdf").exists()
 
