@@ -235,3 +235,18 @@ def test_the_cover_is_laid_in_front_and_labelled_not_numbered(outputs, name):
         assert first.S == "/Figure" and first.Pg.objgen == pdf.pages[0].objgen
         assert SAMPLE.info.title in str(first.Alt) and SAMPLE.info.byline in str(first.Alt)
         assert b"/Figure" in pdf.pages[0].Contents.read_bytes()
+
+
+def test_the_sample_links_its_store_and_marks_no_blank_page(outputs):
+    reader = PdfReader(outputs["sample-edition"])
+    store = str(SAMPLE.info.store_url)
+    links = [
+        annotation.get_object().get("/A", {}).get("/URI")
+        for annotation in reader.pages[-1].get("/Annots", [])
+    ]
+    assert store in links  # the address and its QR code both open the shop
+    marked = [i for i, page in enumerate(reader.pages) if "SAMPLE" in page.extract_text()]
+    assert marked  # the text pages say what they are
+    blanks = [i for i, page in enumerate(reader.pages) if not page.get("/Contents")
+              or page.extract_text().strip() == "SAMPLE"]  # fmt: skip
+    assert not blanks, f"pages {blanks} carry nothing but the sample mark"
