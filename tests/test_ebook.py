@@ -168,8 +168,9 @@ def test_sample_edition(outputs):
     assert sorted(t for t in titles if t in {e.name for e in SAMPLE.exercises.values()}) == sorted(
         sample_exercises
     )
-    for page in reader.pages[1:]:
-        assert "SAMPLE" in page.extract_text()
+    for page in reader.pages[1:]:  # every page with text; a blank page stays blank
+        text = page.extract_text()
+        assert "SAMPLE" in text or not text.strip()
     closing = " ".join(reader.pages[-1].extract_text().split())
     assert SAMPLE.info.store_url in closing
     assert len(contents_entries(reader)) == len(sample_chapters) + len(sample_exercises)

@@ -14,13 +14,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from psoas_print.book import glyphs, markup, svg
 from psoas_print.book.resolver import Refused, Resolver
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
-from psoas_print.layout import fontconf
+from psoas_print.layout import fontconf, pdf_metadata
 
 
 class LaidOutPage(Protocol):
@@ -118,7 +118,7 @@ class Renderer:
 
         try:
             with _warnings_as_errors(origin):
-                document: LaidOutDocument = HTML(
+                document: Any = HTML(
                     string=html,
                     base_url=self.sources.base_url,
                     url_fetcher=self.fetcher,
@@ -131,7 +131,23 @@ class Renderer:
         if missing := fontconf.unprintable(document, self.font_config):
             raise BookError.at(origin, None, glyphs.no_font_message(missing))
         _keep_safe_links(document)
-        return document
+        pdf_metadata.date_it(document.metadata)
+        return Dated(document)
+
+
+class Dated:
+    """A laid-out WeasyPrint document whose every PDF carries its dates and XMP metadata
+    (see pdf_metadata.py)."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.pages: list[LaidOutPage] = document.pages
+
+    def write_pdf(self, *, pdf_tags: bool = False, pdf_variant: str | None = None) -> bytes:
+        data: bytes = self.document.write_pdf(
+            pdf_tags=pdf_tags, pdf_variant=pdf_variant, finisher=pdf_metadata.add_xmp
+        )
+        return data
 
 
 # A long ebook is laid out in portions whose links to each other name this scheme until

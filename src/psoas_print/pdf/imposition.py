@@ -48,7 +48,7 @@ def assemble(
         sheet = copies[start : start + per_sheet]
         _add_sheet(out, sheet, per_sheet, (cell[0], cell[1]), base_form, name_forms)
     buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True)
+    out.save(buffer, deterministic_id=True, min_version="1.7")
     return buffer.getvalue()
 
 
@@ -118,6 +118,16 @@ def _cut_marks(per_sheet: int, width: float, height: float) -> str:
 
 
 def _copy_info(source: pikepdf.Pdf, target: pikepdf.Pdf) -> None:
-    for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/CreationDate"):
+    """What the laid-out handout says about itself: its Info, language, XMP metadata and
+    the viewer's preference to show its title."""
+    for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer",
+                "/CreationDate", "/ModDate"):  # fmt: skip
         if key in source.docinfo:
             target.docinfo[key] = source.docinfo[key]
+    import pikepdf  # see the module's note
+
+    if "/Lang" in source.Root:
+        target.Root.Lang = pikepdf.String(str(source.Root.Lang))
+    if "/Metadata" in source.Root:
+        target.Root.Metadata = target.copy_foreign(source.Root.Metadata)
+    target.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
