@@ -20,7 +20,7 @@ from psoas_print.book import glyphs, markup, svg
 from psoas_print.book.resolver import Refused, Resolver
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
-from psoas_print.layout import fontconf, pdf_metadata
+from psoas_print.layout import fontconf, pdf_metadata, pdf_structure
 
 
 class LaidOutPage(Protocol):
@@ -137,7 +137,7 @@ class Renderer:
 
 class Dated:
     """A laid-out WeasyPrint document whose every PDF carries its dates and XMP metadata
-    (see pdf_metadata.py)."""
+    (see pdf_metadata.py) and, tagged, its table headers' scope (pdf_structure.py)."""
 
     def __init__(self, document: Any) -> None:
         self.document = document
@@ -145,9 +145,15 @@ class Dated:
 
     def write_pdf(self, *, pdf_tags: bool = False, pdf_variant: str | None = None) -> bytes:
         data: bytes = self.document.write_pdf(
-            pdf_tags=pdf_tags, pdf_variant=pdf_variant, finisher=pdf_metadata.add_xmp
+            pdf_tags=pdf_tags, pdf_variant=pdf_variant, finisher=_finish
         )
         return data
+
+
+def _finish(document: Any, pdf: Any) -> None:
+    """WeasyPrint's last step before writing: metadata, and the table headers' scope."""
+    pdf_metadata.add_xmp(document, pdf)
+    pdf_structure.scope_headers(pdf)
 
 
 # A long ebook is laid out in portions whose links to each other name this scheme until
