@@ -145,3 +145,43 @@ def test_the_identifier_is_stable_and_an_isbn_wins(book, tmp_path):
     with (book / "book.yaml").open("a", encoding="utf-8") as stream:
         stream.write("isbn: 978-0-00-000000-2\n")
     assert identifier(tmp_path / "isbn.epub") == "urn:isbn:9780000000002"
+
+
+def test_the_package_states_its_accessibility(epub):
+    metadata = xml(epub, "EPUB/package.opf").find("opf:metadata", NS)
+    stated: dict[str, list[str]] = {}
+    for meta in metadata.findall("opf:meta[@property]", NS):
+        stated.setdefault(meta.get("property"), []).append((meta.text or "").strip())
+    assert set(stated["schema:accessMode"]) == {"textual", "visual"}
+    assert stated["schema:accessibilityHazard"] == ["none"]
+    features = set(stated["schema:accessibilityFeature"])
+    assert {"alternativeText", "tableOfContents", "structuralNavigation"} <= features
+    assert "pageNavigation" in features and stated["source-of"] == ["pagination"]
+    (summary,) = stated["schema:accessibilitySummary"]
+    assert len(summary.split()) > 10
+    # "textual" is sufficient only if every picture says in words what it shows.
+    assert stated["schema:accessModeSufficient"] == ["textual"]
+    for name in epub.namelist():
+        if name.endswith(".xhtml"):
+            for image in xml(epub, name).iter(f"{{{NS['x']}}}img"):
+                assert (image.get("alt") or "").strip(), (name, image.get("src"))
+
+
+def test_the_page_list_gives_the_pdf_ebooks_folios(epub, outputs):
+    """Each chapter and exercise in the page list opens on the page the PDF ebook at the
+    book's own paper (A4, made by the same build) gives it."""
+    from pypdf import PdfReader
+
+    from tests.pdfs import outline
+
+    bookmarks = {title: page for _, title, page in outline(PdfReader(outputs["ebook-a4"]))}
+    nav = xml(epub, "EPUB/nav.xhtml")
+    (page_list,) = [n for n in nav.iter(f"{{{NS['x']}}}nav")
+                    if n.get(f"{{{NS['epub']}}}type") == "page-list"]  # fmt: skip
+    entries = [(int(a.text), a.get("href")) for a in page_list.iter(f"{{{NS['x']}}}a")]
+    assert [folio for folio, _ in entries] == sorted({folio for folio, _ in entries})
+    titles = {f"chapter-{c.id}.xhtml": c.title for c in SAMPLE.chapters}
+    titles |= {f"exercise-{e.id}.xhtml": e.name for e in SAMPLE.exercises.values()}
+    assert len(entries) == len(SAMPLE.chapters) + sum(len(c.exercises) for c in SAMPLE.chapters)
+    for folio, href in entries:
+        assert bookmarks[titles[href]] == folio, href

@@ -300,6 +300,7 @@ def test_a_buyers_file_over_the_limit_is_refused_at_once(tmp_path, ebook_pdf):
 BUYER = b"name,email,order\nAna,ana@example.org,A-1\n"
 
 
+@pytest.mark.slow  # several builds in a row
 def test_stamp_never_silently_replaces_a_copy(tmp_path, ebook_pdf):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "ebook-A-1.pdf").write_bytes(OLD_PDF)
@@ -400,6 +401,7 @@ def test_a_replaced_kept_figure_is_drawn_again_even_with_force(book, tmp_path):
 GARBAGE = [b"{not json", b"[1, 2, 3]", b'{"a": {"b": 1}, "x.svg": 7}', b'"text"', b"[" * 100_000]
 
 
+@pytest.mark.slow  # several builds in a row
 def test_a_record_of_any_other_shape_is_ignored(book, tmp_path):
     out = tmp_path / "out"
     epub = ("epub", "--book", book, "-o", out / "ebook.epub")

@@ -39,6 +39,14 @@ def remembered_pages(
     return pages
 
 
+def keep_pages(html: str, made_with: str, pages: dict[str, int]) -> None:
+    """Keep the pages of ``html``, laid out by the caller anyway, for the products that
+    only need them (a handout's page references, the EPUB's page list)."""
+    if made_with:
+        with suppress(OSError):
+            write_state(kept_file(html, made_with), json.dumps(pages, sort_keys=True))
+
+
 def kept_file(html: str, made_with: str) -> Path:
     """Where the pages of ``html`` laid out with ``made_with`` are kept."""
     key = hashlib.blake2b(digest_size=16)

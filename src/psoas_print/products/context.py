@@ -17,7 +17,7 @@ from typing import TypeVar
 from psoas_print.book.sources import Sources
 from psoas_print.figures.store import FigureStore
 from psoas_print.layout.ready import ReadyTypesetter
-from psoas_print.layout.typesetter import Renderer, Typeset, typeset_here
+from psoas_print.layout.typesetter import Renderer, Typeset, anchor_pages, typeset_here
 from psoas_print.layout.view import build_date
 
 Progress = Callable[[str], None]
@@ -56,6 +56,14 @@ class BuildContext:
             ready, self.ready = self.ready, None
             return ready.typeset((html, self.sources, origin, pdf_variant))
         return typeset_here((html, self.sources, origin, pdf_variant))
+
+    def anchors(self, html: str, origin: Path) -> dict[str, int]:
+        """The page each element with an id of ``html`` starts on: by the ready process
+        when there is one (WeasyPrint is imported there), else laid out here, where no PDF
+        needs writing for it."""
+        if self.ready is not None:
+            return self.typeset(html, origin, None).anchors
+        return anchor_pages(self.renderer.render(html, origin))
 
     def typeset_beside(
         self, html: str, origin: Path, pdf_variant: str | None, meanwhile: Callable[[], T]

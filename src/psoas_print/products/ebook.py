@@ -17,6 +17,7 @@ from psoas_print.errors import Problem
 from psoas_print.language.catalogues import words_for
 from psoas_print.language.words import Words
 from psoas_print.layout.geometry import TRIMS
+from psoas_print.layout.remembered import keep_pages
 from psoas_print.layout.templates import layout_path
 from psoas_print.pdf.services import SERVICES, Service
 from psoas_print.products.context import BuildContext
@@ -105,6 +106,8 @@ class Ebook(BookProduct[EbookSettings]):
         laid, made_meanwhile = context.typeset_beside(
             html, layout_path(TEMPLATE), settings.pdf_variant, meanwhile
         )
+        if settings.printing is None and not settings.sample:
+            keep_pages(html, context.layouts_digest, laid.anchors)  # see ebook_anchor_pages
         warnings = tuple(spilled_exercises(inputs, laid.anchors, page))
         made = MadeFile("", laid.data, laid.pages, html)
         seconds = time.perf_counter() - started

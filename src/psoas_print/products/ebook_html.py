@@ -19,7 +19,8 @@ from psoas_print.layout.geometry import (
     page_geometry,
     printed_width_mm,
 )
-from psoas_print.layout.templates import make_environment, render_template
+from psoas_print.layout.remembered import remembered_pages
+from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typefaces import TextMeasure, font_faces, head_font, used_typefaces
 from psoas_print.layout.view import book_view, chapter_view, common_context, record, vetted
 from psoas_print.pdf.services import SERVICES
@@ -95,6 +96,21 @@ def ebook_geometry(paper: Paper | str, printing: PrintSetup | None) -> dict[str,
         return page_geometry(TRIMS[paper])
     least_outside = (SERVICES[printing.preset].margin_in + 0.25) * MM_PER_INCH
     return page_geometry(TRIMS[paper], printing.wider_gutter_mm, least_outside)
+
+
+def ebook_anchor_pages(
+    book: Book, context: BuildContext, paper: Paper | str, words: Words
+) -> dict[str, int]:
+    """The folio of every chapter, exercise and other anchor of the ebook at ``paper`` in
+    the language of ``words``: read off its real layout, or remembered from the last time
+    this very ebook was laid out (see layout/remembered.py). The interior's first page is
+    folio 1: the cover is laid in front of it, labelled, not numbered."""
+    html = ebook_html(book, context, paper, words)
+
+    def lay_out() -> dict[str, int]:
+        return context.anchors(html, layout_path(TEMPLATE))
+
+    return remembered_pages(html, context.layouts_digest, lay_out)
 
 
 def sample_edition(book: Book) -> Book:

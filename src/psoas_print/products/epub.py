@@ -36,6 +36,7 @@ from psoas_print.figures.store import FigureStore
 from psoas_print.figures.style import Style
 from psoas_print.language.catalogues import words_for
 from psoas_print.language.words import Words
+from psoas_print.layout.geometry import TRIMS
 from psoas_print.layout.templates import make_environment, render_template
 from psoas_print.layout.typefaces import typeface_name
 from psoas_print.layout.view import (
@@ -47,6 +48,7 @@ from psoas_print.layout.view import (
     routine_view,
 )
 from psoas_print.products.context import BuildContext
+from psoas_print.products.ebook_html import ebook_anchor_pages
 from psoas_print.products.front_cover import store_picture
 from psoas_print.products.protocol import (
     BookProduct,
@@ -159,7 +161,10 @@ def build_epub(book: Book, build: BuildContext, words: Words) -> tuple[bytes, in
         routines, entry = _routines_document(book, page, words)
         documents.append(routines)
         contents.append(entry)
-    nav = Item("nav", "nav.xhtml", XHTML, page("nav.xhtml", contents=contents), "nav")
+    pages = page_list(book, build, words)
+    nav = Item(
+        "nav", "nav.xhtml", XHTML, page("nav.xhtml", contents=contents, page_list=pages), "nav"
+    )
     text = _all_text(documents)
     resources = [
         Item(
@@ -182,6 +187,7 @@ def build_epub(book: Book, build: BuildContext, words: Words) -> tuple[bytes, in
     package = page(
         "package.opf", identifier=identifier(book), modified=_modified(build.created),
         manifest=_listed([nav, *documents, *resources]), spine=_listed(spine),
+        page_source=f"{book.info.title} (PDF, {TRIMS[book.info.paper].label})" if pages else "",
     )  # fmt: skip
     files = [Item("opf", "package.opf", "", package), nav, *documents, *resources]
     container = render_template(environment, "epub/container.xml")
@@ -215,6 +221,18 @@ def _exercise_document(
     shown = exercise_view(exercise, words)
     data = page("exercise.xhtml", exercise=shown, number=number, figure=figure, body=body)
     return Item(f"exercise-{exercise.id}", _exercise_href(exercise), XHTML, data)
+
+
+def page_list(book: Book, build: BuildContext, words: Words) -> list[tuple[int, str]]:
+    """(folio, document) for the first page of every chapter and exercise, in page order:
+    where each begins in the PDF ebook at the book's own paper, in the same language."""
+    folios = ebook_anchor_pages(book, build, book.info.paper, words)
+    starts: dict[int, str] = {}
+    for chapter in book.chapters:
+        starts.setdefault(folios.get(f"chapter-{chapter.id}", 0), f"chapter-{chapter.id}.xhtml")
+        for exercise in book.chapter_exercises(chapter):
+            starts.setdefault(folios.get(f"exercise-{exercise.id}", 0), _exercise_href(exercise))
+    return sorted((folio, href) for folio, href in starts.items() if folio > 0)
 
 
 def _exercise_href(exercise: Exercise) -> str:

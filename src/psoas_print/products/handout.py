@@ -38,16 +38,14 @@ from psoas_print.layout.fitting import (
     measure_once,
 )
 from psoas_print.layout.geometry import PAPERS
-from psoas_print.layout.remembered import remembered_pages
 from psoas_print.layout.templates import layout_path, make_environment, render_template
-from psoas_print.layout.typesetter import Renderer, anchor_pages
+from psoas_print.layout.typesetter import Renderer
 from psoas_print.layout.view import Record, common_context, record, routine_view
 from psoas_print.output import distinct, file_stem
 from psoas_print.pdf.imposition import assemble
 from psoas_print.products.cheatsheet import choose_routine
 from psoas_print.products.context import BuildContext
-from psoas_print.products.ebook_html import TEMPLATE as EBOOK_TEMPLATE
-from psoas_print.products.ebook_html import ebook_html
+from psoas_print.products.ebook_html import ebook_anchor_pages
 from psoas_print.products.protocol import (
     BookProduct,
     Inputs,
@@ -238,15 +236,9 @@ def _options_view(options: HandoutOptions) -> Record:
 
 
 def ebook_pages(book: Book, context: BuildContext, paper: Paper, words: Words) -> dict[str, int]:
-    """The page of each exercise in the ebook in the same language, read off its real
-    layout (or remembered from the last time this very ebook was laid out: see
-    layout/remembered.py)."""
-    html = ebook_html(book, context, paper, words)
-
-    def lay_out() -> dict[str, int]:
-        return anchor_pages(context.renderer.render(html, layout_path(EBOOK_TEMPLATE)))
-
-    pages = remembered_pages(html, context.layouts_digest, lay_out)
+    """The page of each exercise in the ebook in the same language (see
+    ebook_html.ebook_anchor_pages)."""
+    pages = ebook_anchor_pages(book, context, paper, words)
     return {
         name.removeprefix("exercise-"): page
         for name, page in pages.items()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from psoas_print.layout.ready import ReadyTypesetter
 from psoas_print.output import STATE, check_outputs, refuse_existing, write_bytes
 from psoas_print.pdf.overlays import read_finished_pdf
 from psoas_print.products.context import BuildContext, Progress, quiet
-from psoas_print.products.protocol import FinishedPdf, Inputs, Made, Product
+from psoas_print.products.protocol import FinishedPdf, Inputs, Made, Product, ProductName
 from psoas_print.products.registry import PRODUCTS
 from psoas_print.products.summary import Summary
 from psoas_print.runner import cache
@@ -196,19 +197,22 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
         return {job: dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})}
     context.dismiss_ready()  # the workers need both cores
     workers = min(len(jobs), os.cpu_count() or 1)
+    # The EPUB's page list gives the ebook's folios, which the ebook keeps when it is laid
+    # out: an EPUB made beside an ebook starts once the ebook is done, and reads them.
+    ebooks = [job for job in jobs if job.product is ProductName.EBOOK]
+    later = [job for job in jobs if job.product is ProductName.EPUB] if ebooks else []
     with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
-        futures = {
-            job: pool.submit(
-                make_in_worker,
-                job,
-                _inputs(job, book),
-                context.sources,
-                context.created,
+
+        def submit(job: Job) -> Future[Made]:
+            return pool.submit(
+                make_in_worker, job, _inputs(job, book), context.sources, context.created,
                 context.layouts_digest,
-            )
-            for job in jobs
-        }
-        return {job: future.result() for job, future in futures.items()}
+            )  # fmt: skip
+
+        futures = {job: submit(job) for job in jobs if job not in later}
+        wait([futures[job] for job in ebooks])
+        futures |= {job: submit(job) for job in later}
+        return {job: futures[job].result() for job in jobs}
 
 
 def make_in_worker(
