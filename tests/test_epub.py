@@ -134,6 +134,7 @@ def test_figures_are_svg_with_alt_text(epub):
         assert svg.tag == "{http://www.w3.org/2000/svg}svg"
 
 
+@pytest.mark.slow  # several builds in a row
 def test_the_identifier_is_stable_and_an_isbn_wins(book, tmp_path):
     def identifier(target: Path) -> str:
         assert run_cli("epub", "--book", book, "-o", target).exit_code == 0

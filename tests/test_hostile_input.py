@@ -208,6 +208,7 @@ def test_a_book_file_is_checked_before_it_is_read(book, tmp_path, breakage):
     refused(tmp_path, where, message)
 
 
+@pytest.mark.slow  # two commands, each in a guarded process
 def test_a_pipe_or_a_device_elsewhere_in_the_book_is_never_opened(book, tmp_path):
     """Whether a build is up to date is judged from every file of the book: a pipe or a
     device among them counts by what it is, and is never opened."""
@@ -386,6 +387,7 @@ def epub_figures(epub: Path) -> str:
         )
 
 
+@pytest.mark.slow  # several builds in a row
 def test_a_replaced_kept_figure_is_drawn_again_even_with_force(book, tmp_path):
     out = tmp_path / "out"
     assert run_cli("epub", "--book", book, "-o", out / "ebook.epub").exit_code == 0
