@@ -55,6 +55,8 @@ def test_what_is_kept_in_another_shape_counts_for_nothing():
 def test_a_handout_made_again_skips_the_ebook_and_prints_the_same_pages(tmp_path, monkeypatch):
     import psoas_print.layout.typesetter as typesetter
 
+    # Two builds give the same bytes at the same date (every PDF carries its dates).
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     first = run_cli(
         "handout", "--book", SAMPLE_BOOK, "--routine", "fridge", "-o", tmp_path / "a.pdf"
     )
