@@ -48,6 +48,29 @@ def test_every_page_carries_its_buyer_and_the_book_survives(outputs, tmp_path):
         assert outline(copy) == outline(source)
         links = [len(page.get("/Annots", [])) for page in copy.pages]
         assert links == [len(page.get("/Annots", [])) for page in source.pages]
+    assert_stamped_as_artifacts(outputs["ebook-a4"], tmp_path / "out" / "ebook-A-1001.pdf")
+
+
+def assert_stamped_as_artifacts(source, copy) -> None:
+    """The copy keeps the book's structure and lays its licence line on as a watermark
+    artifact: a screen reader reads the book, not the line on every page."""
+    import pikepdf
+
+    with pikepdf.open(source) as book, pikepdf.open(copy) as stamped:
+        kept = stamped.Root.StructTreeRoot.ParentTree.Nums
+        assert len(kept) == len(book.Root.StructTreeRoot.ParentTree.Nums)
+        assert bool(stamped.Root.MarkInfo.Marked)
+        for page in stamped.pages:
+            marked, depth = [], 0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) in ("BDC", "BMC"):
+                    marked.append(str(operands[0]))
+                elif str(operator) == "EMC":
+                    marked.pop()
+                elif str(operator) == "Do" and str(operands[0]) == "/PsoasPrintLicence":
+                    assert marked and marked[-1] == "/Artifact", marked
+                    depth += 1
+            assert depth == 1  # the line, once per page
 
 
 @pytest.mark.parametrize(

@@ -28,11 +28,25 @@ def stamped_copy(book: bytes, lines: pikepdf.Pdf, index: int, licence: str) -> b
     with pikepdf.open(io.BytesIO(book)) as copy:
         form = copy.copy_foreign(lines.pages[index].as_form_xobject())
         for page in copy.pages:
-            page.add_overlay(form, pikepdf.Rectangle(*page.mediabox))
+            _lay_over(copy, page, form)
         copy.docinfo["/LicensedTo"] = licence
         buffer = io.BytesIO()
         copy.save(buffer, deterministic_id=True)
         return buffer.getvalue()
+
+
+def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object) -> None:
+    """``form`` drawn over ``page`` as an artifact (a watermark, to a screen reader), so
+    that a tagged book stays tagged: every content item is either in the structure or an
+    artifact."""
+    import pikepdf  # see the module's note
+
+    # A fixed name: the same copy twice is the same bytes (WeasyPrint's names never clash).
+    name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/PsoasPrintLicence"))
+    placed = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(*page.mediabox))
+    artifact = b"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\n" + placed + b"\nEMC\n"
+    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+    page.contents_add(pdf.make_stream(b"\nQ\n" + artifact))
 
 
 def stamped_copies(book: bytes, lines: bytes, licences: list[str]) -> Iterator[bytes]:
