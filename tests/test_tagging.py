@@ -31,3 +31,23 @@ def test_every_table_header_cell_has_its_scope(outputs, name):
         assert headers  # the sample's weekly plan is a table
         for header in headers:
             assert str(header.A.Scope) in ("/Column", "/Row")
+
+
+def test_each_contents_link_says_in_words_where_it_leads(outputs):
+    """Not the anchor's name: the entry's title and the page its number gives."""
+    import re
+
+    from pypdf import PdfReader
+
+    from tests.test_ebook import contents_entries
+
+    entries = contents_entries(PdfReader(outputs["ebook-a4"]))
+    described: set[str] = set()
+    with pikepdf.open(outputs["ebook-a4"]) as pdf:
+        for page in pdf.pages:
+            for annotation in page.get("/Annots", []):
+                if "/Dest" in annotation:
+                    described.add(str(annotation.Contents))
+    for title, page in entries.items():
+        assert f"{title}, page {page}" in described, title
+    assert not [text for text in described if re.fullmatch(r"[a-z0-9-]+", text)]  # no slugs

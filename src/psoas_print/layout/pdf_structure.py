@@ -1,7 +1,7 @@
-"""What a tagged PDF's structure says beyond what WeasyPrint writes: the scope of every
-table header cell (PDF/UA asks for it on each TH), set as WeasyPrint's finisher.
-
-A header cell whose row holds data cells heads that row; any other heads its column.
+"""What a tagged PDF says beyond what WeasyPrint writes, set as WeasyPrint's finisher:
+the scope of every table header cell (PDF/UA asks for it on each TH: a header cell whose
+row holds data cells heads that row, any other its column), and each internal link's
+description in words where WeasyPrint gives the name of its anchor.
 """
 
 from __future__ import annotations
@@ -35,3 +35,31 @@ def _number(reference: object) -> int | None:
         head = text.split(" ", 1)[0]
         return int(head) if head.isdigit() else None
     return None
+
+
+DESCRIPTION = "data-description"  # a link's words in a layout; {page}: where it leads
+
+
+def describe_links(document: Any, pdf: Any) -> None:
+    """Each internal link's /Contents: its layout's ``data-description`` with the page it
+    leads to ("Meet your psoas, page 5"), else the link's own text."""
+    import pydyf
+
+    first_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name in page.anchors:
+            first_pages.setdefault(name, number)
+    for page in document.pages:
+        for kind, target, _, box in page.links:
+            annotation = getattr(box, "link_annotation", None)
+            element = getattr(box, "element", None)
+            if kind != "internal" or annotation is None or element is None:
+                continue
+            if "Contents" not in annotation:  # untagged: no descriptions at all
+                continue
+            words = " ".join("".join(element.itertext()).split())
+            described, leads_to = element.get(DESCRIPTION), first_pages.get(target)
+            if described and leads_to:
+                words = described.replace("{page}", str(leads_to))
+            if words:
+                annotation["Contents"] = pydyf.String(words)

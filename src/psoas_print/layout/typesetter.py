@@ -151,9 +151,11 @@ class Dated:
 
 
 def _finish(document: Any, pdf: Any) -> None:
-    """WeasyPrint's last step before writing: metadata, and the table headers' scope."""
+    """WeasyPrint's last step before writing: metadata, the table headers' scope and the
+    links' descriptions."""
     pdf_metadata.add_xmp(document, pdf)
     pdf_structure.scope_headers(pdf)
+    pdf_structure.describe_links(document, pdf)
 
 
 # A long ebook is laid out in portions whose links to each other name this scheme until
