@@ -317,6 +317,7 @@ def test_pdf_and_export_carry_only_web_links_and_no_scripts(book, out):
     assert "javascript" not in html.lower() and "vbscript" not in html
 
 
+@pytest.mark.slow  # lays the ebook out for the EPUB's page list
 def test_epub_carries_only_web_links_and_clean_pictures(book, out):
     add_to_chapter(book, HOSTILE_LINKS)
     (book / "figures/scripted.svg").write_text(SCRIPTED, encoding="utf-8")
@@ -338,6 +339,7 @@ def test_epub_carries_only_web_links_and_clean_pictures(book, out):
         assert not re.search(r"\son\w+\s*=", text)
 
 
+@pytest.mark.slow  # lays the ebook out for the EPUB's page list
 def test_epub_packs_the_file_the_check_accepted_whatever_the_url_adds(book, out):
     mine = photo(book / "figures/photo one.png")
     add_to_chapter(book, '<img src="figures/photo%20one.png?/../../../../etc/hostname" alt="">')

@@ -457,6 +457,7 @@ DIGEST_NAME = "other.abcdef.0123456789abcdef0123.svg/.."
 # --- a full disk -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # lays the ebook out for the EPUB's page list
 def test_a_full_disk_is_one_line_and_keeps_the_previous_file(book, tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
