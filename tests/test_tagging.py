@@ -51,3 +51,20 @@ def test_each_contents_link_says_in_words_where_it_leads(outputs):
     for title, page in entries.items():
         assert f"{title}, page {page}" in described, title
     assert not [text for text in described if re.fullmatch(r"[a-z0-9-]+", text)]  # no slugs
+
+
+def test_a_doses_facts_are_list_items_of_a_label_and_a_body(outputs):
+    """The dose box's description list: each fact one LI holding an Lbl (what) and an
+    LBody (how much); nothing but items directly in any list."""
+    from psoas_print import load_book
+    from tests.conftest import SAMPLE_BOOK
+
+    shown = sum(len(chapter.exercises) for chapter in load_book(SAMPLE_BOOK).chapters)
+    with pikepdf.open(outputs["ebook-a4"]) as pdf:
+        lists = [element for element in elements(pdf) if element.S == "/L"]
+        items = [kid for lst in lists for kid in lst.K if isinstance(kid, pikepdf.Dictionary)]
+        assert {str(item.S) for item in items} == {"/LI"}
+        roles = [[str(kid.S) for kid in item.K if isinstance(kid, pikepdf.Dictionary)]
+                 for item in items]  # fmt: skip
+        # Four facts to a dose: repetitions, hold, start, what you need.
+        assert roles.count(["/Lbl", "/LBody"]) >= 4 * shown

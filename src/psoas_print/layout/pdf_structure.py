@@ -1,7 +1,8 @@
 """What a tagged PDF says beyond what WeasyPrint writes, set as WeasyPrint's finisher:
 the scope of every table header cell (PDF/UA asks for it on each TH: a header cell whose
-row holds data cells heads that row, any other its column), and each internal link's
-description in words where WeasyPrint gives the name of its anchor.
+row holds data cells heads that row, any other its column), description lists as items of
+a label and a body, and each internal link's description in words where WeasyPrint gives
+the name of its anchor.
 """
 
 from __future__ import annotations
@@ -35,6 +36,45 @@ def _number(reference: object) -> int | None:
         head = text.split(" ", 1)[0]
         return int(head) if head.isdigit() else None
     return None
+
+
+def label_description_lists(pdf: Any) -> None:
+    """A description list as list items of a label and a body. WeasyPrint tags each <dt>
+    and <dd> as an item of its own; a pair grouped in a <div> under the list (as the
+    layouts group a dose's facts) becomes one LI holding an Lbl and an LBody."""
+    import pydyf
+
+    objects: dict[int, Any] = {
+        obj.number: obj for obj in pdf.objects if getattr(obj, "number", None)
+    }
+    for element in list(objects.values()):
+        if not isinstance(element, pydyf.Dictionary) or element.get("S") != "/Div":
+            continue
+        if not any(_is(parent, "/L") for parent in _resolved(objects, [element.get("P")])):
+            continue
+        items = _resolved(objects, element.get("K", []))
+        if len(items) != 2 or not all(_is(item, "/LI") for item in items):
+            continue
+        bodies = [body for item in items for body in _resolved(objects, item.get("K", []))]
+        if len(bodies) != 2 or not all(_is(body, "/LBody") for body in bodies):
+            continue
+        label, body = bodies
+        label["S"] = "/Lbl"
+        label["P"] = body["P"] = element.reference
+        element["S"] = "/LI"
+        element["K"] = pydyf.Array([label.reference, body.reference])
+
+
+def _resolved(objects: dict[int, Any], references: Any) -> list[Any]:
+    """The objects that a list of indirect references names (those found)."""
+    numbers = [_number(reference) for reference in references]
+    return [objects[number] for number in numbers if number is not None and number in objects]
+
+
+def _is(element: object, role: str) -> bool:
+    import pydyf
+
+    return isinstance(element, pydyf.Dictionary) and element.get("S") == role
 
 
 DESCRIPTION = "data-description"  # a link's words in a layout; {page}: where it leads
