@@ -311,9 +311,7 @@ def _print_setup(
     service = SERVICES[preset.value]
     if marks:
         raise BookError.at(Path("--marks"), None, f"{service.name} takes no printer's marks")
-    assert service.bleed_in is not None
-    chosen = ink.value if ink is not None else "black"
-    return PrintSetup(service.bleed_in * 25.4, False, preset.value, chosen)
+    return PrintSetup.for_preset(preset.value, ink.value if ink is not None else "black")
 
 
 def _verdict(target: Path, service: Service, ink: str) -> None:

@@ -20,7 +20,7 @@ from psoas_print.pdf.services import Service
 def for_service(data: bytes, service: Service, ink: str) -> tuple[bytes, int]:
     """The interior as ``service`` takes it, and how many blank pages were added."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        added = _pad(pdf, service.pages[0])  # first: a blank page takes the whole boxes
+        added = _pad(pdf, service.printed_pages(len(pdf.pages)))  # first: whole boxes
         if service.inside_bleed is not True:  # none there, or the service takes either
             _cut_inside_bleed(pdf)
         if ink == "black":
@@ -138,10 +138,10 @@ def _replace(image: pikepdf.Stream, picture: Image.Image) -> None:
             del image[key]
 
 
-def _pad(pdf: pikepdf.Pdf, fewest: int) -> int:
-    """Blank pages, the size of the last, until the book has ``fewest`` (an even count)."""
+def _pad(pdf: pikepdf.Pdf, pages: int) -> int:
+    """Blank pages, the size of the last, until the book has ``pages``."""
     added = 0
-    while len(pdf.pages) < fewest or len(pdf.pages) % 2:
+    while len(pdf.pages) < pages:
         last = pdf.pages[-1]
         blank = pikepdf.Dictionary(
             Type=pikepdf.Name.Page,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 POINTS_PER_INCH = 72.0
+MM_PER_INCH = 25.4
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,18 @@ class Service:
     paper_in: tuple[tuple[str, float], ...] = ()
     spine_text_pages: int = 80
     barcode_in: tuple[float, float] = (2.0, 1.2)  # kept clear at the back's lower right
+
+    @property
+    def bleed_mm(self) -> float:
+        """The bleed its presets lay out with (a service that takes any has none of its own)."""
+        assert self.bleed_in is not None
+        return self.bleed_in * MM_PER_INCH
+
+    def printed_pages(self, laid_out: int) -> int:
+        """How many pages it prints of an interior of ``laid_out`` pages: at least its
+        fewest, in whole sheets (blank pages are added at the end)."""
+        pages = max(laid_out, self.pages[0])
+        return pages + pages % 2
 
     def gutter_in(self, pages: int) -> float:
         """The inside margin a book of ``pages`` pages needs."""

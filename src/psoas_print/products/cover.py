@@ -9,7 +9,7 @@ without a cover, padded to the service's fewest pages and to whole sheets.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from psoas_print.book.loading import PRINT_DPI, cover_image, sharpness_message
@@ -20,16 +20,15 @@ from psoas_print.language.words import Words
 from psoas_print.layout.geometry import TRIMS
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.view import common_context
-from psoas_print.pdf.services import SERVICES, Service
+from psoas_print.pdf.services import MM_PER_INCH, SERVICES, Service
 from psoas_print.products.context import BuildContext
-from psoas_print.products.ebook import wider_gutter_mm
+from psoas_print.products.ebook import with_gutter_for_count
 from psoas_print.products.ebook_html import ebook_html
 from psoas_print.products.front_cover import CoverFace, face_values, store_picture
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile, Summary
 from psoas_print.products.settings import CoverSettings, PrintSetup, ProductName
 
 TEMPLATE = "cover.html"
-MM_PER_INCH = 25.4
 MM_PER_POINT = MM_PER_INCH / 72
 SPINE_FOLD_MM = 1.5875  # text at least 1/16 in from each of the spine's folds
 SPINE_TEXT_MIN_PT, SPINE_TEXT_MAX_PT = 6.0, 12.0  # smaller is unreadable on a shelf
@@ -65,8 +64,7 @@ def cover_geometry(service: Service, trim: str, stock: str, pages: int) -> Cover
     the paper's thickness, and takes text only from the service's fewest pages for it, and
     only where 6 pt type fits between its folds' margins."""
     thickness = dict(service.paper_in)[stock]
-    assert service.bleed_in is not None
-    bleed = service.bleed_in * MM_PER_INCH
+    bleed = service.bleed_mm
     size = TRIMS[trim]
     spine = pages * thickness * MM_PER_INCH
     # Capitals to descenders take 0.94 em of Inter; the spine keeps 1/16 in from each fold.
@@ -91,8 +89,7 @@ def _check_art_sharpness(book: Book, service: Service, trim: str) -> None:
     art = cover_image(book)
     if art is None:
         return
-    assert service.bleed_in is not None
-    printed_mm = TRIMS[trim].width_mm + service.bleed_in * MM_PER_INCH
+    printed_mm = TRIMS[trim].width_mm + service.bleed_mm
     width, _ = art.pixels
     if width * MM_PER_INCH / printed_mm < PRINT_DPI:
         where = f"on the front of the {TRIMS[trim].label} cover, with its bleed"
@@ -105,16 +102,14 @@ def _check_art_sharpness(book: Book, service: Service, trim: str) -> None:
 def printed_pages(book: Book, context: BuildContext, settings: CoverSettings, words: Words) -> int:
     """How many pages the service prints of the interior: laid out as ``ebook --print``
     lays it out for the preset (a thick book a second time, with its wider gutter), then
-    padded as the interior is (see pdf/interior.py)."""
-    service = SERVICES[settings.preset]
-    assert service.bleed_in is not None
-    printing = PrintSetup(service.bleed_in * MM_PER_INCH, False, settings.preset, "black")
-    pages = _laid_out_pages(book, context, settings.trim, printing, words)
-    if (wider := wider_gutter_mm(service, pages)) > 0:
-        printing = replace(printing, wider_gutter_mm=wider)
-        pages = _laid_out_pages(book, context, settings.trim, printing, words)
-    pages = max(pages, service.pages[0])
-    return pages + pages % 2
+    padded as the interior is."""
+    printing = PrintSetup.for_preset(settings.preset, "black")
+    pages = with_gutter_for_count(
+        printing,
+        lambda setup: _laid_out_pages(book, context, settings.trim, setup, words),
+        lambda count: count,
+    )
+    return SERVICES[settings.preset].printed_pages(pages)
 
 
 def _laid_out_pages(

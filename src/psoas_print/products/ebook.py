@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from psoas_print.book.model import Book
 from psoas_print.errors import Problem
@@ -19,7 +19,7 @@ from psoas_print.language.words import Words
 from psoas_print.layout.geometry import TRIMS
 from psoas_print.layout.remembered import keep_pages
 from psoas_print.layout.templates import layout_path
-from psoas_print.pdf.services import SERVICES, Service
+from psoas_print.pdf.services import MM_PER_INCH, SERVICES, Service
 from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import (
     TEMPLATE,
@@ -34,7 +34,7 @@ from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile
 from psoas_print.products.settings import EbookSettings, PrintSetup, ProductName
 from psoas_print.products.summary import Summary
 
-MM_PER_INCH = 25.4
+Laid = TypeVar("Laid")
 LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
 
 
@@ -55,9 +55,12 @@ class Ebook(BookProduct[EbookSettings]):
         assert isinstance(inputs, Book)
         printing = settings.printing
         if printing is not None and printing.for_service:
-            service = SERVICES[printing.preset]
-            made = self._laid_out_with_gutter(inputs, settings, printing, service, context)
-            return _for_service(made, inputs, service, printing.ink)
+            made = with_gutter_for_count(
+                printing,
+                lambda setup: self._laid_out(inputs, replace(settings, printing=setup), context)[0],
+                lambda made: made.files[0].pages,
+            )
+            return _for_service(made, inputs, SERVICES[printing.preset], printing.ink)
         if printing is not None:
             made, _ = self._laid_out(inputs, settings, context)
             return _with_marks(made) if printing.marks else made
@@ -68,25 +71,6 @@ class Ebook(BookProduct[EbookSettings]):
             inputs, settings, context, lambda: cover_page(inputs, context, face, words)
         )
         return _with_cover(made, cover, inputs, words)
-
-    def _laid_out_with_gutter(
-        self,
-        book: Book,
-        settings: EbookSettings,
-        printing: PrintSetup,
-        service: Service,
-        context: BuildContext,
-    ) -> Made:
-        """Laid out with the inside margin its real page count needs: the design's for the
-        thinnest books, wider by as much as the service's minimum grows. A second layout
-        takes the gutter the first one's count asks for; it only moves the text column
-        outward, so the count stays (and where it would not, the wider gutter is kept)."""
-        made, _ = self._laid_out(book, settings, context)
-        wider = wider_gutter_mm(service, made.files[0].pages)
-        if wider <= printing.wider_gutter_mm:
-            return made
-        wider_setup = replace(printing, wider_gutter_mm=wider)
-        return self._laid_out(book, replace(settings, printing=wider_setup), context)[0]
 
     def _laid_out(
         self,
@@ -114,12 +98,24 @@ class Ebook(BookProduct[EbookSettings]):
         return Made((made,), Summary(), seconds, warnings=warnings), made_meanwhile
 
 
+def with_gutter_for_count(
+    printing: PrintSetup, lay_out: Callable[[PrintSetup], Laid], pages_of: Callable[[Laid], int]
+) -> Laid:
+    """Laid out with the inside margin its real page count needs: the design's for the
+    thinnest books, wider by as much as the service's minimum grows. A second layout takes
+    the gutter the first one's count asks for; it only moves the text column outward, so
+    the count stays (and where it would not, the wider gutter is kept): at most two."""
+    laid = lay_out(printing)
+    wider = wider_gutter_mm(SERVICES[printing.preset], pages_of(laid))
+    if wider <= printing.wider_gutter_mm:
+        return laid
+    return lay_out(replace(printing, wider_gutter_mm=wider))
+
+
 def wider_gutter_mm(service: Service, laid_out_pages: int) -> float:
     """How much wider than a thin book's the inside margin of a book of this many pages
-    must be, by the service's table; its count as printed: padded to whole sheets and to
-    the service's fewest pages."""
-    pages = max(laid_out_pages, service.pages[0])
-    pages += pages % 2
+    must be, by the service's table, at its count as printed (see Service.printed_pages)."""
+    pages = service.printed_pages(laid_out_pages)
     grown = service.gutter_in(pages) - service.gutter_in(service.pages[0])
     return round(grown * MM_PER_INCH, 2)
 

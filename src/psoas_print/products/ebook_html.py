@@ -23,12 +23,11 @@ from psoas_print.layout.remembered import remembered_pages
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typefaces import TextMeasure, font_faces, head_font, used_typefaces
 from psoas_print.layout.view import book_view, chapter_view, common_context, record, vetted
-from psoas_print.pdf.services import SERVICES
+from psoas_print.pdf.services import MM_PER_INCH, SERVICES
 from psoas_print.products.context import BuildContext
 from psoas_print.products.settings import PrintSetup
 
 TEMPLATE = "ebook.html"
-MM_PER_INCH = 25.4
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,13 @@ class PrintSetup:
     ink: str = "color"  # black: text, lines and pictures in black and greys only
     wider_gutter_mm: float = 0.0  # a thick book's extra inside margin (see products/ebook.py)
 
+    @classmethod
+    def for_preset(cls, preset: str, ink: str) -> PrintSetup:
+        """A service's preset: its own bleed, and no marks (see pdf/services.py)."""
+        from psoas_print.pdf.services import SERVICES  # plain data, no library
+
+        return cls(SERVICES[preset].bleed_mm, False, preset, ink)
+
     @property
     def for_service(self) -> bool:
         """Whether a service's rules apply: an interior without the cover, no bleed on the
