@@ -20,11 +20,13 @@ from psoas_print.pdf.preflight import (
     Box,
     Finding,
     font_findings,
+    inches,
     mark_findings,
     read_page,
     resolution_findings,
+    where,
 )
-from psoas_print.pdf.services import POINTS_PER_INCH, Service
+from psoas_print.pdf.services import MM_PER_INCH, POINTS_PER_INCH, Service
 
 CHECKS = ("cover size", "spine", "fonts embedded", "image resolution", "text clear of edges",
           "barcode area", "printer's marks")  # fmt: skip
@@ -83,16 +85,26 @@ def _panels(page: pikepdf.Page, service: Service) -> tuple[CoverPanels | None, s
     x0, y0, x1, y1 = (float(v) for v in page.mediabox)
     width, height, bleed = x1 - x0, y1 - y0, service.bleed_in * POINTS_PER_INCH
     for name, size in TRIMS.items():
-        trim_width = size.width_mm / 25.4 * POINTS_PER_INCH
-        trim_height = size.height_mm / 25.4 * POINTS_PER_INCH
+        trim_width, trim_height = _points(size.width_mm), _points(size.height_mm)
         if abs(height - trim_height - 2 * bleed) <= TOLERANCE_PT:
             spine = width - 2 * trim_width - 2 * bleed
             if spine < -TOLERANCE_PT:
-                return None, f"{_in(width)} wide: narrower than two {size.label} panels and bleed"
+                return (
+                    None,
+                    f"{inches(width)} wide: narrower than two {size.label} panels and bleed",
+                )
             return CoverPanels(name, bleed, trim_width, trim_height, max(spine, 0.0)), ""
-    heights = ", ".join(f"{size.label}: {_in(size.height_mm / 25.4 * 72 + 2 * bleed)}"
-                        for size in TRIMS.values())  # fmt: skip
-    return None, f"{_in(height)} high fits no trim with {service.bleed_in:g} in bleed ({heights})"
+    heights = ", ".join(
+        f"{size.label}: {inches(_points(size.height_mm) + 2 * bleed)}" for size in TRIMS.values()
+    )
+    return (
+        None,
+        f"{inches(height)} high fits no trim with {service.bleed_in:g} in bleed ({heights})",
+    )
+
+
+def _points(mm: float) -> float:
+    return mm / MM_PER_INCH * POINTS_PER_INCH
 
 
 def _spine_width(
@@ -101,15 +113,14 @@ def _spine_width(
     if pages is not None:
         wanted = pages * thickness
         if abs(panels.spine - wanted) > SPINE_TOLERANCE_PT:
-            message = f"spine {_in(panels.spine)}; {pages} pages make {_in(wanted)}"
+            message = f"spine {inches(panels.spine)}; {pages} pages make {inches(wanted)}"
             return [Finding("spine", 1, message)]
         return []
     implied = panels.spine / thickness
     low, high = service.pages
     if not low <= round(implied) <= high:
-        message = (
-            f"spine {_in(panels.spine)}: {implied:.0f} pages; {service.name} takes {low} to {high}"
-        )
+        takes = f"{service.name} takes {low} to {high}"
+        message = f"spine {inches(panels.spine)}: {implied:.0f} pages; {takes}"
         return [Finding("spine", 1, message)]
     return []
 
@@ -131,23 +142,21 @@ def _text_problems(
 ) -> list[tuple[str, str]]:
     edge, fold, slack = EDGE_IN * POINTS_PER_INCH, FOLD_IN * POINTS_PER_INCH, TOLERANCE_PT
     x0, y0, x1, y1 = box
-    where = _where(box, panels)
+    at = spot(box, panels)
     problems = []
     if x1 > panels.spine_left + slack and x0 < panels.spine_right - slack:
         if pages is not None and pages < service.spine_text_pages:
-            message = f"spine text at {where}: a {pages}-page book takes none"
+            message = f"spine text at {at}: a {pages}-page book takes none"
             problems.append(("text clear of edges", message))
         elif x0 < panels.spine_left + fold - slack or x1 > panels.spine_right - fold + slack:
-            problems.append(
-                ("text clear of edges", f"fold: text at {where}, within {FOLD_IN:g} in")
-            )
+            problems.append(("text clear of edges", f"fold: text at {at}, within {FOLD_IN:g} in"))
     right, top = panels.spine_right + panels.panel_width, panels.bleed + panels.trim_height
     if (x0 < panels.bleed + edge - slack or x1 > right - edge + slack
             or y0 < panels.bleed + edge - slack or y1 > top - edge + slack):  # fmt: skip
-        problems.append(("text clear of edges", f"trim: text at {where}, within {EDGE_IN:g} in"))
+        problems.append(("text clear of edges", f"trim: text at {at}, within {EDGE_IN:g} in"))
     barcode = _barcode_box(panels, service)
     if x1 > barcode[0] and x0 < barcode[2] and y1 > barcode[1] and y0 < barcode[3]:
-        problems.append(("barcode area", f"barcode: text at {where}, in its area"))
+        problems.append(("barcode area", f"barcode: text at {at}, in its area"))
     return problems
 
 
@@ -159,10 +168,6 @@ def _barcode_box(panels: CoverPanels, service: Service) -> Box:
     return right - width, bottom, right, bottom + height
 
 
-def _where(box: Box, panels: CoverPanels) -> str:
-    x, y = (box[0] - panels.bleed) / POINTS_PER_INCH, (box[1] - panels.bleed) / POINTS_PER_INCH
-    return f"{x:.2f} x {y:.2f} in"
-
-
-def _in(points: float) -> str:
-    return f"{points / POINTS_PER_INCH:.3f} in"
+def spot(box: Box, panels: CoverPanels) -> str:
+    """Where a run of text starts, from the back's trimmed lower left corner."""
+    return where(box[0], box[1], (panels.bleed, panels.bleed))

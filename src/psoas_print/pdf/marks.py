@@ -11,6 +11,8 @@ import io
 
 import pikepdf
 
+from psoas_print.pdf.overlays import draw_over
+
 POINTS_PER_MM = 72 / 25.4
 SLUG_MM = 8.0  # how far the sheet reaches beyond the bleed
 GAP_MM, MARK_MM = 1.0, 6.0  # each mark starts this far from the bleed, and is this long
@@ -36,10 +38,7 @@ def _add_marks(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
     if "/CropBox" in page.obj:
         page.obj.CropBox = sheet
     page.obj.BleedBox = pikepdf.Array(bleed)
-    # The page's own drawing keeps its graphics state to itself, and the marks are drawn
-    # in the sheet's coordinates after it.
-    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-    page.contents_add(pdf.make_stream(b"\nQ\n" + _marks(bleed, trim)))
+    draw_over(pdf, page, _marks(bleed, trim))
 
 
 def _marks(bleed: list[float], trim: list[float]) -> bytes:

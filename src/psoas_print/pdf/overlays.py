@@ -45,8 +45,14 @@ def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object) -> Non
     name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/PsoasPrintLicence"))
     placed = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(*page.mediabox))
     artifact = b"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\n" + placed + b"\nEMC\n"
+    draw_over(pdf, page, artifact)
+
+
+def draw_over(pdf: pikepdf.Pdf, page: pikepdf.Page, content: bytes) -> None:
+    """``content`` drawn after the page's own drawing, in the page's own coordinates: the
+    page's drawing is kept in a saved graphics state, which it may leave changed."""
     page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-    page.contents_add(pdf.make_stream(b"\nQ\n" + artifact))
+    page.contents_add(pdf.make_stream(b"\nQ\n" + content))
 
 
 def stamped_copies(book: bytes, lines: bytes, licences: list[str]) -> Iterator[bytes]:

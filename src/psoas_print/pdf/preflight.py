@@ -141,15 +141,16 @@ def _bleed(page: pikepdf.Page, index: int, service: Service) -> list[Finding]:
     problems = []
     for edge, value in (("outside", outside), ("top", top), ("bottom", bottom)):
         if abs(value - wanted) > TOLERANCE_PT:
-            problems.append(f"{edge} bleed {_inches(value)} (wants {service.bleed_in:g} in)")
+            problems.append(f"{edge} bleed {inches(value)} (wants {service.bleed_in:g} in)")
     inside_ok = {False: [0.0], True: [wanted], None: [0.0, wanted]}[service.inside_bleed]
     if all(abs(inside - value) > TOLERANCE_PT for value in inside_ok):
-        wants = " or ".join(_inches(value) for value in inside_ok)
-        problems.append(f"inside bleed {_inches(inside)} (wants {wants})")
+        wants = " or ".join(inches(value) for value in inside_ok)
+        problems.append(f"inside bleed {inches(inside)} (wants {wants})")
     return [Finding("page boxes", index + 1, "; ".join(problems))] if problems else []
 
 
-def _inches(points: float) -> str:
+def inches(points: float) -> str:
+    """A length in points, as a finding states it."""
     return f"{points / POINTS_PER_INCH:.3f} in"
 
 
@@ -198,10 +199,10 @@ def _margins(
         outside = [(x, y) for x, y, width in content.texts if not _within(safe, x, y, width)]
         if outside:
             x, y = outside[0]
-            where = _where(x, y, (x0, y0))
-            inches = margin / POINTS_PER_INCH
+            spot = where(x, y, (x0, y0))
+            least = margin / POINTS_PER_INCH
             findings.append(
-                Finding("margins", index + 1, f"text at {where}, in the {inches:g} in margin")
+                Finding("margins", index + 1, f"text at {spot}, in the {least:g} in margin")
             )
     return findings
 
@@ -215,7 +216,8 @@ def _within(safe: Box, x: float, y: float, width: float) -> bool:
     return left <= x and x + width <= right and bottom <= y <= top
 
 
-def _where(x: float, y: float, origin: tuple[float, float]) -> str:
+def where(x: float, y: float, origin: tuple[float, float]) -> str:
+    """A spot in inches from ``origin`` (a trimmed corner), as a finding states it."""
     return f"{(x - origin[0]) / POINTS_PER_INCH:.2f} x {(y - origin[1]) / POINTS_PER_INCH:.2f} in"
 
 
