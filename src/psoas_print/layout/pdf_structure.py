@@ -14,19 +14,23 @@ def scope_headers(pdf: Any) -> None:
     """Give each TH structure element its /Scope: /Row or /Column."""
     import pydyf
 
-    objects = {obj.number: obj for obj in pdf.objects if getattr(obj, "number", None)}
+    objects = _objects(pdf)
     for element in list(objects.values()):
-        if not isinstance(element, pydyf.Dictionary) or element.get("S") != "/TH":
+        if not _is(element, "/TH"):
             continue
-        row = objects.get(_number(element.get("P")))
-        kids = row.get("K", []) if isinstance(row, pydyf.Dictionary) else []
-        cells = [objects.get(_number(kid)) for kid in kids]
-        heads_a_row = any(isinstance(c, pydyf.Dictionary) and c.get("S") == "/TD" for c in cells)
+        rows = _resolved(objects, [element.get("P")])
+        cells = [cell for row in rows for cell in _resolved(objects, row.get("K", []))]
+        heads_a_row = any(_is(cell, "/TD") for cell in cells)
         attributes = element.get("A")
         if not isinstance(attributes, pydyf.Dictionary):
             attributes = pydyf.Dictionary({"O": "/Table"})
             element["A"] = attributes
         attributes["Scope"] = "/Row" if heads_a_row else "/Column"
+
+
+def _objects(pdf: Any) -> dict[int, Any]:
+    """Every numbered object pydyf will write, by its number."""
+    return {obj.number: obj for obj in pdf.objects if getattr(obj, "number", None)}
 
 
 def _number(reference: object) -> int | None:
@@ -44,11 +48,9 @@ def label_description_lists(pdf: Any) -> None:
     layouts group a dose's facts) becomes one LI holding an Lbl and an LBody."""
     import pydyf
 
-    objects: dict[int, Any] = {
-        obj.number: obj for obj in pdf.objects if getattr(obj, "number", None)
-    }
+    objects = _objects(pdf)
     for element in list(objects.values()):
-        if not isinstance(element, pydyf.Dictionary) or element.get("S") != "/Div":
+        if not _is(element, "/Div"):
             continue
         if not any(_is(parent, "/L") for parent in _resolved(objects, [element.get("P")])):
             continue
@@ -80,15 +82,12 @@ def _is(element: object, role: str) -> bool:
 DESCRIPTION = "data-description"  # a link's words in a layout; {page}: where it leads
 
 
-def describe_links(document: Any, pdf: Any) -> None:
+def describe_links(document: Any, pdf: Any, first_pages: dict[str, int]) -> None:
     """Each internal link's /Contents: its layout's ``data-description`` with the page it
-    leads to ("Meet your psoas, page 5"), else the link's own text."""
+    leads to ("Meet your psoas, page 5"; ``first_pages`` gives each anchor's), else the
+    link's own text."""
     import pydyf
 
-    first_pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for name in page.anchors:
-            first_pages.setdefault(name, number)
     for page in document.pages:
         for kind, target, _, box in page.links:
             annotation = getattr(box, "link_annotation", None)

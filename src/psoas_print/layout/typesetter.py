@@ -156,7 +156,7 @@ def _finish(document: Any, pdf: Any) -> None:
     pdf_metadata.add_xmp(document, pdf)
     pdf_structure.scope_headers(pdf)
     pdf_structure.label_description_lists(pdf)
-    pdf_structure.describe_links(document, pdf)
+    pdf_structure.describe_links(document, pdf, anchor_pages(document))
 
 
 # A long ebook is laid out in portions whose links to each other name this scheme until
