@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fontTools.ttLib import TTFont
 from pypdf import PageObject, PdfReader
 from pypdf.generic import Destination
 
 from psoas_print.shipped import shipped
+
+if TYPE_CHECKING:
+    import pikepdf
 
 MM_PER_PT = 25.4 / 72
 
@@ -100,6 +105,24 @@ def bundled_fonts() -> set[tuple[str, str]]:
     return fonts
 
 
+def structure_elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
+    """Every element of a tagged PDF's structure tree, in reading order."""
+    import pikepdf
+
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.get("/Type") == "/StructElem":
+            yield node
+        kids = node.get("/K")
+        if isinstance(kids, pikepdf.Array):
+            stack.extend(reversed(list(kids)))
+        elif isinstance(kids, pikepdf.Dictionary):
+            stack.append(kids)
+
+
 def tagged_figures(path: Path) -> list[tuple[str, float, float]]:
     """(alt text, box width mm, box height mm) of every Figure in the PDF's structure tree.
 
@@ -109,21 +132,11 @@ def tagged_figures(path: Path) -> list[tuple[str, float, float]]:
 
     figures = []
     with pikepdf.open(path) as pdf:
-        stack = [pdf.Root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            if not isinstance(node, pikepdf.Dictionary):
-                continue
-            if node.get("/S") == "/Figure":
-                x0, y0, x1, y1 = (float(v) for v in node.A.BBox)
-                figures.append(
-                    (str(node.get("/Alt", "")), (x1 - x0) * 25.4 / 96, (y1 - y0) * 25.4 / 96)
-                )
-            kids = node.get("/K")
-            if isinstance(kids, pikepdf.Array):
-                stack.extend(reversed(list(kids)))
-            elif isinstance(kids, pikepdf.Dictionary):
-                stack.append(kids)
+        for element in structure_elements(pdf):
+            if element.get("/S") == "/Figure":
+                x0, y0, x1, y1 = (float(v) for v in element.A.BBox)
+                width, height = (x1 - x0) * 25.4 / 96, (y1 - y0) * 25.4 / 96
+                figures.append((str(element.get("/Alt", "")), width, height))
     return figures
 
 

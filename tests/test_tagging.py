@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pikepdf
 import pytest
 
-
-def elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
-    """Every structure element, in reading order."""
-    stack = [pdf.Root.StructTreeRoot]
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, pikepdf.Dictionary):
-            continue
-        if node.get("/Type") == "/StructElem":
-            yield node
-        kids = node.get("/K")
-        if isinstance(kids, pikepdf.Array):
-            stack.extend(reversed(list(kids)))
-        elif isinstance(kids, pikepdf.Dictionary):
-            stack.append(kids)
+from tests.pdfs import structure_elements
 
 
 @pytest.mark.parametrize("name", ["ebook-a4", "ebook-letter"])
 def test_every_table_header_cell_has_its_scope(outputs, name):
     with pikepdf.open(outputs[name]) as pdf:
-        headers = [element for element in elements(pdf) if element.S == "/TH"]
+        headers = [element for element in structure_elements(pdf) if element.S == "/TH"]
         assert headers  # the sample's weekly plan is a table
         for header in headers:
             assert str(header.A.Scope) in ("/Column", "/Row")
@@ -61,7 +45,7 @@ def test_a_doses_facts_are_list_items_of_a_label_and_a_body(outputs):
 
     shown = sum(len(chapter.exercises) for chapter in load_book(SAMPLE_BOOK).chapters)
     with pikepdf.open(outputs["ebook-a4"]) as pdf:
-        lists = [element for element in elements(pdf) if element.S == "/L"]
+        lists = [element for element in structure_elements(pdf) if element.S == "/L"]
         items = [kid for lst in lists for kid in lst.K if isinstance(kid, pikepdf.Dictionary)]
         assert {str(item.S) for item in items} == {"/LI"}
         roles = [[str(kid.S) for kid in item.K if isinstance(kid, pikepdf.Dictionary)]
