@@ -616,6 +616,16 @@ class BookImage:
     line: int
     kind: ImageKind
 
+    def too_soft_for_print(self, printed_mm: float, where: str) -> Problem | None:
+        """Why the picture is too soft printed ``printed_mm`` wide (under 300 dpi), if it is."""
+        width, _ = self.pixels
+        if width * 25.4 / printed_mm >= PRINT_DPI:
+            return None
+        message = sharpness_message(self.path, width, printed_mm, where)
+        return Problem(
+            self.source, self.line, f"{message} (under {PRINT_DPI} dpi is too soft for print)"
+        )
+
 
 def book_images(book: Book) -> list[BookImage]:
     """Every raster picture the ebook of ``book`` prints: exercise photos and the images in

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar
 
-from psoas_print.book.loading import PRINT_DPI, cover_image, sharpness_message
+from psoas_print.book.loading import cover_image
 from psoas_print.book.model import Book
 from psoas_print.errors import BookError, Problem
 from psoas_print.language.catalogues import words_for
@@ -90,13 +90,9 @@ def _check_art_sharpness(book: Book, service: Service, trim: str) -> None:
     if art is None:
         return
     printed_mm = TRIMS[trim].width_mm + service.bleed_mm
-    width, _ = art.pixels
-    if width * MM_PER_INCH / printed_mm < PRINT_DPI:
-        where = f"on the front of the {TRIMS[trim].label} cover, with its bleed"
-        message = sharpness_message(art.path, width, printed_mm, where)
-        raise BookError.at(
-            art.source, art.line, f"{message} (under {PRINT_DPI} dpi is too soft for print)"
-        )
+    where = f"on the front of the {TRIMS[trim].label} cover, with its bleed"
+    if (problem := art.too_soft_for_print(printed_mm, where)) is not None:
+        raise BookError([problem])
 
 
 def printed_pages(book: Book, context: BuildContext, settings: CoverSettings, words: Words) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from psoas_print.book.loading import PRINT_DPI, book_images, sharpness_message
+from psoas_print.book.loading import book_images
 from psoas_print.book.model import Book, Chapter, Paper
 from psoas_print.errors import BookError, Problem
 from psoas_print.figures.pictures import figures_for, qr_code
@@ -143,15 +143,8 @@ def check_print_sharpness(book: Book, paper: Paper | str) -> None:
     for image in book_images(book):
         width, height = image.pixels
         printed_mm = printed_width_mm(width / height, geometry, image.kind)
-        if width * 25.4 / printed_mm < PRINT_DPI:
-            message = sharpness_message(image.path, width, printed_mm, where)
-            problems.append(
-                Problem(
-                    image.source,
-                    image.line,
-                    f"{message} (under {PRINT_DPI} dpi is too soft for print)",
-                )
-            )
+        if (problem := image.too_soft_for_print(printed_mm, where)) is not None:
+            problems.append(problem)
     if problems:
         raise BookError(problems)
 
