@@ -84,21 +84,22 @@ DESCRIPTION = "data-description"  # a link's words in a layout; {page}: where it
 
 def describe_links(document: Any, pdf: Any, first_pages: dict[str, int]) -> None:
     """Each internal link's /Contents: its layout's ``data-description`` with the page it
-    leads to ("Meet your psoas, page 5"; ``first_pages`` gives each anchor's), else the
-    link's own text."""
+    leads to ("Meet your psoas, page 5"; ``first_pages`` gives each anchor's, and a portion
+    of a long book is given its pages in the description itself), else the link's text."""
     import pydyf
 
     for page in document.pages:
         for kind, target, _, box in page.links:
             annotation = getattr(box, "link_annotation", None)
             element = getattr(box, "element", None)
-            if kind != "internal" or annotation is None or element is None:
-                continue
-            if "Contents" not in annotation:  # untagged: no descriptions at all
-                continue
+            if annotation is None or element is None or "Contents" not in annotation:
+                continue  # no annotation, or untagged: no descriptions at all
+            described = element.get(DESCRIPTION)
+            if kind != "internal" and not described:
+                continue  # a web address describes itself
             words = " ".join("".join(element.itertext()).split())
-            described, leads_to = element.get(DESCRIPTION), first_pages.get(target)
-            if described and leads_to:
+            leads_to = first_pages.get(target)
+            if described and (leads_to or "{page}" not in described):
                 words = described.replace("{page}", str(leads_to))
             if words:
                 annotation["Contents"] = pydyf.String(words)

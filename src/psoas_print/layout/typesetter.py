@@ -35,8 +35,11 @@ class LaidOutDocument(Protocol):
 
     pages: list[LaidOutPage]
 
-    def write_pdf(self, *, pdf_tags: bool = False, pdf_variant: str | None = None) -> bytes:
-        """The document as a PDF."""
+    def write_pdf(
+        self, *, pdf_tags: bool = False, pdf_variant: str | None = None,
+        keep_fonts_whole: bool = False,
+    ) -> bytes:  # fmt: skip
+        """The document as a PDF; ``keep_fonts_whole``: see ``whole_font_programs``."""
         ...
 
 
@@ -131,6 +134,7 @@ class Renderer:
         if missing := fontconf.unprintable(document, self.font_config):
             raise BookError.at(origin, None, glyphs.no_font_message(missing))
         _keep_safe_links(document)
+        _one_link_per_element(document)
         pdf_metadata.date_it(document.metadata)
         return Dated(document)
 
@@ -143,11 +147,37 @@ class Dated:
         self.document = document
         self.pages: list[LaidOutPage] = document.pages
 
-    def write_pdf(self, *, pdf_tags: bool = False, pdf_variant: str | None = None) -> bytes:
-        data: bytes = self.document.write_pdf(
-            pdf_tags=pdf_tags, pdf_variant=pdf_variant, finisher=_finish
-        )
+    def write_pdf(
+        self, *, pdf_tags: bool = False, pdf_variant: str | None = None,
+        keep_fonts_whole: bool = False,
+    ) -> bytes:  # fmt: skip
+        with whole_font_programs(keep_fonts_whole):
+            data: bytes = self.document.write_pdf(
+                pdf_tags=pdf_tags, pdf_variant=pdf_variant, finisher=_finish
+            )
         return data
+
+
+@contextmanager
+def whole_font_programs(whole: bool) -> Iterator[None]:
+    """While ``whole``, WeasyPrint embeds each font's whole program instead of a subset.
+
+    A portion of a long book keeps its programs whole so that the joined book holds each
+    font once, subset to the glyphs of the whole book (pdf/font_sharing.py). Its widths and
+    Unicode maps still list just the glyphs it shows, ligatures included, which WeasyPrint's
+    own ``full_fonts`` option (a map of the font's character table) would lose.
+    """
+    if not whole:
+        yield
+        return
+    from weasyprint.pdf.fonts import Font
+
+    subset = Font.subset
+    Font.subset = lambda self, to_unicode, hinting: None
+    try:
+        yield
+    finally:
+        Font.subset = subset
 
 
 def _finish(document: Any, pdf: Any) -> None:
@@ -175,6 +205,34 @@ def _keep_safe_links(document: LaidOutDocument) -> None:
             for link in page.links
             if link[0] == "internal" or (link[0] == "external" and _allowed(str(link[1])))
         ]
+
+
+def _one_link_per_element(document: LaidOutDocument) -> None:
+    """One link annotation, tagged as one Link, for each link element.
+
+    WeasyPrint gives a link's ::before and ::after boxes (a contents entry's leader and page
+    number) annotations of their own, each tagged as a Link: three overlapping links, read
+    out three times. The element's own annotation covers them; its pseudo-elements become
+    spans inside its Link.
+    """
+    for page in document.pages:
+        own = {(_element(box), target) for _, target, _, box in page.links if not _pseudo(box)}
+        kept = []
+        for link in page.links:
+            box = link[3]
+            if _pseudo(box) and (_element(box), link[1]) in own:
+                box.element_tag = "span"  # type: ignore[attr-defined]
+            else:
+                kept.append(link)
+        page.links = kept
+
+
+def _element(box: object) -> int:
+    return id(getattr(box, "element", None))
+
+
+def _pseudo(box: object) -> bool:
+    return "::" in str(getattr(box, "element_tag", ""))
 
 
 def _allowed(target: str) -> bool:

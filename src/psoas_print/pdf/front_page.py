@@ -12,6 +12,8 @@ import io
 
 import pikepdf
 
+from psoas_print.pdf.font_sharing import name_subsets_apart
+
 
 def put_in_front(interior: bytes, cover: bytes, alt: str, label: str) -> bytes:
     """``interior`` with the first page of ``cover`` before its first page."""
@@ -22,6 +24,7 @@ def put_in_front(interior: bytes, cover: bytes, alt: str, label: str) -> bytes:
         if tree is not None and "/Nums" in tree.get("/ParentTree", {}):
             _tag_as_figure(pdf, page, alt)
         _label_pages(pdf, label)
+        name_subsets_apart(pdf)  # the cover's subsets and the interior's share font names
         buffer = io.BytesIO()
         pdf.save(buffer, deterministic_id=True)
         return buffer.getvalue()

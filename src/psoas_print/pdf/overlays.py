@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from psoas_print.errors import BookError
 from psoas_print.files import Unreadable, read_limited
 from psoas_print.limits import MAX_EBOOK_BYTES
+from psoas_print.pdf.font_sharing import name_subsets_apart
 
 if TYPE_CHECKING:
     import pikepdf
@@ -28,24 +29,37 @@ def stamped_copy(book: bytes, lines: pikepdf.Pdf, index: int, licence: str) -> b
     with pikepdf.open(io.BytesIO(book)) as copy:
         form = copy.copy_foreign(lines.pages[index].as_form_xobject())
         for page in copy.pages:
-            _lay_over(copy, page, form)
+            lay_over(copy, page, form, LICENCE, WATERMARK)
         copy.docinfo["/LicensedTo"] = licence
         buffer = io.BytesIO()
         copy.save(buffer, deterministic_id=True)
         return buffer.getvalue()
 
 
-def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object) -> None:
-    """``form`` drawn over ``page`` as an artifact (a watermark, to a screen reader), so
-    that a tagged book stays tagged: every content item is either in the structure or an
-    artifact."""
+def lay_over(
+    pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object, name: str, artifact: bytes
+) -> None:
+    """``form`` drawn over ``page`` as an artifact whose properties are ``artifact`` (page
+    numbers, a watermark), so that a tagged book stays tagged: every content item is either
+    in the structure or an artifact. ``name``: the form's resource name on the page, fixed
+    so that the same book twice is the same bytes (WeasyPrint's own names never clash)."""
     import pikepdf  # see the module's note
 
-    # A fixed name: the same copy twice is the same bytes (WeasyPrint's names never clash).
-    name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/PsoasPrintLicence"))
-    placed = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(*page.mediabox))
-    artifact = b"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\n" + placed + b"\nEMC\n"
-    draw_over(pdf, page, artifact)
+    # The page's own resources: WeasyPrint shares one dictionary between all pages, and a
+    # form named in it would be drawn on every page (one page's number on them all).
+    resources = pikepdf.Dictionary(dict(page.obj.get("/Resources", pikepdf.Dictionary()).items()))
+    xobjects = pikepdf.Dictionary(dict(resources.get("/XObject", pikepdf.Dictionary()).items()))
+    xobjects[name] = form
+    resources.XObject = xobjects
+    page.obj.Resources = resources
+    placed = page.calc_form_xobject_placement(
+        form, pikepdf.Name(name), pikepdf.Rectangle(*page.mediabox)
+    )
+    draw_over(pdf, page, b"/Artifact " + artifact + b" BDC\n" + placed + b"\nEMC\n")
+
+
+LICENCE = "/PsoasPrintLicence"
+WATERMARK = b"<</Type /Pagination /Subtype /Watermark>>"
 
 
 def draw_over(pdf: pikepdf.Pdf, page: pikepdf.Page, content: bytes) -> None:
@@ -60,6 +74,7 @@ def stamped_copies(book: bytes, lines: bytes, licences: list[str]) -> Iterator[b
     import pikepdf  # see the module's note
 
     with pikepdf.open(io.BytesIO(lines)) as line_pages:
+        name_subsets_apart(line_pages)  # never the name of one of the book's subsets
         for index, licence in enumerate(licences):
             yield stamped_copy(book, line_pages, index, licence)
 

@@ -179,7 +179,8 @@ def lay_out_portion(settings: Settings, portion: Portion) -> Laid:
     context = settings.context()
     document = _render(context, settings, portion)
     anchors = anchor_pages(document, first=0)
-    data = document.write_pdf()
+    # Tagged, its structure joined to the book's; whole fonts, subset once when joined.
+    data = document.write_pdf(pdf_tags=True, keep_fonts_whole=True)
     drawn = context.figures.take_new()
     return Laid(data, len(document.pages), blank_pages(data), anchors, drawn)
 
@@ -196,7 +197,8 @@ def _front(context: BuildContext, settings: Settings, toc_pages: dict[str, int] 
     pages = toc_pages or _placeholder_pages(settings.book)
     portion = Portion(front=True, chapters=(), last=False, folios=False, toc_pages=pages)
     document = _render(context, settings, portion)
-    return Laid(document.write_pdf(), len(document.pages), (), {})
+    data = document.write_pdf(pdf_tags=True, keep_fonts_whole=True)  # as the portions are
+    return Laid(data, len(document.pages), (), {})
 
 
 def _placeholder_pages(book: Book) -> dict[str, int]:
@@ -236,4 +238,5 @@ def lay_out_folios(settings: Settings, first_page: int, blanks: tuple[bool, ...]
         portion=Portion(front=False, chapters=(), folios=True), first_page=first_page,
         blanks=blanks, figures={}, videos={},
     )  # fmt: skip
-    return renderer.render(html, layout_path("ebook-folios.html")).write_pdf()
+    document = renderer.render(html, layout_path("ebook-folios.html"))
+    return document.write_pdf(keep_fonts_whole=True)  # laid over as artifacts: untagged
