@@ -73,42 +73,49 @@ def sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], Pa
 
 @dataclass(frozen=True)
 class Placed:
-    """One copy on a sheet: the matrix that places it and the forms it draws."""
+    """One copy on a sheet: the matrix that places it, what it draws (in the copy's own
+    coordinates) and the forms it draws."""
 
     matrix: tuple[float, ...]
+    drawing: bytes
     forms: tuple[str, ...]
 
 
 def placements(path: Path | bytes, sheet: int) -> list[Placed]:
+    """The copies on a sheet: each a group ``q MATRIX cm … Q`` of the sheet's drawing."""
     placed: list[Placed] = []
     with pikepdf.open(io.BytesIO(path) if isinstance(path, bytes) else path) as pdf:
-        matrix, forms = None, []
-        for operands, operator in pikepdf.parse_content_stream(pdf.pages[sheet]):
-            if str(operator) == "cm":
-                matrix = tuple(float(value) for value in operands)
-            elif str(operator) == "Do":
-                forms.append(str(operands[0]))
-            elif str(operator) == "Q" and forms:
-                assert matrix is not None
-                placed.append(Placed(matrix, tuple(forms)))
-                matrix, forms = None, []
+        depth, body = 0, []
+        for instruction in pikepdf.parse_content_stream(pdf.pages[sheet]):
+            operator = str(instruction.operator)
+            depth += (operator == "q") - (operator == "Q")
+            if depth == 1 and operator == "q":
+                body = []
+            elif depth == 0 and operator == "Q":
+                if body and str(body[0].operator) == "cm":
+                    matrix = tuple(float(value) for value in body[0].operands)
+                    forms = tuple(str(i.operands[0]) for i in body if str(i.operator) == "Do")
+                    drawing = pikepdf.unparse_content_stream(body[1:])
+                    placed.append(Placed(matrix, drawing, forms))
+            else:
+                body.append(instruction)
     return placed
 
 
-def copy_alone(path: Path, sheet: int, slot: int) -> bytes:
+def copy_alone(path: Path | bytes, sheet: int, slot: int) -> bytes:
     """The copy in ``slot`` of a sheet on a page of its own, as it is once cut out."""
-    forms = placements(path, sheet)[slot].forms
-    with pikepdf.open(path) as pdf:
+    drawing = placements(path, sheet)[slot].drawing
+    with pikepdf.open(io.BytesIO(path) if isinstance(path, bytes) else path) as pdf:
         out = pikepdf.Pdf.new()
-        xobjects = pdf.pages[sheet].Resources.XObject
-        copied = {name: out.copy_foreign(xobjects[name]) for name in forms}
-        box = [float(value) for value in copied[forms[0]].BBox]
+        resources = out.copy_foreign(pdf.make_indirect(pdf.pages[sheet].Resources))
+        # A copy is the size of the sheet, or of the form that repeats it on the sheet.
+        repeated = resources.get("/XObject", {}).get("/PsoasPrintCopy")
+        sheet_box = pdf.pages[sheet].MediaBox
+        box = [float(value) for value in (repeated.BBox if repeated else sheet_box)]
         page = pikepdf.Dictionary(
-            Type=pikepdf.Name.Page,
-            MediaBox=box,
-            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(copied)),
-            Contents=out.make_stream(" ".join(f"{name} Do" for name in forms).encode()),
-        )
+            Type=pikepdf.Name.Page, MediaBox=box, Resources=resources,
+            Contents=out.make_stream(drawing),
+        )  # fmt: skip
         out.pages.append(pikepdf.Page(page))
         buffer = io.BytesIO()
         out.save(buffer)
@@ -216,14 +223,6 @@ def names_pages(copy: bytes, count: int) -> bytes:
     return buffer.getvalue()
 
 
-def drawn_forms(sheet_pdf: bytes, sheet: int) -> list[list[bytes]]:
-    """For each copy on a sheet, the content of each form it draws, in order."""
-    placed = placements(sheet_pdf, sheet)
-    with pikepdf.open(io.BytesIO(sheet_pdf)) as pdf:
-        xobjects = pdf.pages[sheet].Resources.XObject
-        return [[xobjects[name].read_bytes() for name in copy.forms] for copy in placed]
-
-
 @pytest.mark.parametrize("per_sheet", [1, 2, 4])
 def test_copies_are_placed_whole_at_scale_one_and_tile_the_sheet(one_copy, per_sheet):
     sheet_pdf = assemble(one_copy, None, [None] * per_sheet, per_sheet)
@@ -264,13 +263,18 @@ def test_each_copy_carries_its_own_page_of_names(one_copy):
     assert len(PdfReader(io.BytesIO(sheet_pdf)).pages) == 3  # two, two and one
     with pikepdf.open(io.BytesIO(names)) as pdf:
         marks = [page.Contents.read_bytes() for page in pdf.pages]
-    with pikepdf.open(io.BytesIO(one_copy)) as pdf:
-        base = pdf.pages[0].Contents.read_bytes()
-    drawn = [forms for sheet in range(3) for forms in drawn_forms(sheet_pdf, sheet)]
-    assert len(drawn) == len(copies)
-    for forms, copy in zip(drawn, copies, strict=True):
-        assert forms[0] == base  # the handout first
-        assert forms[1:] == ([] if copy is None else [marks[copy]])  # then its name
+    handout_text = PdfReader(io.BytesIO(one_copy)).pages[0].extract_text().split()
+    placed = [(sheet, copy) for sheet in range(3) for copy in placements(sheet_pdf, sheet)]
+    assert len(placed) == len(copies)
+    with pikepdf.open(io.BytesIO(sheet_pdf)) as pdf:
+        for (sheet, copy), student in zip(placed, copies, strict=True):
+            xobjects = pdf.pages[sheet].Resources.XObject
+            drawn = [xobjects[name].read_bytes() for name in copy.forms]
+            # The handout, whole (the first copy on a sheet draws it, the others repeat it)...
+            alone = copy_alone(sheet_pdf, sheet, placements(sheet_pdf, sheet).index(copy))
+            assert PdfReader(io.BytesIO(alone)).pages[0].extract_text().split() == handout_text
+            # ...and then its own name.
+            assert [d for d in drawn if d in marks] == ([] if student is None else [marks[student]])
 
 
 def test_imposing_the_same_copies_twice_gives_the_same_bytes(one_copy):

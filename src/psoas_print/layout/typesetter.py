@@ -210,29 +210,37 @@ def _keep_safe_links(document: LaidOutDocument) -> None:
 def _one_link_per_element(document: LaidOutDocument) -> None:
     """One link annotation, tagged as one Link, for each link element.
 
-    WeasyPrint gives a link's ::before and ::after boxes (a contents entry's leader and page
-    number) annotations of their own, each tagged as a Link: three overlapping links, read
-    out three times. The element's own annotation covers them; its pseudo-elements become
-    spans inside its Link.
+    WeasyPrint gives the boxes inside a link annotations of their own: a link's ::before and
+    ::after (a contents entry's leader and page number), an image it holds. Each is tagged
+    apart, so a screen reader meets three overlapping links on one contents entry, or a
+    link outside any Link element. The link element's own annotation covers them; its
+    pseudo-elements become spans inside its Link.
     """
     for page in document.pages:
-        own = {(_element(box), target) for _, target, _, box in page.links if not _pseudo(box)}
+        own = [(target, rect) for _, target, rect, box in page.links if _is_link(box)]
         kept = []
         for link in page.links:
-            box = link[3]
-            if _pseudo(box) and (_element(box), link[1]) in own:
-                box.element_tag = "span"  # type: ignore[attr-defined]
-            else:
+            _, target, rect, box = link
+            if _is_link(box) or not any(t == target and _inside(rect, r) for t, r in own):
                 kept.append(link)
+            elif _pseudo(box):
+                box.element_tag = "span"  # type: ignore[attr-defined]
         page.links = kept
 
 
-def _element(box: object) -> int:
-    return id(getattr(box, "element", None))
+def _is_link(box: object) -> bool:
+    return getattr(box, "element_tag", None) == "a"
 
 
 def _pseudo(box: object) -> bool:
     return "::" in str(getattr(box, "element_tag", ""))
+
+
+def _inside(inner: Any, outer: Any, slack: float = 1.0) -> bool:
+    """Whether rectangle ``inner`` (x0, y0, x1, y1) lies within ``outer``, give or take."""
+    x0, y0, x1, y1 = (float(value) for value in inner)
+    a0, b0, a1, b1 = (float(value) for value in outer)
+    return x0 >= a0 - slack and y0 >= b0 - slack and x1 <= a1 + slack and y1 <= b1 + slack
 
 
 def _allowed(target: str) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from psoas_print.pdf.font_sharing import share_fonts
 from psoas_print.pdf.overlays import lay_over
+from psoas_print.pdf.structure import adopt_structure
 
 if TYPE_CHECKING:
     import pikepdf
@@ -82,68 +83,6 @@ def join(
 
 FOLIOS = "/PsoasPrintFolio"
 PAGINATION = b"<</Type /Pagination>>"
-
-
-def adopt_structure(pdf: pikepdf.Pdf, part: pikepdf.Pdf, offset: int) -> None:
-    """The structure of ``part``, whose pages are now ``pdf``'s from ``offset`` on, read
-    after ``pdf``'s own under its one document element: the part's keys into the parent
-    tree (of its pages' marked content and of its annotations) move past ``pdf``'s."""
-    import pikepdf  # see the module's note
-
-    tree, theirs = pdf.Root.get("/StructTreeRoot"), part.Root.get("/StructTreeRoot")
-    if tree is None or theirs is None:
-        return
-    # Copied after the pages: pikepdf maps each of the part's objects to one copy, so the
-    # structure's pages and annotations are the ones now in ``pdf``.
-    theirs = pdf.copy_foreign(theirs)
-    entries = parent_entries(tree)
-    shift = max(entries, default=-1) + 1
-    for page in pdf.pages[offset:]:
-        if "/StructParents" in page.obj:
-            page.obj.StructParents = int(page.obj.StructParents) + shift
-        for annotation in page.obj.get("/Annots", []):
-            if "/StructParent" in annotation:
-                annotation.StructParent = int(annotation.StructParent) + shift
-    entries.update({key + shift: value for key, value in parent_entries(theirs).items()})
-    numbers = pikepdf.Array()
-    for key in sorted(entries):
-        numbers.append(key)
-        numbers.append(entries[key])
-    tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=numbers))
-    tree.ParentTreeNextKey = max(entries, default=-1) + 1
-    document, kids = _document(tree), _document(theirs).get("/K", pikepdf.Array())
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-        if isinstance(kid, pikepdf.Dictionary):
-            kid.P = document
-        document.K.append(kid)
-
-
-def parent_entries(tree: pikepdf.Object) -> dict[int, pikepdf.Object]:
-    """A structure tree's parent tree as key: value, its number tree flattened."""
-    import pikepdf  # see the module's note
-
-    entries: dict[int, pikepdf.Object] = {}
-    waiting = [tree.get("/ParentTree")]
-    while waiting:
-        node = waiting.pop()
-        if not isinstance(node, pikepdf.Dictionary):
-            continue
-        numbers = node.get("/Nums", pikepdf.Array())
-        entries.update({int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)})
-        waiting += list(node.get("/Kids", pikepdf.Array()))
-    return entries
-
-
-def _document(tree: pikepdf.Object) -> pikepdf.Object:
-    """The structure tree's document element, its kids an array."""
-    import pikepdf  # see the module's note
-
-    kids = tree.K
-    document = kids[0] if isinstance(kids, pikepdf.Array) else kids
-    if not isinstance(document.get("/K"), pikepdf.Array):
-        own = document.get("/K")
-        document.K = pikepdf.Array([] if own is None else [own])
-    return document
 
 
 def _add_blank(pdf: pikepdf.Pdf) -> None:

@@ -497,7 +497,7 @@ class Handouts(BookProduct[HandoutSettings]):
         options, per_sheet = settings.options, settings.per_sheet
         words = words_for(inputs, settings.language)
         handout = build_handout(inputs, context, paper, words, options, with_notes, per_sheet)
-        base = handout.fitted.document.write_pdf()
+        base = handout.fitted.document.write_pdf(pdf_tags=True)  # copies keep its tags
         names = None
         if students:
             context.progress(f"Laying out {len(students)} names")
