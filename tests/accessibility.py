@@ -297,3 +297,24 @@ def structure_text(pdf: pikepdf.Pdf) -> list[tuple[str, int, str]]:
             text = "".join(shown.get(number, {}).get(mcid, "") for mcid in ids)
             read.append((str(element.S), number, text))
     return read
+
+
+def element_text(pdf: pikepdf.Pdf, element: pikepdf.Object) -> str:
+    """The text of an element and of everything under it, in reading order."""
+    pages = {page.obj.objgen: page for page in pdf.pages}
+    shown: dict[tuple[int, int], dict[int, str]] = {}
+
+    def text_of(node: pikepdf.Object) -> str:
+        kids = node.get("/K")
+        parts = []
+        for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, int):
+                page = _page_of(node).objgen
+                if page not in shown and page in pages:
+                    shown[page] = marked_content(pages[page])
+                parts.append(shown.get(page, {}).get(kid, ""))
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                parts.append(text_of(kid))
+        return "".join(parts)
+
+    return text_of(element)

@@ -28,21 +28,28 @@ def date_it(metadata: Any) -> None:
 
 
 def add_xmp(document: Any, pdf: Any) -> None:
-    """WeasyPrint's finisher: the XMP packet and DisplayDocTitle, unless a PDF variant
-    wrote its own (which are the same and more)."""
+    """WeasyPrint's finisher: DisplayDocTitle, and the XMP packet; a PDF variant's own
+    packet (the same and its conformance) is given the language it lacks."""
     import pydyf
 
     preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
     preferences["DisplayDocTitle"] = "true"
     pdf.catalog["ViewerPreferences"] = preferences
-    if "Metadata" in pdf.catalog:
-        return
     metadata = document.metadata
+    written = _written_packet(pdf)
+    if written is not None:
+        stream, packet = written
+        start = packet.index(b"<x:xmpmeta")
+        end = packet.rindex(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
+        rdf = fromstring(packet[start:end]).find(f"{{{RDF}}}RDF")
+        if rdf is None:  # not a packet WeasyPrint wrote: left as it is
+            return
+        _add_language(rdf, metadata.lang)
+        meta = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + tostring(rdf) + b"</x:xmpmeta>"
+        stream.stream = [packet[:start] + meta + packet[end:]]
+        return
     rdf = fromstring(metadata.generate_rdf_metadata(None, None, None))
-    if metadata.lang:
-        description = SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
-        languages = SubElement(SubElement(description, f"{{{DC}}}language"), f"{{{RDF}}}Bag")
-        SubElement(languages, f"{{{RDF}}}li").text = metadata.lang
+    _add_language(rdf, metadata.lang)
     packet = b"".join(
         (PACKET_START, b'<x:xmpmeta xmlns:x="adobe:ns:meta/">', tostring(rdf), b"</x:xmpmeta>",
          PACKET_END)
@@ -51,3 +58,24 @@ def add_xmp(document: Any, pdf: Any) -> None:
     stream = pydyf.Stream([packet], {"Type": "/Metadata", "Subtype": "/XML"}, compress=False)
     pdf.add_object(stream)
     pdf.catalog["Metadata"] = stream.reference
+
+
+def _written_packet(pdf: Any) -> tuple[Any, bytes] | None:
+    """The metadata stream a PDF variant wrote, and its packet."""
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return None
+    number = int(bytes(reference).split()[0]) if isinstance(reference, bytes) else None
+    stream = next((obj for obj in pdf.objects if getattr(obj, "number", None) == number), None)
+    if stream is None:
+        return None
+    return stream, b"".join(bytes(part) for part in stream.stream)
+
+
+def _add_language(rdf: Any, language: str | None) -> None:
+    """dc:language, as a bag of one, unless the packet has it."""
+    if rdf is None or not language or next(rdf.iter(f"{{{DC}}}language"), None) is not None:
+        return
+    description = SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
+    languages = SubElement(SubElement(description, f"{{{DC}}}language"), f"{{{RDF}}}Bag")
+    SubElement(languages, f"{{{RDF}}}li").text = language
