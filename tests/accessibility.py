@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pikepdf
 
@@ -32,6 +33,19 @@ def ua_problems(pdf: pikepdf.Pdf, variant: str | None = None) -> list[str]:
     problems += _link_problems(pdf)
     problems += _font_problems(pdf)
     return problems
+
+
+def second_opinion(path: Path) -> list[str]:
+    """What ``pdfua`` finds wrong (errors; its warning that no PDF/UA conformance is
+    declared is true of every file but the PDF/UA variant)."""
+    from pdfua import Severity, validate
+
+    report = validate(str(path))
+    return [
+        f"{finding.rule_id}: {finding.message}"
+        for finding in report.findings
+        if finding.severity == Severity.ERROR
+    ]
 
 
 def _document_problems(pdf: pikepdf.Pdf, variant: str | None) -> list[str]:

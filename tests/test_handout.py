@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from psoas_print import load_book
+from tests.accessibility import structure_text, ua_problems
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import outline, page_size_mm, text_runs
 
@@ -69,6 +70,19 @@ def with_a_logo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--logo", folder / "logo.png", "--qr", "https://example.org/class",
     )  # fmt: skip
     return folder / "long.pdf"
+
+
+def test_each_named_copy_is_tagged_its_name_first_and_its_qr_code_a_link(with_a_logo):
+    with pikepdf.open(with_a_logo) as pdf:
+        assert ua_problems(pdf) == []
+        read = structure_text(pdf)
+        for number, (page, name) in enumerate(
+            zip(pdf.pages, ["Ana Li", LONG_NAME], strict=True), 1
+        ):
+            first = next(text for _, on, text in read if on == number)
+            assert first.split() == name.split() or "".join(first.split()) == "".join(name.split())
+            (link,) = page.obj.Annots
+            assert str(link.A.URI) == "https://example.org/class"
 
 
 def test_one_copy_fills_one_sheet(handouts):

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from psoas_print import load_book
 from psoas_print.pdf.imposition import assemble
+from tests.accessibility import structure_text, ua_problems
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import MM_PER_PT, page_size_mm, text_runs
 
@@ -168,6 +169,20 @@ def test_the_name_lands_on_its_line_in_every_copy(sheets, paper, per_sheet):
         name = _position(alone, student)
         assert name[0] > label[0]  # to the right of "Name"
         assert abs(name[1] - label[1]) < 4 / MM_PER_PT  # on the same line, give or take
+
+
+@pytest.mark.parametrize(("paper", "per_sheet"), [("a4", 2), ("letter", 4)])
+def test_the_first_copy_on_a_sheet_is_read_the_others_are_artifacts(sheets, paper, per_sheet):
+    """A screen reader reads each sheet once: its first copy, its student's name first.
+    The other copies are there for the scissors, artifacts like the cut marks."""
+    with pikepdf.open(sheets[(paper, per_sheet)]) as pdf:
+        assert ua_problems(pdf) == []
+        read = structure_text(pdf)
+    for sheet in range(math.ceil(len(STUDENTS) / per_sheet)):
+        on_sheet = STUDENTS[sheet * per_sheet : (sheet + 1) * per_sheet]
+        texts = [text for _, page, text in read if page == sheet + 1]
+        assert texts[0] == on_sheet[0]
+        assert not [name for name in on_sheet[1:] if any(name in text for text in texts)]
 
 
 def _position(reader: PdfReader, wanted: str) -> tuple[float, float]:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from psoas_print import load_book
 from psoas_print.errors import display_path
+from tests.accessibility import ua_problems
 from tests.conftest import SAMPLE_BOOK, Made, run_cli, run_guarded
 from tests.pdfs import lone_list_markers, outline
 
@@ -131,6 +132,7 @@ def test_variants_report_their_conformance(tmp_path, variant, key, value):
     result = run_cli("cheatsheet", "--book", SAMPLE_BOOK, "--pdf-variant", variant, "-o", target)
     assert result.exit_code == 0, result.stderr
     with pikepdf.open(target) as pdf:
+        assert ua_problems(pdf, variant) == []
         metadata = pdf.open_metadata()
         assert metadata.get(key) == value
         if variant == "pdf/a-3b":

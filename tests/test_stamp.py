@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
+from tests.accessibility import second_opinion, ua_problems
 from tests.conftest import run_cli
 from tests.pdfs import outline
 
@@ -49,6 +51,9 @@ def test_every_page_carries_its_buyer_and_the_book_survives(outputs, tmp_path):
         links = [len(page.get("/Annots", [])) for page in copy.pages]
         assert links == [len(page.get("/Annots", [])) for page in source.pages]
     assert_stamped_as_artifacts(outputs["ebook-a4"], tmp_path / "out" / "ebook-A-1001.pdf")
+    with pikepdf.open(tmp_path / "out" / "ebook-A-1001.pdf") as stamped:
+        assert ua_problems(stamped) == []  # the ebook's tagging, kept
+    assert second_opinion(tmp_path / "out" / "ebook-A-1001.pdf") == []
 
 
 def assert_stamped_as_artifacts(source, copy) -> None:
