@@ -67,7 +67,9 @@ def join(
             adopt_structure(out, part, offset)
             for index, number_page in enumerate(numbers.pages):
                 form = out.copy_foreign(number_page.as_form_xobject())
-                lay_over(out, out.pages[offset + index], form, FOLIOS, PAGINATION)
+                page = out.pages[offset + index]
+                lay_over(out, page, form, FOLIOS, PAGINATION)
+                page.contents_coalesce()  # one stream a page, not three: a smaller book
             for name, (local, rest) in named.items():
                 destinations[name] = pikepdf.Array([out.pages[offset + local].obj, *rest])
     _set_destinations(out, destinations)
