@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from psoas_print.pdf.content import page_content
 from psoas_print.pdf.font_sharing import name_subsets_apart
 from psoas_print.pdf.structure import TaggedCopies, parent_entries
 
@@ -83,7 +84,7 @@ class Handout:
 
         page = base.pages[0]
         cell = (float(page.mediabox[2]), float(page.mediabox[3]))
-        content = _content(page)
+        content = page_content(page)
         resources = out.copy_foreign(page.obj.get("/Resources", pikepdf.Dictionary()))
         unmarked = out.make_stream(unmark(page))
         unmarked.Type, unmarked.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
@@ -117,15 +118,6 @@ class Handout:
         if copies:
             page.obj.Tabs = pikepdf.Name.S  # links in the order of the structure
         return copies
-
-
-def _content(page: pikepdf.Page) -> bytes:
-    import pikepdf  # see the module's note
-
-    contents = page.obj.get("/Contents")
-    if isinstance(contents, pikepdf.Array):
-        return b"\n".join(stream.read_bytes() for stream in contents)
-    return contents.read_bytes() if contents is not None else b""
 
 
 def unmark(page: pikepdf.Page) -> bytes:

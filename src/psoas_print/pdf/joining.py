@@ -11,8 +11,9 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, TypeAlias
 
+from psoas_print.pdf.content import page_content
+from psoas_print.pdf.folios import draw_in
 from psoas_print.pdf.font_sharing import share_fonts
-from psoas_print.pdf.overlays import lay_over
 from psoas_print.pdf.structure import adopt_structure
 
 if TYPE_CHECKING:
@@ -29,16 +30,7 @@ def blank_pages(data: bytes) -> tuple[bool, ...]:
     import pikepdf  # see the module's note
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        return tuple(b"BT" not in _content(page) for page in pdf.pages)
-
-
-def _content(page: pikepdf.Page) -> bytes:
-    import pikepdf  # see the module's note
-
-    contents = page.obj.get("/Contents")
-    if isinstance(contents, pikepdf.Array):
-        return b"".join(stream.read_bytes() for stream in contents)
-    return contents.read_bytes() if contents is not None else b""
+        return tuple(b"BT" not in page_content(page) for page in pdf.pages)
 
 
 def join(
@@ -65,11 +57,7 @@ def join(
             named = _named_destinations(part)
             out.pages.extend(part.pages)
             adopt_structure(out, part, offset)
-            for index, number_page in enumerate(numbers.pages):
-                form = out.copy_foreign(number_page.as_form_xobject())
-                page = out.pages[offset + index]
-                lay_over(out, page, form, FOLIOS, PAGINATION)
-                page.contents_coalesce()  # one stream a page, not three: a smaller book
+            draw_in(out, list(out.pages[offset:]), numbers)
             for name, (local, rest) in named.items():
                 destinations[name] = pikepdf.Array([out.pages[offset + local].obj, *rest])
     _set_destinations(out, destinations)
@@ -81,10 +69,6 @@ def join(
     out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     out.close()
     return buffer.getvalue()
-
-
-FOLIOS = "/PsoasPrintFolio"
-PAGINATION = b"<</Type /Pagination>>"
 
 
 def _add_blank(pdf: pikepdf.Pdf) -> None:

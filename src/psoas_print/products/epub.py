@@ -9,6 +9,7 @@ repeat to the byte.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import io
 import re
@@ -213,7 +214,7 @@ def _exercise_document(
         href = _asset(exercise.image_path, Sources(book.root).resolver, assets)
         figure = {"href": href, "alt": f"{exercise.name}: {exercise.position}."}
     elif exercise.pose is not None:
-        svg = figures.svg(exercise, Style(), words)
+        svg = _with_label_font(figures.svg(exercise, Style(), words), Sources(book.root))
         href = f"figures/{exercise.id}.svg"
         assets[href] = Item(f"figure-{exercise.id}", href, "image/svg+xml", svg.encode("utf-8"))
         figure = {"href": href, "alt": alt_text(exercise, words)}
@@ -347,15 +348,42 @@ def _fonts(sources: Sources, text: str) -> list[Item]:
     codepoints = {ord(character) for character in text} | set(range(0x20, 0x7F))
     items = []
     for name, media_type in FONTS.items():
-        path = sources.font(name)
-        request = harfbuzz.SubsetInput()
-        request.unicode_set.update(codepoints)
-        subset = harfbuzz.subset(harfbuzz.Face(harfbuzz.Blob.from_file_path(str(path))), request)
-        if subset is None:
-            raise BookError.at(path, None, "this font could not be cut down for the EPUB")
+        data = _cut_down(sources.font(name), codepoints)
         stem = name.rsplit(".", 1)[0]
-        items.append(Item(f"font-{stem}", f"fonts/{name}", media_type, subset.blob.data))
+        items.append(Item(f"font-{stem}", f"fonts/{name}", media_type, data))
     return items
+
+
+def _cut_down(path: Path, codepoints: set[int]) -> bytes:
+    request = harfbuzz.SubsetInput()
+    request.unicode_set.update(codepoints)
+    subset = harfbuzz.subset(harfbuzz.Face(harfbuzz.Blob.from_file_path(str(path))), request)
+    if subset is None:
+        raise BookError.at(path, None, "this font could not be cut down for the EPUB")
+    data: bytes = subset.blob.data
+    return data
+
+
+LABEL_FONT = "Inter-Italic.otf"  # the figures' labels ("inhale"), as the PDFs set them
+_SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
+
+
+def _with_label_font(svg: str, sources: Sources) -> str:
+    """The figure with its labels' font inside it. A reading system shows an SVG picture
+    on its own, without the book's fonts: the face its labels ask for travels with it,
+    cut down to their letters."""
+    letters = "".join(_SVG_TEXT.findall(svg))
+    if not letters.strip():
+        return svg
+    data = _cut_down(sources.font(LABEL_FONT), {ord(c) for c in letters} | {0x20})
+    face = (
+        "@font-face { font-family: Inter; font-style: italic; "
+        f'src: url("data:font/otf;base64,{base64.b64encode(data).decode("ascii")}") '
+        'format("opentype"); }'
+    )
+    opening = re.search(r"<svg\b[^>]*>", svg)
+    assert opening is not None  # the figures are drawn as SVG
+    return svg[: opening.end()] + f"<style>{face}</style>" + svg[opening.end() :]
 
 
 def _zip(files: list[Item], container: str, created: str | None) -> bytes:
