@@ -60,6 +60,40 @@ def test_epub_passes_epubcheck_without_warnings(outputs):
     assert "No errors or warnings detected" in report, report
 
 
+def ace_violations(epub_path: Path, report: Path) -> list[str]:
+    """What DAISY's Ace (run with Debian's Chromium) finds wrong in an EPUB, one line each;
+    with the accessibility metadata it finds missing beside its rule checks."""
+    import json
+
+    installed = Path(__file__).parents[1] / ".ci" / "ace" / "node_modules" / ".bin"  # .ci/run
+    ace = shutil.which("ace-puppeteer") or shutil.which("ace-puppeteer", path=str(installed))
+    chromium = shutil.which("chromium")
+    if ace is None or chromium is None:
+        assert os.environ.get("CI") != "true", "CI must install Ace (npm) and chromium"
+        pytest.skip("DAISY Ace or chromium is not installed here")
+    environment = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium}
+    result = subprocess.run(
+        [ace, "--silent", "-o", str(report), "-f", str(epub_path)],
+        capture_output=True, text=True, timeout=300, env=environment,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    problems = [
+        f"{document['earl:testSubject']['url']}: {check['earl:test']['dct:title']}"
+        for document in found["assertions"]
+        for check in document.get("assertions", [])
+    ]
+    missing = found.get("a11y-metadata", {}).get("missing", [])
+    return problems + [f"missing {name}" for name in missing if not name.startswith("a11y:")]
+
+
+@pytest.mark.slow
+def test_ace_finds_nothing_wrong(outputs, tmp_path):
+    """DAISY's Ace: no WCAG violation in any document, the accessibility metadata whole
+    (its certifier fields aside: no one has certified the book)."""
+    assert ace_violations(outputs["ebook-a4"].with_suffix(".epub"), tmp_path / "ace") == []
+
+
 def test_the_zip_starts_with_an_uncompressed_mimetype(epub):
     first = epub.infolist()[0]
     assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED

@@ -18,7 +18,7 @@ from psoas_print import load_book
 from psoas_print.book.model import Book
 from tests.conftest import run_cli
 from tests.pdfs import bundled_fonts, embedded_fonts, folio_page, outline, page_size_mm
-from tests.test_epub import epubcheck_command
+from tests.test_epub import ace_violations, epubcheck_command
 
 SECOND_BOOK = Path(__file__).parent / "books" / "second"
 SECOND = load_book(SECOND_BOOK)
@@ -223,6 +223,11 @@ def test_epub_passes_epubcheck(second):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_epub_passes_ace(second, tmp_path):
+    assert ace_violations(second["letter"] / "ebook.epub", tmp_path / "ace") == []
 
 
 # --- print editions ----------------------------------------------------------------------
