@@ -36,6 +36,16 @@ def made(tmp_path_factory):
     return folder
 
 
+@pytest.mark.parametrize("name", ["white", "interior"])
+def test_the_cover_and_the_kdp_interior_are_tagged(made, name):
+    """Print files too: the wrap's words and the interior's structure reach a screen
+    reader, and whatever KDP's preset changes (boxes, ink, pages added) keeps the tags."""
+    from tests.accessibility import ua_problems
+
+    with pikepdf.open(made / f"{name}.pdf") as pdf:
+        assert ua_problems(pdf) == []
+
+
 def size_in(path) -> tuple[float, float]:
     with pikepdf.open(path) as pdf:
         box = [float(v) for v in pdf.pages[0].mediabox]

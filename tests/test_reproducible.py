@@ -34,6 +34,7 @@ AGAIN = {
     "print.pdf": PRINT_COMMAND,
     "handout.pdf": HANDOUT_COMMAND,
     "ebook.epub": ["epub", "--book", SAMPLE, "-o", "ebook.epub"],
+    "sample.pdf": OUTPUT_COMMANDS["sample-edition"],
 }
 
 
@@ -45,6 +46,7 @@ def first(outputs: dict[str, Path], print_edition: Made, sample_handout: Path) -
         "print.pdf": print_edition.path,
         "handout.pdf": sample_handout,
         "ebook.epub": outputs["epub-a4"],
+        "sample.pdf": outputs["sample-edition"],
     }
 
 
@@ -84,3 +86,30 @@ def test_epub_dates_come_from_source_date_epoch(first):
         assert b'<meta property="dcterms:modified">2026-01-01T00:00:00Z</meta>' in archive.read(
             "EPUB/package.opf"
         )
+
+
+@pytest.mark.slow
+def test_named_handouts_licensed_copies_and_covers_repeat_to_the_byte(
+    outputs, tmp_path, monkeypatch
+):
+    """The products made from other files: a class's handouts two to a sheet, a buyer's
+    licensed copy of the ebook, and the print cover, each made twice."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    roster, buyers = tmp_path / "class.csv", tmp_path / "buyers.csv"
+    roster.write_text("name\nAda Lovelace\nGrace Hopper\nKatherine Johnson\n", encoding="utf-8")
+    buyers.write_text("name,email,order\nAda Lovelace,ada@example.org,A-1\n", encoding="utf-8")
+    commands = {
+        "handouts.pdf": ["handout", "--book", SAMPLE, "--routine", "fridge", "--roster",
+                         roster, "--per-sheet", "2", "--qr", "https://example.org", "-o"],
+        "copies": ["stamp", outputs["ebook-a4"], "--buyers", buyers, "--out"],
+        "cover.pdf": ["cover", "--book", SAMPLE, "--preset", "kdp", "-o"],
+    }  # fmt: skip
+    for name, command in commands.items():
+        made = []
+        for attempt in ("first", "again"):
+            target = tmp_path / attempt / name
+            result = run_cli(*command, target)
+            assert result.exit_code == 0, result.stderr
+            files = sorted(target.glob("*.pdf")) if target.is_dir() else [target]
+            made.append([path.read_bytes() for path in files])
+        assert made[0] == made[1], name

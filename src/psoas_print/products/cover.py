@@ -19,6 +19,7 @@ from psoas_print.language.catalogues import words_for
 from psoas_print.language.words import Words
 from psoas_print.layout.geometry import TRIMS
 from psoas_print.layout.templates import layout_path, make_environment, render_template
+from psoas_print.layout.typesetter import tagged_pdf
 from psoas_print.layout.view import common_context
 from psoas_print.pdf.services import MM_PER_INCH, SERVICES, Service
 from psoas_print.products.context import BuildContext
@@ -154,7 +155,7 @@ class Cover(BookProduct[CoverSettings]):
         pages = printed_pages(inputs, context, settings, words)
         html = wrap_html(inputs, context, settings, words, pages)
         document = context.renderer.render(html, layout_path(TEMPLATE))
-        made = MadeFile("", document.write_pdf(), len(document.pages), html)
+        made = MadeFile("", tagged_pdf(document, None), len(document.pages), html)
         return Made((made,), Summary(), time.perf_counter() - started)
 
 
