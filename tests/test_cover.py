@@ -149,7 +149,7 @@ def test_a_book_gives_its_own_cover_art_to_every_cover(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert run_cli("ebook", "--book", book, "-o", out / "ebook.pdf").exit_code == 0
     with pikepdf.open(out / "cover.pdf") as pdf:
-        (image,) = [pikepdf.PdfImage(x) for x in pdf.pages[0].images.values()]
+        (image,) = [pikepdf.PdfImage(x) for x in pdf.pages[0].get_images().values()]
         assert image.width == 1900
     assert len(PdfReader(out / "ebook.pdf").pages[0].images) == 1  # the ebook's cover page
     from PIL import Image
