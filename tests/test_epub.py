@@ -220,3 +220,24 @@ def test_the_page_list_gives_the_pdf_ebooks_folios(epub, outputs):
     assert len(entries) == len(SAMPLE.chapters) + sum(len(c.exercises) for c in SAMPLE.chapters)
     for folio, href in entries:
         assert bookmarks[titles[href]] == folio, href
+
+
+def test_figures_carry_the_font_of_their_labels(epub):
+    """A reading system shows an SVG picture without the book's fonts: each figure holds
+    the face its labels ask for, with every letter they use."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    figures = [name for name in epub.namelist() if name.startswith("EPUB/figures/")]
+    assert figures
+    for name in figures:
+        svg = epub.read(name).decode("utf-8")
+        letters = set("".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", svg))) - {" "}
+        if not letters:
+            continue
+        face = re.search(r'url\("data:font/otf;base64,([A-Za-z0-9+/=]+)"\)', svg)
+        assert face is not None, name
+        cmap = TTFont(io.BytesIO(base64.b64decode(face[1]))).getBestCmap()
+        assert {ord(letter) for letter in letters} <= set(cmap), name
