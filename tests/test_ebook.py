@@ -265,3 +265,30 @@ def test_the_sample_links_its_store_and_marks_no_blank_page(outputs):
     blanks = [i for i, page in enumerate(reader.pages) if not page.get("/Contents")
               or page.extract_text().strip() == "SAMPLE"]  # fmt: skip
     assert not blanks, f"pages {blanks} carry nothing but the sample mark"
+
+
+@pytest.mark.slow
+def test_a_long_books_pages_are_kept_for_its_handouts(tmp_path, monkeypatch):
+    """An ebook laid out in parts records its pages as a single render does: a handout of
+    the unchanged book reads them back instead of laying the ebook out again."""
+    from bench.generate import generate
+    from psoas_print.products.context import BuildContext
+    from tests.conftest import run_cli
+
+    book = generate(12, tmp_path / "book", per_chapter=3)
+    result = run_cli("ebook", "--book", book, "--parts", "3", "-o", tmp_path / "ebook.pdf")
+    assert result.exit_code == 0, result.stderr
+
+    def no_layout(*args: object) -> None:
+        raise AssertionError("the ebook was laid out again")
+
+    monkeypatch.setattr(BuildContext, "anchors", no_layout)
+    routine = next((book / "routines").glob("*.yaml")).stem
+    target = tmp_path / "handout.pdf"
+    result = run_cli("handout", "--book", book, "--routine", routine, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    pages = {title: page for _, title, page in outline(PdfReader(tmp_path / "ebook.pdf"))}
+    cited = re.findall(
+        r"Full steps: page (\d+)", " ".join(PdfReader(target).pages[0].extract_text().split())
+    )
+    assert cited and all(int(page) in pages.values() for page in cited)

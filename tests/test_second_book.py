@@ -42,7 +42,7 @@ def second(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     routine = next(iter(SECOND.routines))
     handout = run_cli(
         "handout", "--book", SECOND_BOOK, "--routine", routine, "--roster", roster,
-        "-o", out / "handout.pdf", "--class-name", "Tuesday mobility",
+        "-o", out / "handout.pdf", "--class-name", "Tuesday mobility", "--paper", "a4",
     )  # fmt: skip
     assert handout.exit_code == 0, handout.stderr
     return {
@@ -195,10 +195,23 @@ def test_cheat_sheet_is_one_page_of_the_first_routine(second, paper, size):
 def test_handout_has_a_copy_per_student_with_their_name(second):
     reader = PdfReader(second["handout"])
     assert len(reader.pages) == 2
-    assert page_size_mm(reader) == LETTER_MM
+    assert page_size_mm(reader) == A4_MM  # printed on A4, the book being on Letter
     names = ["Aoife Ní Bhriain", "Jean-Baptiste Lefèvre-Durand"]
     for page, name in zip(reader.pages, names, strict=True):
         assert name in flat(page.extract_text())
+
+
+def test_a_handout_cites_the_pages_of_the_ebook_at_the_books_own_paper(second):
+    """Printed on A4, it cites the Letter ebook that `build` made, the students' edition."""
+    routine = SECOND.routines[next(iter(SECOND.routines))]
+    pages = {
+        flat(title): page for _, title, page in outline(PdfReader(second["letter"] / "ebook.pdf"))
+    }
+    text = flat(PdfReader(second["handout"]).pages[0].extract_text())
+    cited = [int(n) for n in re.findall(r"page (\d+)", text)]
+    # (An exercise kept out of every chapter has no page to cite.)
+    names = [flat(item.exercise.name) for item in routine.items]
+    assert cited == [pages[name] for name in names if name in pages]
 
 
 # --- the EPUB -----------------------------------------------------------------------------

@@ -102,14 +102,17 @@ def make_handouts(
     roster: PathLike | None = None,
     split: bool = False,
     paper: Paper | None = None,
+    ebook_paper: Paper | None = None,
     language: str | None = None,
     force: bool = False,
 ) -> Built:
     """A class handout; with ``roster``, a copy per student (with ``split``, a file each
-    in the folder ``target``)."""
+    in the folder ``target``). Its page references cite the ebook at ``ebook_paper``, by
+    default the book's own paper."""
     options = HandoutOptions(
-        routine, class_name, instructor, date, Path(logo) if logo else None, qr, notes
-    )
+        routine, class_name, instructor, date, Path(logo) if logo else None, qr, notes,
+        ebook_paper,
+    )  # fmt: skip
     roster_path = Path(roster) if roster is not None else None
     students = read_roster(roster_path) if roster_path is not None else ()
     settings = HandoutSettings(

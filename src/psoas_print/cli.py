@@ -422,6 +422,14 @@ def handout_command(
         bool, typer.Option("--split", help="With --roster: one file per student in -o DIR.")
     ] = False,
     paper: PaperOption = None,
+    ebook_paper: Annotated[
+        PaperChoice | None,
+        typer.Option(
+            "--ebook-paper",
+            help="The paper of the ebook whose pages the handout cites. Default: the book's own.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="The PDF, or the folder with --split."),
@@ -436,7 +444,7 @@ def handout_command(
         raise BookError.at(Path("--split"), None, "needs --roster: one file per student")
     options = HandoutOptions(
         routine=routine, class_name=class_name, instructor=instructor, date=_date(date),
-        logo=logo, qr=_url(qr), notes=notes,
+        logo=logo, qr=_url(qr), notes=notes, ebook_paper=_paper(ebook_paper),
     )  # fmt: skip
     students = read_roster(roster) if roster is not None else ()
     settings = HandoutSettings(

@@ -196,7 +196,7 @@ def build_handout(
         "figures": figures_for(
             exercises, thumbnail_style(cell_for(paper, per_sheet)), context.figures, words
         ),
-        "ebook_pages": ebook_pages(book, context, paper, words),
+        "ebook_pages": ebook_pages(book, context, options.ebook_paper or book.info.paper, words),
         "logo_url": options.logo.resolve().as_uri() if options.logo else None,
         "qr_url": qr_code(options.qr) if options.qr else None,
         "class_date": words.date(options.date) if options.date else "",

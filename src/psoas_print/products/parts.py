@@ -24,6 +24,7 @@ from psoas_print.book.sources import Sources
 from psoas_print.figures.store import FigureStore
 from psoas_print.language.catalogues import words_for
 from psoas_print.language.words import Words
+from psoas_print.layout.remembered import keep_pages
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typesetter import PORTION_SCHEME, LaidOutDocument, anchor_pages
 from psoas_print.layout.view import common_context
@@ -124,10 +125,17 @@ def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Ma
     data = join(front.data, [p.data for p in whole], folios, starts, PORTION_SCHEME)
     pages = starts[-1] + whole[-1].pages - 1
     drawn = {name: svg for portion in laid for name, svg in portion.drawn.items()}
-    # The HTML a single render would lay out, for the plain weasyprint command to compare.
-    html = None
-    if ebook.keep_html:
-        html = ebook_html(book, context, page, settings.words(), printing=ebook.printing)
+    context.figures.new.update(drawn)  # drawn in the workers: not drawn again here
+    # The HTML a single render would lay out: for the plain weasyprint command to compare,
+    # and as the key under which the screen edition's pages are kept for the products that
+    # cite them (a handout's page references, the EPUB's page list).
+    screen = ebook.printing is None and not ebook.sample
+    single_html = None
+    if ebook.keep_html or screen:
+        single_html = ebook_html(book, context, page, settings.words(), printing=ebook.printing)
+    if screen:
+        keep_pages(single_html or "", context.layouts_digest, _numbering(front.pages, whole)[1])
+    html = single_html if ebook.keep_html else None
     warnings = tuple(spilled_exercises(book, toc_pages, page))
     made = MadeFile("", data, pages, html)
     seconds = time.perf_counter() - started

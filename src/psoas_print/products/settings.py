@@ -93,6 +93,9 @@ class HandoutOptions:
     logo: Path | None = None
     qr: str | None = None
     notes: str = ""
+    # The paper of the ebook edition whose pages the handout cites; None: the book's own,
+    # the edition `build` and `ebook` make by default.
+    ebook_paper: Paper | None = None
 
 
 @dataclass(frozen=True)
