@@ -1,8 +1,9 @@
 """Fitting a layout to exactly one page by scaling every size in it together.
 
-The layout is laid out on an endless page; the positions of markers after each card
-and at the very end say how tall it is. Each measurement predicts the next scale, so a
-fit takes a few renders. Layouts that fit this way place ``<div id="after-card-N">``
+The layout is laid out once on an endless page; the positions of markers after each card
+and at the very end say how tall it is, and predict the scale that fills the page. Each
+later render is on the real page and is kept if it fits: two renders in the usual case,
+at most four. Layouts that fit this way place ``<div id="after-card-N">``
 after card N and ``<div id="sheet-end">`` after everything. Every other element with an
 id is measured too, so that a layout too long for its page can say what takes the room
 without being laid out again.
@@ -10,6 +11,7 @@ without being laid out again.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,8 +24,10 @@ if TYPE_CHECKING:
     from psoas_print.layout.typesetter import LaidOutDocument, Renderer
 
 ENDLESS_PAGE_MM = 5000
-TOLERANCE = 0.02  # a fit within 2 % of filling the page is good enough
-MAX_MEASURES = 8
+TOLERANCE = 0.04  # a fit within 4 % of filling the page is good enough
+AIM = 0.98  # of the page, where a prediction aims the layout's end: clear of the edge
+HEIGHT_EXPONENT = 1.3  # how a layout's height grows with its scale, before it is measured
+MAX_RENDERS = 4
 PX_PER_MM = 96 / 25.4
 
 
@@ -73,67 +77,6 @@ def measure(document: LaidOutDocument, cards: int, origin: Path) -> Measurement:
     return Measurement(boxes["sheet-end"][0], ends, boxes)
 
 
-def fit_scale(
-    measure_at: Callable[[float], Measurement], usable_mm: float, smallest: float, largest: float
-) -> tuple[float, int]:
-    """The largest scale (to within TOLERANCE) at which the layout ends above ``usable_mm``.
-
-    Returns the scale and how many measuring renders it took; raises TooLong.
-    """
-    fits: tuple[float, float] | None = None  # (scale, end) of the largest scale that fits
-    overflows: tuple[float, float] | None = None  # and of the smallest that overflows
-    scale, measures = largest, 0
-    while measures < MAX_MEASURES:
-        measurement = measure_at(scale)
-        measures += 1
-        if measurement.end_mm <= usable_mm:
-            fits = (scale, measurement.end_mm)
-        else:
-            overflows = (scale, measurement.end_mm)
-            if scale <= smallest:
-                raise TooLong(measurement)
-        if (
-            fits is not None
-            and fits[0] == scale
-            and (scale >= largest or measurement.end_mm >= usable_mm * (1 - TOLERANCE))
-        ):
-            break  # as large as allowed, or fills the page to within the tolerance
-        if (
-            fits is not None
-            and overflows is not None
-            and (overflows[0] - fits[0]) / overflows[0] < TOLERANCE
-        ):
-            break  # the best fit is next to the smallest overflow
-        scale = _next_guess(fits, overflows, usable_mm * (1 - TOLERANCE / 2), smallest, largest)
-    if fits is None:  # pragma: no cover - the guesses always reach the smallest scale first
-        raise TooLong(measure_at(smallest))
-    return fits[0], measures
-
-
-def _next_guess(
-    fits: tuple[float, float] | None,
-    overflows: tuple[float, float] | None,
-    target_mm: float,
-    smallest: float,
-    largest: float,
-) -> float:
-    """The scale expected to end the layout at ``target_mm``, kept inside what is known.
-
-    Between a fit and an overflow the height is close to a straight line in the scale
-    (margins and the pen-sized log do not scale, so a proportional guess would not do).
-    """
-    if fits is not None and overflows is not None:
-        (low, low_end), (high, high_end) = fits, overflows
-        guess = low + (target_mm - low_end) * (high - low) / (high_end - low_end)
-        return guess if low < guess < high else (low + high) / 2
-    known = overflows or fits
-    assert known is not None
-    guess = known[0] * target_mm / known[1]
-    if fits is None:
-        return max(smallest, min(guess, known[0] - 1e-3))
-    return min(largest, max(guess, known[0] + 1e-3))
-
-
 def measure_once(
     html_at: Callable[[float, float | None], str],
     renderer: Renderer,
@@ -161,15 +104,92 @@ def fit_to_one_page(
     usable_mm: float,
     scales: tuple[float, float],
 ) -> Fitted:
-    """Lay out ``html_at(scale, page_height_mm)`` on one page at the largest scale that fits.
+    """Lay out ``html_at(scale, page_height_mm)`` on one page at the largest scale that
+    fills it (to within TOLERANCE), in at most MAX_RENDERS renders, two in the usual case.
 
-    ``html_at`` is called with an endless page height while measuring and with None for the
-    real page. Raises TooLong when even the smallest of ``scales`` overflows.
+    The first render measures the layout at the largest scale on an endless page
+    (``html_at`` is given its height); each later one is a candidate: the real page
+    (``html_at`` is given None) at the scale the measurements so far predict, which says
+    itself whether it fits and how full it is. Raises TooLong when even the smallest of
+    ``scales`` overflows.
     """
+    smallest, largest = scales
+    first = measure_once(html_at, renderer, origin, cards, largest)
+    known = [(largest, first.end_mm)]  # (scale, where the layout ends), as measured
+    best: Fitted | None = None
+    scale: float | None = largest if first.end_mm <= usable_mm else _predict(known, usable_mm)
+    renders = 1
+    while scale is not None and renders < MAX_RENDERS:
+        scale = min(largest, max(smallest, scale))
+        html = html_at(scale, None)
+        document = renderer.render(html, origin)
+        renders += 1
+        fits, end_mm = measure_candidate(document, cards, origin, usable_mm)
+        if fits and (best is None or scale > best.scale):
+            best = Fitted(document, html, scale, renders)
+        if fits and (scale >= largest or end_mm >= usable_mm * (1 - TOLERANCE)):
+            break  # as large as allowed, or full enough
+        known.append((scale, end_mm))
+        scale = _next_scale(known, best, usable_mm, smallest, renders)
+    if best is None:
+        raise TooLong(measure_once(html_at, renderer, origin, cards, smallest))
+    return Fitted(best.document, best.html, best.scale, renders)
 
-    def measure_at(scale: float) -> Measurement:
-        return measure_once(html_at, renderer, origin, cards, scale)
 
-    scale, measures = fit_scale(measure_at, usable_mm, *scales)
-    html = html_at(scale, None)
-    return Fitted(renderer.render(html, origin), html, scale, measures + 1)
+def _next_scale(
+    known: list[tuple[float, float]],
+    best: Fitted | None,
+    usable_mm: float,
+    smallest: float,
+    renders: int,
+) -> float | None:
+    """The scale of the next candidate; None when none would do better than ``best``."""
+    if renders == MAX_RENDERS - 1 and best is None:
+        return smallest  # the last render: the one scale sure to fit, unless none does
+    guess = _predict(known, usable_mm)
+    fitting = [scale for scale, end in known if end <= usable_mm]
+    overflowing = [scale for scale, end in known if end > usable_mm]
+    low = max(fitting, default=smallest)
+    high = min(overflowing, default=float("inf"))
+    if not low <= guess < high:  # the prediction left what is known: halve the gap
+        guess = (low + high) / 2 if high != float("inf") else low
+    if best is not None and guess <= best.scale:
+        return None
+    return guess
+
+
+def _predict(known: list[tuple[float, float]], usable_mm: float) -> float:
+    """The scale expected to end the layout at AIM of the page.
+
+    A layout grows faster than its scale (lines break into more lines as the type grows,
+    while the page's width stays), close to a power of it: HEIGHT_EXPONENT alone from one
+    measurement, else the power through the two measurements nearest the aim.
+    """
+    target = usable_mm * AIM
+    nearest = sorted(known, key=lambda point: abs(point[1] - target))[:2]
+    exponent = HEIGHT_EXPONENT
+    if len(nearest) == 2 and nearest[0][0] != nearest[1][0] and nearest[0][1] != nearest[1][1]:
+        (s1, e1), (s2, e2) = nearest
+        fitted = math.log(e1 / e2) / math.log(s1 / s2)
+        if 0.5 < fitted < 3:
+            exponent = fitted
+    scale, end = nearest[0]
+    return float(scale * (target / end) ** (1 / exponent))
+
+
+def measure_candidate(
+    document: LaidOutDocument, cards: int, origin: Path, usable_mm: float
+) -> tuple[bool, float]:
+    """Whether a render on the real page fits it, and where its layout ends, in mm from the
+    page's top, as a measuring render would put it (over-estimated when it runs on).
+
+    A layout may pin a footer to the foot of the real page (``id="sheet-foot"``): then the
+    layout ends where its last card ends, plus the footer.
+    """
+    if len(document.pages) > 1:
+        pages = len(document.pages)
+        return False, usable_mm * pages  # ran onto another page: about this long, or less
+    measured = measure(document, cards, origin)
+    foot = measured.height("sheet-foot")
+    end_mm = measured.card_ends_mm[-1] + foot if foot else measured.end_mm
+    return end_mm <= usable_mm, end_mm
