@@ -109,11 +109,8 @@ def _copies_line(copies: list[Result], started: float) -> str:
     count = f"{len(copies)} licensed {'copy' if len(copies) == 1 else 'copies'}"
     if all(result.summary.up_to_date for result in copies):
         return f"{count} in {folder}: up to date."
-    rate = copies[0].summary.copies_per_second or 0.0
-    return (
-        f"{count} in {folder}: {rate:.0f} copies a second "
-        f"({time.perf_counter() - started:.1f} s with the licence lines)."
-    )
+    seconds = time.perf_counter() - started
+    return f"{count} in {folder}: {len(copies) / seconds:.0f} copies a second, written."
 
 
 def summary_row(result: Result) -> tuple[str, ...]:

@@ -39,7 +39,7 @@ def name_subsets_apart(pdf: pikepdf.Pdf) -> None:
         name = str(font.BaseFont).lstrip("/")
         if "+" not in name:  # a whole font, not a subset: it keeps its name
             continue
-        _rename(font, _tag(_program_bytes(font)) + "+" + name.split("+", 1)[1])
+        _rename(font, subset_tag(_program_bytes(font)) + "+" + name.split("+", 1)[1])
 
 
 def share_fonts(pdf: pikepdf.Pdf) -> None:
@@ -145,7 +145,7 @@ def _merge(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object]) -> pikepdf.Object:
     descendant = first.DescendantFonts[0]
     descriptor = descendant.FontDescriptor
     key = _file_key(descriptor) or FONT_FILES[0]
-    program = _subset(_program_bytes(first), sorted(widths))
+    program = subset_program(_program_bytes(first), sorted(widths))
     stream = pikepdf.Stream(pdf, program)
     if key == "/FontFile2":
         stream.Length1 = len(program)
@@ -154,8 +154,8 @@ def _merge(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object]) -> pikepdf.Object:
     descriptor[key] = pdf.make_indirect(stream)
     if "/CIDSet" in descriptor:  # optional, and would list one portion's glyphs only
         del descriptor["/CIDSet"]
-    descendant.W = _width_array(widths)
-    first.ToUnicode = pdf.make_stream(_unicode_map(texts))
+    descendant.W = width_array(widths)
+    first.ToUnicode = pdf.make_stream(unicode_map(texts))
     return first
 
 
@@ -179,7 +179,7 @@ def _widths(array: pikepdf.Object) -> dict[int, float]:
     return widths
 
 
-def _width_array(widths: dict[int, float]) -> pikepdf.Array:
+def width_array(widths: dict[int, float]) -> pikepdf.Array:
     """glyph: width as a /W array of runs of consecutive glyphs."""
     import pikepdf  # see the module's note
 
@@ -202,7 +202,7 @@ def _texts(unicode_map: bytes) -> dict[int, bytes]:
     return {int(glyph, 16): text for glyph, text in _GLYPH_TEXT.findall(unicode_map)}
 
 
-def _unicode_map(texts: dict[int, bytes]) -> bytes:
+def unicode_map(texts: dict[int, bytes]) -> bytes:
     """A ToUnicode CMap of ``texts``, as WeasyPrint writes one."""
     lines = [
         b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
@@ -220,7 +220,7 @@ def _unicode_map(texts: dict[int, bytes]) -> bytes:
     return b"\n".join(lines)
 
 
-def _subset(program: bytes, glyphs: list[int]) -> bytes:
+def subset_program(program: bytes, glyphs: list[int]) -> bytes:
     """``program`` with only ``glyphs`` drawn, each keeping its number (the PDF's text
     names glyphs by number), with WeasyPrint's own subsetting options."""
     from fontTools import subset
@@ -250,7 +250,7 @@ def _subset(program: bytes, glyphs: list[int]) -> bytes:
     return buffer.getvalue()
 
 
-def _tag(program: bytes) -> str:
+def subset_tag(program: bytes) -> str:
     """Six capital letters from a digest of the program: the subset's own tag."""
     return "".join(chr(65 + byte % 26) for byte in hashlib.sha256(program).digest()[:6])
 

@@ -1,5 +1,5 @@
-"""Laying one PDF's page over every page of another: a licence line on each page of a
-finished ebook, whose links, bookmarks and metadata stay as they were.
+"""Drawing over the pages of a finished PDF, as artifacts (a licence line, crop marks),
+and reading what stamping needs of a finished ebook: its size, pages and language.
 
 pikepdf (30 ms to import) is imported by the functions that use it, not at the top: a build
 that never opens a finished PDF (a single-render ebook, a cheat sheet, an up-to-date
@@ -9,31 +9,15 @@ check) does without it.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from psoas_print.errors import BookError
 from psoas_print.files import Unreadable, read_limited
 from psoas_print.limits import MAX_EBOOK_BYTES
-from psoas_print.pdf.font_sharing import name_subsets_apart
 
 if TYPE_CHECKING:
     import pikepdf
-
-
-def stamped_copy(book: bytes, lines: pikepdf.Pdf, index: int, licence: str) -> bytes:
-    """The book with page ``index`` of ``lines`` laid over each of its pages."""
-    import pikepdf  # see the module's note
-
-    with pikepdf.open(io.BytesIO(book)) as copy:
-        form = copy.copy_foreign(lines.pages[index].as_form_xobject())
-        for page in copy.pages:
-            lay_over(copy, page, form, LICENCE, WATERMARK)
-        copy.docinfo["/LicensedTo"] = licence
-        buffer = io.BytesIO()
-        copy.save(buffer, deterministic_id=True)
-        return buffer.getvalue()
 
 
 def lay_over(
@@ -67,16 +51,6 @@ def draw_over(pdf: pikepdf.Pdf, page: pikepdf.Page, content: bytes) -> None:
     page's drawing is kept in a saved graphics state, which it may leave changed."""
     page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
     page.contents_add(pdf.make_stream(b"\nQ\n" + content))
-
-
-def stamped_copies(book: bytes, lines: bytes, licences: list[str]) -> Iterator[bytes]:
-    """One copy of ``book`` per licence: page ``i`` of ``lines`` over each of its pages."""
-    import pikepdf  # see the module's note
-
-    with pikepdf.open(io.BytesIO(lines)) as line_pages:
-        name_subsets_apart(line_pages)  # never the name of one of the book's subsets
-        for index, licence in enumerate(licences):
-            yield stamped_copy(book, line_pages, index, licence)
 
 
 def pdf_language(data: bytes) -> str | None:

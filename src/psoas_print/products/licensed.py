@@ -1,12 +1,13 @@
 """Licensed copies of a finished ebook: a buyer's line in the foot of every page.
 
-The book is not laid out again. All buyers' lines are laid out in one render (one page
-each, the size of the book's pages, with the bundled fonts), and each line is laid over
-every page of a copy of the finished PDF, whose links, bookmarks and metadata stay.
+The book is not laid out again, nor are the lines: pdf/stamping.py sets each buyer's line
+in the bundled fonts over every page of a copy of the finished PDF, whose links,
+bookmarks, tags and metadata stay. A large batch is shared out between the cores.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -16,11 +17,9 @@ from psoas_print.book.model import Book
 from psoas_print.errors import BookError, Problem
 from psoas_print.language.catalogues import words_for
 from psoas_print.language.words import ENGLISH, Words
-from psoas_print.layout.templates import layout_path, make_environment, render_template
-from psoas_print.layout.typesetter import Renderer
-from psoas_print.layout.view import record
 from psoas_print.output import distinct, file_stem
-from psoas_print.pdf.overlays import page_count, page_size, pdf_language, stamped_copies
+from psoas_print.pdf.overlays import page_count, page_size, pdf_language
+from psoas_print.pdf.stamping import Stamper
 from psoas_print.products.context import BuildContext
 from psoas_print.products.protocol import (
     FinishedPdf,
@@ -30,6 +29,7 @@ from psoas_print.products.protocol import (
     Summary,
 )
 from psoas_print.products.settings import Buyer, LicensedSettings, ProductName
+from psoas_print.workers import WorkerPool, worker_context
 
 TEMPLATE = "stamp.html"
 FONTS = ("Inter-Regular.otf", "GentiumBookPlus-Regular.ttf")
@@ -44,30 +44,17 @@ def licence_line(buyer: Buyer, words: Words) -> str:
     )  # fmt: skip
 
 
-def stamp_lines(
-    renderer: Renderer,
-    buyers: tuple[Buyer, ...],
-    buyers_file: Path,
-    page_size_pt: tuple[float, float],
-    words: Words,
-) -> bytes:
-    """One page per buyer with their licence line in the foot, as a PDF."""
-    fonts = [renderer.sources.font(name) for name in FONTS]
-    lines = [licence_line(buyer, words) for buyer in buyers]
+def check_printable(
+    buyers: tuple[Buyer, ...], buyers_file: Path, fonts: list[Path], words: Words
+) -> None:
+    """Every buyer's line prints in the bundled fonts; else one located problem per buyer."""
     problems = [
         Problem(buyers_file, buyer.line, f"no bundled font can print {', '.join(missing)}")
-        for buyer, line in zip(buyers, lines, strict=True)
-        if (missing := unprintable(line, fonts))
+        for buyer in buyers
+        if (missing := unprintable(licence_line(buyer, words), fonts))
     ]
     if problems:
         raise BookError(problems)
-    width, height = (size * MM_PER_PT for size in page_size_pt)
-    shown = [record(buyer, licence=line) for buyer, line in zip(buyers, lines, strict=True)]
-    html = render_template(
-        make_environment(renderer.sources, words), TEMPLATE,
-        buyers=shown, width_mm=width, height_mm=height, language=words.language,
-    )  # fmt: skip
-    return renderer.render(html, layout_path(TEMPLATE)).write_pdf()
 
 
 def stamp_words(ebook: bytes, language: str | None) -> Words:
@@ -110,20 +97,50 @@ class LicensedCopies:
     def make(self, inputs: Inputs, settings: LicensedSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, FinishedPdf)
         started = time.perf_counter()
-        size = page_size(inputs.data, inputs.path)  # a PDF that cannot be stamped fails here
+        page_size(inputs.data, inputs.path)  # a PDF that cannot be stamped fails here
         buyers = settings.buyers
-        context.progress(f"Laying out {len(buyers)} licence lines")
         words = stamp_words(inputs.data, settings.language)
-        lines = stamp_lines(context.renderer, buyers, settings.buyers_file, size, words)
-        copies_started = time.perf_counter()
-        files = []
+        fonts = [context.sources.font(name) for name in FONTS]
+        check_printable(buyers, settings.buyers_file, fonts, words)
+        lines = [licence_line(buyer, words) for buyer in buyers]
         pages = page_count(inputs.data)
         names = self.file_names(settings)
-        licences = [licence_line(buyer, words) for buyer in buyers]
-        for name, data in zip(names, stamped_copies(inputs.data, lines, licences), strict=True):
-            context.progress(f"Stamping {name}")
-            files.append(MadeFile(name, data, pages))
-        copies_seconds = time.perf_counter() - copies_started
-        rate = len(buyers) / copies_seconds if copies_seconds else float("inf")
+        files = [
+            MadeFile(name, data, pages)
+            for name, data in zip(names, stamp_all(inputs.data, fonts, lines), strict=True)
+        ]
+        seconds = time.perf_counter() - started
+        rate = len(buyers) / seconds if seconds else float("inf")
         summary = Summary(copies=len(buyers), copies_per_second=rate)
-        return Made(tuple(files), summary, time.perf_counter() - started)
+        return Made(tuple(files), summary, seconds)
+
+
+def stamp_all(book: bytes, fonts: list[Path], lines: list[str]) -> list[bytes]:
+    """A copy of ``book`` per line, made side by side on every core for a large batch.
+
+    Every worker embeds the fonts for the whole batch, so a copy is the same bytes however
+    the batch is shared out."""
+    workers = min(os.cpu_count() or 1, len(lines) // COPIES_PER_WORKER)
+    if workers < 2:
+        return _stamp(book, fonts, lines, range(len(lines)))
+    shares = [range(start, len(lines), workers) for start in range(workers)]
+    with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
+        done = list(
+            pool.map(_stamp, [book] * workers, [fonts] * workers, [lines] * workers, shares)
+        )
+    copies: list[bytes] = [b""] * len(lines)
+    for share, made in zip(shares, done, strict=True):
+        for index, data in zip(share, made, strict=True):
+            copies[index] = data
+    return copies
+
+
+COPIES_PER_WORKER = 50  # fewer than this in all, and starting a worker costs more than it saves
+
+
+def _stamp(book: bytes, fonts: list[Path], lines: list[str], which: range) -> list[bytes]:
+    stamper = Stamper(book, fonts, lines)
+    try:
+        return [stamper.copy(lines[index], lines[index]) for index in which]
+    finally:
+        stamper.close()
