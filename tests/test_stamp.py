@@ -78,6 +78,27 @@ def assert_stamped_as_artifacts(source, copy) -> None:
             assert depth == 1  # the line, once per page
 
 
+def test_a_name_prints_in_whichever_bundled_font_has_its_letters(outputs, tmp_path):
+    """Set without a layout engine, a line still falls back from Inter to Gentium Book
+    Plus, letter by letter, and reads back as written; a letter in neither is an error."""
+    name = "Ԁлена Ǆurić"  # Ԁ and Ǆ are in Gentium Book Plus, not in Inter
+    buyers = write_buyers(tmp_path, [(name, "e@example.org", "G-1")])
+    result = run_cli("stamp", outputs["ebook-a4"], "--buyers", buyers, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    copy = PdfReader(tmp_path / "out" / "ebook-G-1.pdf")
+    assert f"Licensed to {name}" in " ".join(copy.pages[1].extract_text().split())
+    licence = copy.pages[1]["/Resources"]["/XObject"]["/PsoasPrintLicence"].get_object()
+    fonts = {
+        str(f.get_object()["/BaseFont"]).split("+")[-1]
+        for f in licence["/Resources"]["/Font"].values()
+    }
+    assert fonts == {"Inter-Regular", "GentiumBookPlus"}  # PostScript names, as embedded
+    buyers = write_buyers(tmp_path, [("王小明", "w@example.org", "G-2")])
+    result = run_cli("stamp", outputs["ebook-a4"], "--buyers", buyers, "--out", tmp_path / "no")
+    assert result.exit_code == 2
+    assert "buyers.csv:2: no bundled font can print '王'" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
