@@ -13,6 +13,8 @@ Prints a Markdown table; copy it into bench/RESULTS.md with the machine it ran o
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -28,7 +30,8 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.generate import generate
-from psoas_print.products.ebook import LONG_BOOK_EXERCISES
+from psoas_print import load_book
+from psoas_print.book.model import Book
 from psoas_print.shipped import shipped
 
 
@@ -40,6 +43,13 @@ def script(name: str) -> str:
 
 
 PSOAS_PRINT, WEASYPRINT = script("psoas-print"), script("weasyprint")
+# Paged.js, the peer that paginates HTML in a browser: `PUPPETEER_SKIP_DOWNLOAD=1 npm install
+# --prefix bench/.pagedjs pagedjs-cli` (Puppeteer's own browser cannot be downloaded here),
+# run with Debian's chromium. Timed when both are installed.
+PAGEDJS = shutil.which("pagedjs-cli") or shutil.which(
+    "pagedjs-cli", path=str(Path(__file__).resolve().parent / ".pagedjs" / "node_modules" / ".bin")
+)
+CHROMIUM = shutil.which("chromium")
 
 
 def run(command: list[str]) -> tuple[float, int]:
@@ -74,14 +84,51 @@ def median_run(command: list[str], repeat: int) -> tuple[float, int]:
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
-def book_row(name: str, book: Path, work: Path, repeat: int, tagged: bool) -> dict[str, str]:
+def contents_right(pdf: Path, book: Book) -> str:
+    """How many of the contents' entries give the page (as the viewer numbers it) that
+    their chapter or exercise starts on, as "right of all"."""
+    reader = PdfReader(pdf)
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    labels = reader.page_labels
+    start = next(i for i, text in enumerate(texts) if text.startswith("Contents"))
+    end = start + 1  # the contents run on while their pages hold entries' leaders
+    while end < len(texts) and "..." in texts[end]:
+        end += 1
+    contents = " ".join(texts[start:end])
+    titles = []
+    for chapter in book.chapters:
+        titles += [chapter.title, *(e.name for e in book.chapter_exercises(chapter))]
+    right = 0
+    for title in titles:
+        named = re.escape(title) + r"(?!\d)"  # "Set 1", not "Set 10"
+        given = re.search(named + r"[\s.·…]*?(\d+)", contents)
+        page = next((i for i in range(end, len(texts)) if re.search(named, texts[i])), None)
+        right += bool(given and page is not None and labels[page] == given[1])
+    return f"{right} of {len(titles)}"
+
+
+def pagedjs_columns(html: Path, work: Path, repeat: int, book: Book, ours: float) -> dict[str, str]:
+    """Paged.js (in Chromium) on the very HTML our build wrote, when it is installed."""
+    if PAGEDJS is None or CHROMIUM is None:
+        return {}
+    os.environ["PUPPETEER_EXECUTABLE_PATH"] = CHROMIUM  # for the commands started from here
+    target = work / f"{html.stem}-pagedjs.pdf"
+    command = [PAGEDJS, str(html), "-o", str(target), "--browserArgs", "--no-sandbox"]
+    seconds, peak = median_run(command, repeat)
+    return {
+        "Paged.js s": f"{seconds:.2f}", "Paged.js peak MB": f"{peak / 2**20:.0f}",
+        "ours / Paged.js": f"{ours / seconds:.3f}",
+        "Paged.js contents right": contents_right(target, book),
+    }  # fmt: skip
+
+
+def book_row(name: str, book: Path, work: Path, repeat: int) -> dict[str, str]:
     pdf, html = work / f"{name}.pdf", work / f"{name}.html"
     ours_command = [
         PSOAS_PRINT, "ebook", "--book", str(book), "-o", str(pdf), "--html", str(html), "--force",
     ]  # fmt: skip
-    # WeasyPrint alone on the HTML we wrote, asked for the same tagging as our PDF has.
-    tags = ["--pdf-tags"] if tagged else []
-    plain_command = [WEASYPRINT, *tags, str(html), str(work / f"{name}-plain.pdf")]
+    # WeasyPrint alone on the HTML we wrote, tagged as every PDF of ours is.
+    plain_command = [WEASYPRINT, "--pdf-tags", str(html), str(work / f"{name}-plain.pdf")]
     ours, plain = [], []
     for _ in range(repeat):  # in turns, so a busy moment of the shared machine hits both
         ours.append(run(ours_command))
@@ -89,12 +136,15 @@ def book_row(name: str, book: Path, work: Path, repeat: int, tagged: bool) -> di
     seconds, peak = statistics.median(r[0] for r in ours), max(r[1] for r in ours)
     plain_s, plain_peak = statistics.median(r[0] for r in plain), max(r[1] for r in plain)
     pages = len(PdfReader(pdf).pages)
+    loaded = load_book(book)
     return {
         "book": name, "pages": str(pages), "seconds": f"{seconds:.2f}",
         "pages/s": f"{pages / seconds:.1f}", "peak MB": f"{peak / 2**20:.0f}",
         "KB/page": f"{pdf.stat().st_size / pages / 1024:.1f}",
+        "contents right": contents_right(pdf, loaded),
         "WeasyPrint alone s": f"{plain_s:.2f}", "its peak MB": f"{plain_peak / 2**20:.0f}",
         "ratio": f"{seconds / plain_s:.3f}",
+        **pagedjs_columns(html, work, repeat, loaded, seconds),
     }  # fmt: skip
 
 
@@ -189,13 +239,11 @@ def main() -> None:
         work = Path(folder)
         # The sample book is quick: at least 9 rounds, for a ratio that noise does not decide.
         sample_repeat = max(arguments.repeat, 9)
-        rows = [book_row("sample", shipped("book"), work, sample_repeat, tagged=True)]
+        rows = [book_row("sample", shipped("book"), work, sample_repeat)]
         for size in (int(s) for s in arguments.sizes.split(",") if s):
             book = generate(size, work / f"book-{size}")
             repeat = 1 if size >= 200 else arguments.repeat
-            # Long books are laid out in parts, untagged: compare with untagged WeasyPrint.
-            tagged = size <= LONG_BOOK_EXERCISES
-            rows.append(book_row(f"{size} exercises", book, work, repeat, tagged))
+            rows.append(book_row(f"{size} exercises", book, work, repeat))
         print("## Ebook builds\n")
         print(table(rows))
         print("\n## Start-up, fitting and rebuilds (sample book)\n")
