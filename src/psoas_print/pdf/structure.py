@@ -117,13 +117,17 @@ class TaggedCopies:
             if isinstance(kid, pikepdf.Dictionary):
                 copy = self._copy(kid, self.document, page, links, marks, owners)
                 self.document.K.append(copy)
-        key = len(self.entries)
-        page.obj.StructParents = key
-        self.entries[key] = pikepdf.Array([marks.get(i) for i in range(max(marks, default=-1) + 1)])
+        by_mcid = pikepdf.Array([marks.get(i) for i in range(max(marks, default=-1) + 1)])
+        page.obj.StructParents = self._entry(by_mcid)
         for annotation in links.values():
             if annotation.objgen in owners:
-                annotation.StructParent = key = key + 1
-                self.entries[key] = owners[annotation.objgen]
+                annotation.StructParent = self._entry(owners[annotation.objgen])
+
+    def _entry(self, value: pikepdf.Object) -> int:
+        """``value`` in the parent tree under the next key; that key."""
+        key = len(self.entries)
+        self.entries[key] = value
+        return key
 
     def _copy(
         self, element: pikepdf.Object, parent: pikepdf.Object, page: pikepdf.Page,
