@@ -292,3 +292,40 @@ def test_a_long_books_pages_are_kept_for_its_handouts(tmp_path, monkeypatch):
         r"Full steps: page (\d+)", " ".join(PdfReader(target).pages[0].extract_text().split())
     )
     assert cited and all(int(page) in pages.values() for page in cited)
+
+
+@pytest.mark.slow
+def test_a_long_books_pages_are_found_in_portions_when_none_are_kept(tmp_path, monkeypatch):
+    """With no pages kept, the EPUB of a long book lays the ebook out in portions, as
+    `ebook` does, not in one render; its page list gives the pages `ebook` prints."""
+    import zipfile
+
+    from bench.generate import generate
+    from psoas_print.layout import remembered
+    from psoas_print.products import parts
+    from psoas_print.products.context import BuildContext
+    from tests.conftest import run_cli
+
+    book = generate(12, tmp_path / "book", per_chapter=3)
+    monkeypatch.setattr(parts, "LONG_BOOK_EXERCISES", 6)  # twelve exercises count as long
+    monkeypatch.setattr(remembered, "_read", lambda path: None)  # nothing kept
+
+    def one_render(*args: object) -> None:
+        raise AssertionError("the long book was laid out in one render")
+
+    monkeypatch.setattr(BuildContext, "anchors", one_render)
+    result = run_cli("epub", "--book", book, "-o", tmp_path / "book.epub")
+    assert result.exit_code == 0, result.stderr
+    monkeypatch.undo()
+    result = run_cli("ebook", "--book", book, "--parts", "3", "-o", tmp_path / "ebook.pdf")
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "book.epub") as epub:
+        nav = epub.read("EPUB/nav.xhtml").decode("utf-8")
+    page_list = nav[nav.index('epub:type="page-list"') :]
+    listed = dict(re.findall(r'href="exercise-([^"]+)\.xhtml">(\d+)</a>', page_list))
+    printed = {title: page for _, title, page in outline(PdfReader(tmp_path / "ebook.pdf"))}
+    exercises = load_book(book).exercises
+    assert listed  # every exercise in a chapter is listed, at the page `ebook` prints
+    assert {exercises[name].name: int(page) for name, page in listed.items()} == {
+        exercises[name].name: printed[exercises[name].name] for name in listed
+    }

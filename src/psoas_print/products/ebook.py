@@ -29,13 +29,12 @@ from psoas_print.products.ebook_html import (
     spilled_exercises,
 )
 from psoas_print.products.front_cover import CoverFace, cover_alt, cover_page
-from psoas_print.products.parts import make_in_parts
+from psoas_print.products.parts import LONG_BOOK_EXERCISES, make_in_parts
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile
 from psoas_print.products.settings import EbookSettings, PrintSetup, ProductName
 from psoas_print.products.summary import Summary
 
 Laid = TypeVar("Laid")
-LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
 
 
 class Ebook(BookProduct[EbookSettings]):

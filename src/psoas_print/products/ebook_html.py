@@ -4,6 +4,7 @@ running heads, the sample edition's selection), and what its laid-out pages say 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from psoas_print.book.loading import book_images
@@ -98,18 +99,23 @@ def ebook_geometry(paper: Paper | str, printing: PrintSetup | None) -> dict[str,
 
 
 def ebook_anchor_pages(
-    book: Book, context: BuildContext, paper: Paper | str, words: Words
+    book: Book,
+    context: BuildContext,
+    paper: Paper | str,
+    words: Words,
+    lay_out: Callable[[], dict[str, int]] | None = None,
 ) -> dict[str, int]:
     """The folio of every chapter, exercise and other anchor of the ebook at ``paper`` in
-    the language of ``words``: read off its real layout, or remembered from the last time
-    this very ebook was laid out (see layout/remembered.py). The interior's first page is
-    folio 1: the cover is laid in front of it, labelled, not numbered."""
+    the language of ``words``: remembered from the last time this very ebook was laid out
+    (see layout/remembered.py), else read off its real layout: ``lay_out()`` (a long book's
+    portions, see parts.py), or one render. The interior's first page is folio 1: the cover
+    is laid in front of it, labelled, not numbered."""
     html = ebook_html(book, context, paper, words)
 
-    def lay_out() -> dict[str, int]:
+    def one_render() -> dict[str, int]:
         return context.anchors(html, layout_path(TEMPLATE))
 
-    return remembered_pages(html, context.layouts_digest, lay_out)
+    return remembered_pages(html, context.layouts_digest, lay_out or one_render)
 
 
 def sample_edition(book: Book) -> Book:

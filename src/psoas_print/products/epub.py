@@ -49,8 +49,8 @@ from psoas_print.layout.view import (
     routine_view,
 )
 from psoas_print.products.context import BuildContext
-from psoas_print.products.ebook_html import ebook_anchor_pages
 from psoas_print.products.front_cover import store_picture
+from psoas_print.products.parts import folios_of
 from psoas_print.products.protocol import (
     BookProduct,
     Inputs,
@@ -227,7 +227,7 @@ def _exercise_document(
 def page_list(book: Book, build: BuildContext, words: Words) -> list[tuple[int, str]]:
     """(folio, document) for the first page of every chapter and exercise, in page order:
     where each begins in the PDF ebook at the book's own paper, in the same language."""
-    folios = ebook_anchor_pages(book, build, book.info.paper, words)
+    folios = folios_of(book, build, book.info.paper, words)
     starts: dict[int, str] = {}
     for chapter in book.chapters:
         starts.setdefault(folios.get(f"chapter-{chapter.id}", 0), f"chapter-{chapter.id}.xhtml")

@@ -45,7 +45,7 @@ from psoas_print.output import distinct, file_stem
 from psoas_print.pdf.imposition import assemble
 from psoas_print.products.cheatsheet import choose_routine
 from psoas_print.products.context import BuildContext
-from psoas_print.products.ebook_html import ebook_anchor_pages
+from psoas_print.products.parts import folios_of
 from psoas_print.products.protocol import (
     BookProduct,
     Inputs,
@@ -237,8 +237,8 @@ def _options_view(options: HandoutOptions) -> Record:
 
 def ebook_pages(book: Book, context: BuildContext, paper: Paper, words: Words) -> dict[str, int]:
     """The page of each exercise in the ebook in the same language (see
-    ebook_html.ebook_anchor_pages)."""
-    pages = ebook_anchor_pages(book, context, paper, words)
+    parts.folios_of)."""
+    pages = folios_of(book, context, paper, words)
     return {
         name.removeprefix("exercise-"): page
         for name, page in pages.items()

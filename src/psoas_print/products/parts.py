@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from psoas_print.book.model import Book, Chapter
+from psoas_print.book.model import Book, Chapter, Paper
 from psoas_print.book.sources import Sources
 from psoas_print.figures.store import FigureStore
 from psoas_print.language.catalogues import words_for
@@ -33,6 +33,7 @@ from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import (
     TEMPLATE,
     Portion,
+    ebook_anchor_pages,
     ebook_geometry,
     ebook_html,
     spilled_exercises,
@@ -42,6 +43,7 @@ from psoas_print.products.settings import EbookSettings, PrintSetup
 from psoas_print.workers import WorkerPool, worker_context
 
 EXERCISES_PER_PORTION = 45  # about a hundred pages
+LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
 ROUTINES_ANCHOR = "routines"  # the routines' heading, first in the back matter
 
 
@@ -142,6 +144,52 @@ def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Ma
     return Made((made,), Summary(parts=len(groups)), seconds, drawn, warnings)
 
 
+def folios_of(
+    book: Book, context: BuildContext, paper: Paper | str, words: Words
+) -> dict[str, int]:
+    """The folio of every anchor of the screen ebook at ``paper`` (see ebook_anchor_pages),
+    for the products that cite its pages: a long book, when its pages are not remembered,
+    is laid out in portions on every core as `ebook` lays it out, not in one render."""
+    if len(book.exercises) <= LONG_BOOK_EXERCISES:
+        return ebook_anchor_pages(book, context, paper, words)
+
+    def in_portions() -> dict[str, int]:
+        settings = Settings(
+            book, str(paper), False, None, context.figures.folder, context.created,
+            words.language,
+        )  # fmt: skip
+        return _portion_pages(book, settings, context)
+
+    return ebook_anchor_pages(book, context, paper, words, in_portions)
+
+
+def _portion_pages(book: Book, settings: Settings, context: BuildContext) -> dict[str, int]:
+    """Where each anchor of the portions falls in the whole book: the portions and the
+    front matter laid out, nothing joined."""
+    groups = portions_for(book, None)
+    context.dismiss_ready()  # the portions' workers need both cores
+    with WorkerPool(max_workers=min(len(groups), os.cpu_count() or 1),
+                    mp_context=worker_context()) as pool:  # fmt: skip
+        futures = [
+            pool.submit(lay_out_portion, settings, _portion(book, groups, index))
+            for index in range(len(groups))
+        ]
+        measured = _front(context, settings, None).pages  # with placeholder numbers
+        laid = [future.result() for future in futures]
+    context.figures.new.update({n: svg for portion in laid for n, svg in portion.drawn.items()})
+    # The front matter with the real numbers, as make_in_parts lays it out at the end.
+    front = _front(context, settings, _with_routines(measured, laid))
+    return _with_routines(front.pages, laid)
+
+
+def _with_routines(front_pages: int, laid: list[Laid]) -> dict[str, int]:
+    """Each anchor's page, the back matter's heading's included: the right-hand page after
+    the last portion."""
+    starts, pages = _numbering(front_pages, laid)
+    pages[ROUTINES_ANCHOR] = _right_hand(starts[-1] + laid[-1].pages)
+    return pages
+
+
 def _front_and_back(
     context: BuildContext,
     settings: Settings,
@@ -154,9 +202,7 @@ def _front_and_back(
 
     Returns the front matter and the portions followed by the back matter, if it has any.
     """
-    starts, pages = _numbering(front_pages, laid)
-    # The back matter starts on the right-hand page after the last portion, with its heading.
-    pages[ROUTINES_ANCHOR] = _right_hand(starts[-1] + laid[-1].pages)
+    pages = _with_routines(front_pages, laid)
     back = None
     if settings.sample or settings.book.routines:
         back = pool.submit(lay_out_portion, settings, _back_portion(pages))
