@@ -11,7 +11,7 @@ def pose_fault(pose: PoseFacts) -> PoseFault | None:
     """What keeps ``pose`` from being drawn (a joint past its range, a contact in the air),
     and where in the pose description; None when it draws."""
     try:
-        build_scene(pose)
+        build_scene(pose, place_label=False)  # where the label goes never refuses a pose
     except PoseError as error:
         return PoseFault(error.location, error.message)
     return None

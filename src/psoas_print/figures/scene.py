@@ -88,9 +88,13 @@ class Scene:
         return self.canvas[3] - self.canvas[1]
 
 
-def build_scene(pose: PoseFacts, breath_words: Mapping[str, str] | None = None) -> Scene:
+def build_scene(
+    pose: PoseFacts, breath_words: Mapping[str, str] | None = None, place_label: bool = True
+) -> Scene:
     """Validate a pose description and lay it out, or raise PoseError with its location.
-    ``breath_words`` gives the breath label in the figure's language ("inhale": "einatmen")."""
+    ``breath_words`` gives the breath label in the figure's language ("inhale": "einatmen").
+    ``place_label`` False checks the breath label without searching for its spot (most of
+    the work, and never a reason to refuse a pose): enough to know the pose draws."""
     surfaces = Surfaces(floor=MAT_THICKNESS if "mat" in pose.props else 0.0)
     keyframes = [_keyframe(pose, index) for index in range(len(pose.keyframes))]
     bodies = [
@@ -105,7 +109,7 @@ def build_scene(pose: PoseFacts, breath_words: Mapping[str, str] | None = None) 
     obstacles = _prop_boxes(
         pose.view, chair_front, wall, surfaces.floor if floor is not None else None
     )
-    label = _label(pose, arrows, bodies, obstacles, breath_words or {})
+    label = _label(pose, arrows, bodies, obstacles, breath_words or {}, place_label)
     scene = Scene(
         view=pose.view,
         bodies=tuple(bodies),
@@ -418,6 +422,7 @@ def _label(
     bodies: list[Body],
     obstacles: list[Box],
     breath_words: Mapping[str, str],
+    place: bool = True,
 ) -> tuple[str, Point] | None:
     if pose.breath is None:
         return None
@@ -434,6 +439,8 @@ def _label(
             ("breath", "into"), f"no arrow leads into '{pose.breath.into}' to carry the label"
         )
     text = breath_words.get(pose.breath.label, pose.breath.label)
+    if not place:
+        return text, matching[0].at(0.5)
     return text, _label_spot(matching[0], text, bodies, arrows, obstacles)
 
 
