@@ -9,7 +9,7 @@ the body and the arrows.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from psoas_print.book.model import PoseFacts
@@ -475,20 +475,17 @@ def _label_spot(
         for turn in (0, 30, -30, 60, -60, 90, -90, 135, -135, 180)
     ]  # fmt: skip
 
-    def clearance(spot: Point) -> float:
+    def gaps(spot: Point) -> Iterator[float]:
         box = label_box(text, spot)
-        gaps = [_box_to_segment(box, s) for body in bodies for s in body.segments]
-        gaps += [_box_to_point(box, p) for a in arrows for p in a.samples(20)]
-        gaps += [_box_to_box(box, other) for other in obstacles]
-        return min(gaps)
+        yield from (_box_to_box(box, other) for other in obstacles)
+        yield from (_box_to_point(box, p) for a in arrows for p in a.samples(20))
+        yield from (_box_to_segment(box, s) for body in bodies for s in body.segments)
 
-    best = (-math.inf, spots[0])
-    for spot in spots:  # the nearest spot that is clear, else the clearest
-        gap = clearance(spot)
-        if gap >= LABEL_CLEARANCE:
+    # The nearest spot that is clear (one gap too small rules a spot out), else the clearest.
+    for spot in spots:
+        if all(gap >= LABEL_CLEARANCE for gap in gaps(spot)):
             return spot
-        best = max(best, (gap, spot))
-    return best[1]
+    return max((min(gaps(spot)), spot) for spot in spots)[1]
 
 
 def _box_to_point(box: Box, point: Point) -> float:
