@@ -217,6 +217,19 @@ def sample_handout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "handout.pdf"
 
 
+# Every product the tool lays out, by name: the PDFs the shared builds above made of it.
+PDF_PRODUCTS = ("cheat sheet", "ebook", "sample edition", "print edition", "handout")
+
+
+@pytest.fixture(scope="session")
+def pdf_products(
+    outputs: dict[str, Path], print_edition: Made, sample_handout: Path
+) -> dict[str, Path]:
+    paths = (outputs["cheatsheet-a4"], outputs["ebook-a4"], outputs["sample-edition"],
+             print_edition.path, sample_handout)  # fmt: skip
+    return dict(zip(PDF_PRODUCTS, paths, strict=True))
+
+
 @pytest.fixture(scope="session")
 def without_routines(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
     """A copy of the sample book with every routine taken out, made with ``build``: the

@@ -9,41 +9,27 @@ single render (tests/test_ebook.py), where those are made."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pikepdf
 import pytest
 
 from psoas_print import load_book
 from tests.accessibility import element_text, second_opinion, structure_text, ua_problems
-from tests.conftest import SAMPLE_BOOK
+from tests.conftest import PDF_PRODUCTS, SAMPLE_BOOK
 from tests.pdfs import structure_elements
 
 SAMPLE = load_book(SAMPLE_BOOK)
 
 
-@pytest.fixture(scope="module")
-def products(outputs, print_edition, sample_handout) -> dict[str, Path]:
-    return {
-        "cheat sheet": outputs["cheatsheet-a4"],
-        "ebook": outputs["ebook-a4"],
-        "sample edition": outputs["sample-edition"],
-        "print edition": print_edition.path,
-        "handout": sample_handout,
-    }
-
-
-@pytest.mark.parametrize(
-    "name", ["cheat sheet", "ebook", "sample edition", "print edition", "handout"]
-)
-def test_every_product_passes_the_structural_pdfua_checks(products, name):
-    with pikepdf.open(products[name]) as pdf:
+@pytest.mark.parametrize("name", PDF_PRODUCTS)
+def test_every_product_passes_the_structural_pdfua_checks(pdf_products, name):
+    with pikepdf.open(pdf_products[name]) as pdf:
         assert ua_problems(pdf) == [], name
         # What a screen reader reads: the product's words, in its structure.
         read = " ".join(text for _, _, text in structure_text(pdf))
     titles = [SAMPLE.info.title, *(routine.title for routine in SAMPLE.routines.values())]
     assert any(title in read for title in titles)
-    assert second_opinion(products[name]) == []
+    assert second_opinion(pdf_products[name]) == []
 
 
 def test_the_ebook_title_is_one_heading(outputs):

@@ -4,13 +4,11 @@ SOURCE_DATE_EPOCH when it is set), and a viewer told to show the title."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pikepdf
 import pytest
 
 from psoas_print import load_book
-from tests.conftest import SAMPLE_BOOK
+from tests.conftest import PDF_PRODUCTS, SAMPLE_BOOK
 
 SAMPLE = load_book(SAMPLE_BOOK)
 SHARED_DATE = "D:20260101000000Z"  # tests/conftest.py's EPOCH
@@ -19,22 +17,9 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 XMP = "{http://ns.adobe.com/xap/1.0/}"
 
 
-@pytest.fixture(scope="module")
-def products(outputs, print_edition, sample_handout) -> dict[str, Path]:
-    return {
-        "cheat sheet": outputs["cheatsheet-a4"],
-        "ebook": outputs["ebook-a4"],
-        "sample edition": outputs["sample-edition"],
-        "print edition": print_edition.path,
-        "handout": sample_handout,
-    }
-
-
-@pytest.mark.parametrize(
-    "name", ["cheat sheet", "ebook", "sample edition", "print edition", "handout"]
-)
-def test_every_pdf_carries_its_title_authors_language_and_dates(products, name):
-    with pikepdf.open(products[name]) as pdf:
+@pytest.mark.parametrize("name", PDF_PRODUCTS)
+def test_every_pdf_carries_its_title_authors_language_and_dates(pdf_products, name):
+    with pikepdf.open(pdf_products[name]) as pdf:
         info = {str(key): str(value) for key, value in pdf.docinfo.items()}
         assert SAMPLE.info.title in info["/Title"], name
         assert info["/Author"] == SAMPLE.info.byline
