@@ -100,22 +100,14 @@ def portions_for(book: Book, count: int | None) -> list[tuple[Chapter, ...]]:
 def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Made:
     """The whole ebook as one PDF, laid out in portions on every core."""
     started = time.perf_counter()
-    context.dismiss_ready()  # the portions' workers need both cores
     page = ebook.page(book)
     settings = Settings(
         book, page, ebook.sample, ebook.printing, context.figures.folder, context.created,
         ebook.language,
     )  # fmt: skip
     groups = portions_for(book, ebook.parts)
-    workers = min(len(groups), os.cpu_count() or 1)
-    with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
-        futures = [
-            pool.submit(lay_out_portion, settings, _portion(book, groups, index))
-            for index in range(len(groups))
-        ]
-        front = _front(context, settings, None)
-        laid = [future.result() for future in futures]
-        measured = front.pages
+    with _pool_for(groups, context) as pool:
+        measured, laid = _portions_beside_front(pool, book, groups, settings, context)
         front, whole = _front_and_back(context, settings, pool, measured, laid)
         if _numbering(front.pages, laid)[0] != _numbering(measured, laid)[0]:  # pragma: no cover
             # A contents page more than the placeholder numbers made: every page moves on.
@@ -127,7 +119,6 @@ def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Ma
     data = join(front.data, [p.data for p in whole], folios, starts, PORTION_SCHEME)
     pages = starts[-1] + whole[-1].pages - 1
     drawn = {name: svg for portion in laid for name, svg in portion.drawn.items()}
-    context.figures.new.update(drawn)  # drawn in the workers: not drawn again here
     # The HTML a single render would lay out: for the plain weasyprint command to compare,
     # and as the key under which the screen edition's pages are kept for the products that
     # cite them (a handout's page references, the EPUB's page list).
@@ -167,19 +158,36 @@ def _portion_pages(book: Book, settings: Settings, context: BuildContext) -> dic
     """Where each anchor of the portions falls in the whole book: the portions and the
     front matter laid out, nothing joined."""
     groups = portions_for(book, None)
-    context.dismiss_ready()  # the portions' workers need both cores
-    with WorkerPool(max_workers=min(len(groups), os.cpu_count() or 1),
-                    mp_context=worker_context()) as pool:  # fmt: skip
-        futures = [
-            pool.submit(lay_out_portion, settings, _portion(book, groups, index))
-            for index in range(len(groups))
-        ]
-        measured = _front(context, settings, None).pages  # with placeholder numbers
-        laid = [future.result() for future in futures]
-    context.figures.new.update({n: svg for portion in laid for n, svg in portion.drawn.items()})
+    with _pool_for(groups, context) as pool:
+        measured, laid = _portions_beside_front(pool, book, groups, settings, context)
     # The front matter with the real numbers, as make_in_parts lays it out at the end.
     front = _front(context, settings, _with_routines(measured, laid))
     return _with_routines(front.pages, laid)
+
+
+def _pool_for(groups: list[tuple[Chapter, ...]], context: BuildContext) -> WorkerPool:
+    """Workers for the portions, one a core (the ready process is let go: they need both)."""
+    context.dismiss_ready()
+    return WorkerPool(
+        max_workers=min(len(groups), os.cpu_count() or 1), mp_context=worker_context()
+    )
+
+
+def _portions_beside_front(
+    pool: ProcessPoolExecutor, book: Book, groups: list[tuple[Chapter, ...]],
+    settings: Settings, context: BuildContext,
+) -> tuple[int, list[Laid]]:  # fmt: skip
+    """The portions laid out in ``pool`` and, meanwhile here, the front matter with
+    placeholder numbers: how many pages the front matter takes, and the portions."""
+    futures = [
+        pool.submit(lay_out_portion, settings, _portion(book, groups, index))
+        for index in range(len(groups))
+    ]
+    measured = _front(context, settings, None).pages
+    laid = [future.result() for future in futures]
+    # Drawn in the workers: not drawn again here (the single render's HTML, say).
+    context.figures.new.update({name: svg for part in laid for name, svg in part.drawn.items()})
+    return measured, laid
 
 
 def _with_routines(front_pages: int, laid: list[Laid]) -> dict[str, int]:
