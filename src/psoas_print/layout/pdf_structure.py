@@ -10,11 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 
-def scope_headers(pdf: Any) -> None:
+def mend_elements(pdf: Any) -> None:
+    """The header cells' scope and the description lists' labels, from one index of the
+    objects pydyf will write."""
+    objects = _objects(pdf)
+    scope_headers(objects)
+    label_description_lists(objects)
+
+
+def scope_headers(objects: dict[int, Any]) -> None:
     """Give each TH structure element its /Scope: /Row or /Column."""
     import pydyf
 
-    objects = _objects(pdf)
     for element in list(objects.values()):
         if not _is(element, "/TH"):
             continue
@@ -42,13 +49,12 @@ def _number(reference: object) -> int | None:
     return None
 
 
-def label_description_lists(pdf: Any) -> None:
+def label_description_lists(objects: dict[int, Any]) -> None:
     """A description list as list items of a label and a body. WeasyPrint tags each <dt>
     and <dd> as an item of its own; a pair grouped in a <div> under the list (as the
     layouts group a dose's facts) becomes one LI holding an Lbl and an LBody."""
     import pydyf
 
-    objects = _objects(pdf)
     for element in list(objects.values()):
         if not _is(element, "/Div"):
             continue

@@ -184,8 +184,7 @@ def _finish(document: Any, pdf: Any) -> None:
     """WeasyPrint's last step before writing: metadata, the table headers' scope, the
     description lists' labels and the links' descriptions."""
     pdf_metadata.add_xmp(document, pdf)
-    pdf_structure.scope_headers(pdf)
-    pdf_structure.label_description_lists(pdf)
+    pdf_structure.mend_elements(pdf)
     pdf_structure.describe_links(document, pdf, anchor_pages(document))
 
 
