@@ -31,9 +31,7 @@ from psoas_print.products.protocol import (
 from psoas_print.products.settings import Buyer, LicensedSettings, ProductName
 from psoas_print.workers import WorkerPool, worker_context
 
-TEMPLATE = "stamp.html"
 FONTS = ("Inter-Regular.otf", "GentiumBookPlus-Regular.ttf")
-MM_PER_PT = 25.4 / 72
 
 
 def licence_line(buyer: Buyer, words: Words) -> str:
@@ -45,13 +43,13 @@ def licence_line(buyer: Buyer, words: Words) -> str:
 
 
 def check_printable(
-    buyers: tuple[Buyer, ...], buyers_file: Path, fonts: list[Path], words: Words
+    buyers: tuple[Buyer, ...], lines: list[str], buyers_file: Path, fonts: list[Path]
 ) -> None:
     """Every buyer's line prints in the bundled fonts; else one located problem per buyer."""
     problems = [
         Problem(buyers_file, buyer.line, f"no bundled font can print {', '.join(missing)}")
-        for buyer in buyers
-        if (missing := unprintable(licence_line(buyer, words), fonts))
+        for buyer, line in zip(buyers, lines, strict=True)
+        if (missing := unprintable(line, fonts))
     ]
     if problems:
         raise BookError(problems)
@@ -101,8 +99,8 @@ class LicensedCopies:
         buyers = settings.buyers
         words = stamp_words(inputs.data, settings.language)
         fonts = [context.sources.font(name) for name in FONTS]
-        check_printable(buyers, settings.buyers_file, fonts, words)
         lines = [licence_line(buyer, words) for buyer in buyers]
+        check_printable(buyers, lines, settings.buyers_file, fonts)
         pages = page_count(inputs.data)
         names = self.file_names(settings)
         files = [
