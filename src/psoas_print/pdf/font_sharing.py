@@ -42,18 +42,22 @@ def name_subsets_apart(pdf: pikepdf.Pdf) -> None:
         _rename(font, subset_tag(_program_bytes(font)) + "+" + name.split("+", 1)[1])
 
 
-def share_fonts(pdf: pikepdf.Pdf) -> None:
+def share_fonts(pdf: pikepdf.Pdf, subsets: SubsetCache | None = None, whole: bool = False) -> None:
     """Each font program once, subset to the glyphs of every font dictionary that embeds
-    it, the resources of every page and form pointing at the one merged font."""
+    it, the resources of every page and form pointing at the one merged font.
+
+    ``subsets`` holds programs subset before: a book joined again after an edit mostly
+    shows the same glyphs. With ``whole``, each program
+    is kept whole (a portion kept for the next join, see products/kept_layout.py)."""
     groups: dict[bytes, list[pikepdf.Object]] = {}
     for font in _fonts(pdf):
-        groups.setdefault(hashlib.sha256(_program_bytes(font)).digest(), []).append(font)
+        groups.setdefault(_program_digest(font), []).append(font)
     merged: dict[tuple[int, int], pikepdf.Object] = {}
     for key in sorted(groups):
         fonts = groups[key]
         if not all(_mergeable(font) for font in fonts):
             continue
-        one = _merge(pdf, fonts)
+        one = _merge(pdf, fonts, None if whole else (key, subsets or SubsetCache()))
         merged.update({font.objgen: one for font in fonts})
     for resources in _resources(pdf):
         named = resources.get("/Font")
@@ -63,7 +67,24 @@ def share_fonts(pdf: pikepdf.Pdf) -> None:
             font = named[name]
             if font.objgen in merged:
                 named[name] = merged[font.objgen]
-    name_subsets_apart(pdf)
+    if not whole:
+        name_subsets_apart(pdf)
+
+
+class SubsetCache:
+    """Subsets made by an earlier join (``known``), and those this one used (``used``), by
+    a digest of the program they were cut from and of the glyphs they keep."""
+
+    def __init__(self, known: dict[str, bytes] | None = None) -> None:
+        self.known = known or {}
+        self.used: dict[str, bytes] = {}
+
+    def subset(self, font: pikepdf.Object, digest: bytes, glyphs: list[int]) -> bytes:
+        """``font``'s program (of ``digest``, see _program_digest) cut down to ``glyphs``."""
+        key = hashlib.sha256(digest + repr(glyphs).encode()).hexdigest()
+        made = self.known.get(key) or subset_program(_program_bytes(font), glyphs)
+        self.used[key] = made
+        return made
 
 
 def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
@@ -111,6 +132,15 @@ def _file_key(descriptor: pikepdf.Object) -> str | None:
     return next((key for key in FONT_FILES if key in descriptor), None)
 
 
+def _program_digest(font: pikepdf.Object) -> bytes:
+    """A digest of a font's embedded program as stored (compressed the same way by every
+    render, so the same program gives the same bytes): nothing to decompress."""
+    descriptor = font.DescendantFonts[0].FontDescriptor
+    stored = descriptor[_file_key(descriptor) or FONT_FILES[0]]
+    filters = repr(stored.get("/Filter")).encode()
+    return hashlib.sha256(filters + b"\0" + stored.read_raw_bytes()).digest()
+
+
 def _program_bytes(font: pikepdf.Object) -> bytes:
     descriptor = font.DescendantFonts[0].FontDescriptor
     data: bytes = descriptor[_file_key(descriptor) or FONT_FILES[0]].read_bytes()
@@ -132,8 +162,12 @@ def _mergeable(font: pikepdf.Object) -> bool:
     )
 
 
-def _merge(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object]) -> pikepdf.Object:
-    """The first of ``fonts``, now showing the glyphs of them all from one subset."""
+def _merge(
+    pdf: pikepdf.Pdf, fonts: list[pikepdf.Object], subsets: tuple[bytes, SubsetCache] | None
+) -> pikepdf.Object:
+    """The first of ``fonts``, now showing the glyphs of them all: from one subset (of
+    the program of that digest, from that cache), or from the whole program when no
+    ``subsets`` are asked for."""
     import pikepdf  # see the module's note
 
     widths: dict[int, float] = {}
@@ -145,13 +179,15 @@ def _merge(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object]) -> pikepdf.Object:
     descendant = first.DescendantFonts[0]
     descriptor = descendant.FontDescriptor
     key = _file_key(descriptor) or FONT_FILES[0]
-    program = subset_program(_program_bytes(first), sorted(widths))
-    stream = pikepdf.Stream(pdf, program)
-    if key == "/FontFile2":
-        stream.Length1 = len(program)
-    else:
-        stream.Subtype = pikepdf.Name.OpenType
-    descriptor[key] = pdf.make_indirect(stream)
+    if subsets is not None:
+        digest, cache = subsets
+        program = cache.subset(first, digest, sorted(widths))
+        stream = pikepdf.Stream(pdf, program)
+        if key == "/FontFile2":
+            stream.Length1 = len(program)
+        else:
+            stream.Subtype = pikepdf.Name.OpenType
+        descriptor[key] = pdf.make_indirect(stream)
     if "/CIDSet" in descriptor:  # optional, and would list one portion's glyphs only
         del descriptor["/CIDSet"]
     descendant.W = width_array(widths)

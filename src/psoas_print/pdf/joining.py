@@ -9,20 +9,23 @@ check) does without it.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING
 
 from psoas_print.pdf.content import page_content
+from psoas_print.pdf.dates import redate
 from psoas_print.pdf.folios import draw_in
-from psoas_print.pdf.font_sharing import share_fonts
+from psoas_print.pdf.font_sharing import SubsetCache, share_fonts
+from psoas_print.pdf.navigation import (
+    Bookmark,
+    named_destinations,
+    outline_of,
+    set_destinations,
+    set_outline,
+)
 from psoas_print.pdf.structure import adopt_structure
 
 if TYPE_CHECKING:
     import pikepdf
-
-
-# A bookmark: (level, title, page, top), its page counted in the joined book and its top
-# the height it jumps to, where the bookmark names one.
-Bookmark: TypeAlias = "tuple[int, str, int, pikepdf.Object | None]"
 
 
 def blank_pages(data: bytes) -> tuple[bool, ...]:
@@ -34,16 +37,19 @@ def blank_pages(data: bytes) -> tuple[bool, ...]:
 
 
 def join(
-    front: bytes, portions: list[bytes], folios: list[bytes], starts: list[int], scheme: str
-) -> bytes:
+    front: bytes, portions: list[bytes], folios: list[bytes], starts: list[int], scheme: str,
+    subsets: SubsetCache | None = None, dated: str | None = None,
+) -> bytes:  # fmt: skip
     """One PDF: the front matter, blank pages where a portion needs to start on page
     ``starts[i]``, the portions with their page numbers (``folios``) laid over, and their
     named destinations, bookmarks and structure. Links to ``scheme:NAME`` become jumps to
-    NAME. Each font program the parts share is embedded once (pdf/font_sharing.py)."""
+    NAME. Each font program the parts share is embedded once (pdf/font_sharing.py), its
+    subset taken from ``subsets`` when an earlier join made it. The book is ``dated`` (see
+    pdf/dates.py), whenever its front matter was laid out."""
     import pikepdf  # see the module's note
 
     out = pikepdf.open(io.BytesIO(front))
-    outline: list[Bookmark] = _outline_of(out, 0)
+    outline: list[Bookmark] = outline_of(out, 0)
     destinations: dict[str, pikepdf.Array] = {}
     for portion, folio_data, start in zip(portions, folios, starts, strict=True):
         while len(out.pages) < start - 1:
@@ -53,17 +59,18 @@ def join(
             pikepdf.open(io.BytesIO(portion)) as part,
             pikepdf.open(io.BytesIO(folio_data)) as numbers,
         ):
-            outline += _outline_of(part, offset)
-            named = _named_destinations(part)
+            outline += outline_of(part, offset)
+            named = named_destinations(part)
             out.pages.extend(part.pages)
             adopt_structure(out, part, offset)
             draw_in(out, list(out.pages[offset:]), numbers)
             for name, (local, rest) in named.items():
                 destinations[name] = pikepdf.Array([out.pages[offset + local].obj, *rest])
-    _set_destinations(out, destinations)
+    set_destinations(out, destinations)
     _link_portions(out, scheme)
-    _set_outline(out, outline)
-    share_fonts(out)
+    set_outline(out, outline)
+    share_fonts(out, subsets)
+    redate(out, dated)
     buffer = io.BytesIO()
     # Object streams: the structure's many small dictionaries compressed, as WeasyPrint does.
     out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -83,35 +90,6 @@ def _add_blank(pdf: pikepdf.Pdf) -> None:
     pdf.pages.append(pikepdf.Page(pikepdf.Dictionary({"/Type": pikepdf.Name.Page, **boxes})))
 
 
-def _page_index(pdf: pikepdf.Pdf, page_object: pikepdf.Object) -> int:
-    return next(i for i, page in enumerate(pdf.pages) if page.obj.objgen == page_object.objgen)
-
-
-def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, list[pikepdf.Object]]]:
-    import pikepdf  # see the module's note
-
-    names = pdf.Root.get("/Names")
-    if names is None or "/Dests" not in names:
-        return {}
-    tree = pikepdf.NameTree(names.Dests)
-    found = {}
-    for name, destination in tree.items():
-        array = destination if isinstance(destination, pikepdf.Array) else destination.D
-        found[name] = (_page_index(pdf, array[0]), list(array[1:]))
-    return found
-
-
-def _set_destinations(pdf: pikepdf.Pdf, destinations: dict[str, pikepdf.Array]) -> None:
-    import pikepdf  # see the module's note
-
-    if "/Names" not in pdf.Root:
-        pdf.Root.Names = pikepdf.Dictionary()
-    tree = pikepdf.NameTree.new(pdf)
-    for name in sorted(destinations):
-        tree[name] = destinations[name]
-    pdf.Root.Names.Dests = tree.obj
-
-
 def _link_portions(pdf: pikepdf.Pdf, scheme: str) -> None:
     """The contents' and the routines' links name anchors in other portions: make them
     jumps inside the book."""
@@ -124,37 +102,3 @@ def _link_portions(pdf: pikepdf.Pdf, scheme: str) -> None:
             if uri.startswith(scheme):
                 del annotation["/A"]
                 annotation.Dest = pikepdf.String(uri.removeprefix(scheme))
-
-
-def _outline_of(pdf: pikepdf.Pdf, offset: int) -> list[Bookmark]:
-    """(level, title, page, top) of every bookmark, pages counted in the joined book."""
-    import pikepdf  # see the module's note
-
-    items: list[Bookmark] = []
-
-    def walk(children: list[pikepdf.OutlineItem], level: int) -> None:
-        for item in children:
-            destination = item.destination
-            if isinstance(destination, pikepdf.Array):
-                top = destination[3] if len(destination) > 3 else None
-                items.append((level, item.title, offset + _page_index(pdf, destination[0]), top))
-            walk(item.children, level + 1)
-
-    with pdf.open_outline() as outline:
-        walk(list(outline.root), 1)
-    return items
-
-
-def _set_outline(pdf: pikepdf.Pdf, items: list[Bookmark]) -> None:
-    import pikepdf  # see the module's note
-
-    with pdf.open_outline() as outline:
-        outline.root.clear()
-        parents: list[list[pikepdf.OutlineItem]] = [outline.root]
-        for level, title, page, top in items:
-            item = pikepdf.OutlineItem(
-                title, page, pikepdf.PageLocation.XYZ, top=float(top) if top is not None else None
-            )
-            del parents[level:]
-            parents[level - 1].append(item)
-            parents.append(item.children)

@@ -40,13 +40,9 @@ def adopt_structure(pdf: pikepdf.Pdf, part: pikepdf.Pdf, offset: int) -> None:
             if "/StructParent" in annotation:
                 annotation.StructParent = int(annotation.StructParent) + shift
     entries.update({key + shift: value for key, value in parent_entries(theirs).items()})
-    numbers = pikepdf.Array()
-    for key in sorted(entries):
-        numbers.append(key)
-        numbers.append(entries[key])
-    tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=numbers))
-    tree.ParentTreeNextKey = max(entries, default=-1) + 1
-    document, kids = _document(tree), _document(theirs).get("/K", pikepdf.Array())
+    set_parent_tree(pdf, tree, entries)
+    document = document_element(tree)
+    kids = document_element(theirs).get("/K", pikepdf.Array())
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
         if isinstance(kid, pikepdf.Dictionary):
             kid.P = document
@@ -69,7 +65,21 @@ def parent_entries(tree: pikepdf.Object) -> dict[int, pikepdf.Object]:
     return entries
 
 
-def _document(tree: pikepdf.Object) -> pikepdf.Object:
+def set_parent_tree(
+    pdf: pikepdf.Pdf, tree: pikepdf.Object, entries: dict[int, pikepdf.Object]
+) -> None:
+    """``entries`` as the structure tree's parent tree, one flat number tree."""
+    import pikepdf  # see the module's note
+
+    numbers = pikepdf.Array()
+    for key in sorted(entries):
+        numbers.append(key)
+        numbers.append(entries[key])
+    tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=numbers))
+    tree.ParentTreeNextKey = max(entries, default=-1) + 1
+
+
+def document_element(tree: pikepdf.Object) -> pikepdf.Object:
     """The structure tree's document element, its kids an array."""
     import pikepdf  # see the module's note
 
@@ -113,7 +123,7 @@ class TaggedCopies:
             )  # fmt: skip
             marks[self.name_mcid] = name
             self.document.K.append(name)
-        for kid in _kids(_document(self.tree)):
+        for kid in _kids(document_element(self.tree)):
             if isinstance(kid, pikepdf.Dictionary):
                 copy = self._copy(kid, self.document, page, links, marks, owners)
                 self.document.K.append(copy)

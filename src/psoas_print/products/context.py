@@ -43,6 +43,10 @@ class BuildContext:
     # A digest of the layouts and fonts renders may load (see runner/cache.py), for what is
     # remembered between builds; empty: nothing is remembered.
     layouts_digest: str = ""
+    # The folder beside the outputs where the product keeps its layout for the next build
+    # to reuse (see products/kept_layout.py); None: nothing is kept.
+    kept: Path | None = None
+    relay: bool = True  # False (a forced build): the kept layout is not read, only replaced
 
     @cached_property
     def renderer(self) -> Renderer:

@@ -42,6 +42,7 @@ class Portion:
     last: bool = True
     folios: bool = True  # page numbers; laid over afterwards when the book is in portions
     toc_pages: dict[str, int] | None = None  # the contents' page numbers, when given
+    spread: str | None = None  # only this exercise's spread, after its chapter's opening
 
 
 def ebook_html(

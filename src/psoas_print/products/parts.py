@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from psoas_print.book.model import Book, Chapter, Paper
@@ -28,7 +28,9 @@ from psoas_print.layout.remembered import keep_pages
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.typesetter import PORTION_SCHEME, LaidOutDocument, anchor_pages
 from psoas_print.layout.view import common_context
+from psoas_print.pdf.font_sharing import SubsetCache
 from psoas_print.pdf.joining import blank_pages, join
+from psoas_print.pdf.splicing import CannotSplice, splice
 from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import (
     TEMPLATE,
@@ -38,6 +40,16 @@ from psoas_print.products.ebook_html import (
     ebook_html,
     spilled_exercises,
 )
+from psoas_print.products.kept_layout import (
+    KeptLayout,
+    Laid,
+    Spread,
+    edition_key,
+    keep,
+    read_kept,
+    shown,
+    spreads_in,
+)
 from psoas_print.products.protocol import Made, MadeFile, Summary
 from psoas_print.products.settings import EbookSettings, PrintSetup
 from psoas_print.workers import WorkerPool, worker_context
@@ -45,6 +57,7 @@ from psoas_print.workers import WorkerPool, worker_context
 EXERCISES_PER_PORTION = 45  # about a hundred pages
 LONG_BOOK_EXERCISES = 60  # beyond this, an ebook is laid out in parts on every core
 ROUTINES_ANCHOR = "routines"  # the routines' heading, first in the back matter
+MAX_SPREADS_RELAID = 12  # beyond, laying the book out again on every core is as quick
 
 
 @dataclass(frozen=True)
@@ -69,17 +82,6 @@ class Settings:
         )
 
 
-@dataclass(frozen=True)
-class Laid:
-    """A portion as a PDF, with its blank pages and the local page of each anchor."""
-
-    data: bytes
-    pages: int
-    blanks: tuple[bool, ...]
-    anchors: dict[str, int]
-    drawn: dict[str, str] = field(default_factory=dict)  # figures drawn, by file name
-
-
 def portions_for(book: Book, count: int | None) -> list[tuple[Chapter, ...]]:
     """Consecutive groups of chapters of about the same weight (a page per exercise side)."""
     weights = [1 + 2 * len(chapter.exercises) for chapter in book.chapters]
@@ -98,41 +100,127 @@ def portions_for(book: Book, count: int | None) -> list[tuple[Chapter, ...]]:
 
 
 def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Made:
-    """The whole ebook as one PDF, laid out in portions on every core."""
+    """The whole ebook as one PDF, laid out in portions on every core; after an edit to
+    some exercises only, only their spreads (see kept_layout.py)."""
     started = time.perf_counter()
     page = ebook.page(book)
     settings = Settings(
         book, page, ebook.sample, ebook.printing, context.figures.folder, context.created,
         ebook.language,
     )  # fmt: skip
-    groups = portions_for(book, ebook.parts)
+    # The HTML a single render would lay out: what the layout shows, for the kept layout to
+    # compare; for the plain weasyprint command to compare with; and the key under which
+    # the screen edition's pages are kept for the products that cite them (a handout's page
+    # references, the EPUB's page list). A sample edition is laid out whole each time.
+    html = None
+    if not ebook.sample:
+        html = ebook_html(book, context, page, settings.words(), printing=ebook.printing)
+    edition = (page, ebook.sample, ebook.printing, ebook.language)
+    key = edition_key(context.layouts_digest, edition)
+    now = shown(html, book) if html is not None and context.kept is not None else None
+    layout = _relaid(context, settings, key, now) if now is not None else None
+    if layout is None:
+        layout = _laid_out(context, settings, ebook.parts, now)
+    starts, toc_pages = _numbering(layout.front.pages, layout.parts)
+    subsets = SubsetCache(layout.subsets)
+    data = join(
+        layout.front.data, [part.data for part in layout.parts], layout.folios, starts,
+        PORTION_SCHEME, subsets, context.created,
+    )  # fmt: skip
+    if now is not None and context.kept is not None:
+        layout.subsets = subsets.used
+        keep(context.kept, key, layout)
+    pages = starts[-1] + layout.parts[-1].pages - 1
+    drawn = {name: svg for part in layout.parts for name, svg in part.drawn.items()}
+    if ebook.printing is None and not ebook.sample:
+        keep_pages(html or "", context.layouts_digest, toc_pages)
+    warnings = tuple(spilled_exercises(book, toc_pages, page))
+    made = MadeFile("", data, pages, html if ebook.keep_html else None)
+    seconds = time.perf_counter() - started
+    return Made((made,), Summary(parts=len(layout.parts)), seconds, drawn, warnings)
+
+
+def _laid_out(
+    context: BuildContext, settings: Settings, count: int | None,
+    shown_now: tuple[str, dict[str, str]] | None,
+) -> KeptLayout:  # fmt: skip
+    """The whole book laid out in portions on every core, with its front and back matter
+    and each part's page numbers."""
+    book = settings.book
+    groups = portions_for(book, count)
     with _pool_for(groups, context) as pool:
         measured, laid = _portions_beside_front(pool, book, groups, settings, context)
         front, whole = _front_and_back(context, settings, pool, measured, laid)
         if _numbering(front.pages, laid)[0] != _numbering(measured, laid)[0]:  # pragma: no cover
             # A contents page more than the placeholder numbers made: every page moves on.
             front, whole = _front_and_back(context, settings, pool, front.pages, laid)
-        starts, toc_pages = _numbering(front.pages, whole)
+        starts = _numbering(front.pages, whole)[0]
         folios = list(
             pool.map(lay_out_folios, [settings] * len(whole), starts, [p.blanks for p in whole])
         )
-    data = join(front.data, [p.data for p in whole], folios, starts, PORTION_SCHEME)
-    pages = starts[-1] + whole[-1].pages - 1
-    drawn = {name: svg for portion in laid for name, svg in portion.drawn.items()}
-    # The HTML a single render would lay out: for the plain weasyprint command to compare,
-    # and as the key under which the screen edition's pages are kept for the products that
-    # cite them (a handout's page references, the EPUB's page list).
-    screen = ebook.printing is None and not ebook.sample
-    single_html = None
-    if ebook.keep_html or screen:
-        single_html = ebook_html(book, context, page, settings.words(), printing=ebook.printing)
-    if screen:
-        keep_pages(single_html or "", context.layouts_digest, _numbering(front.pages, whole)[1])
-    html = single_html if ebook.keep_html else None
-    warnings = tuple(spilled_exercises(book, toc_pages, page))
-    made = MadeFile("", data, pages, html)
-    seconds = time.perf_counter() - started
-    return Made((made,), Summary(parts=len(groups)), seconds, drawn, warnings)
+    frame, spreads = shown_now or ("", {})
+    return KeptLayout(frame, spreads, front, whole, folios)
+
+
+def _relaid(
+    context: BuildContext, settings: Settings, key: str, shown_now: tuple[str, dict[str, str]]
+) -> KeptLayout | None:
+    """The kept layout with the spreads that changed since laid out again and put in
+    place; None when nothing is kept for this edition, something besides spreads changed,
+    too many spreads did, or one of them now takes another number of pages."""
+    frame, spreads = shown_now
+    kept = read_kept(context.kept, key) if context.kept is not None and context.relay else None
+    if kept is None or kept.frame != frame or set(kept.spreads) != set(spreads):
+        return None
+    changed = [exercise for exercise, digest in spreads.items() if kept.spreads[exercise] != digest]
+    if len(changed) > MAX_SPREADS_RELAID:
+        return None
+    where = spreads_in(settings.book, kept.parts)
+    parts = list(kept.parts)
+    for exercise in changed:
+        spot = where.get(exercise)
+        relaid = _spread_in(context, settings, exercise, parts, spot) if spot else None
+        if spot is None or relaid is None:
+            return None
+        parts[spot.part] = relaid
+    context.progress(f"Laid out again: {len(changed)} spread(s)")
+    return KeptLayout(frame, spreads, kept.front, parts, kept.folios, kept.subsets)
+
+
+def _spread_in(
+    context: BuildContext, settings: Settings, exercise: str, parts: list[Laid], spot: Spread
+) -> Laid | None:
+    """The part holding ``exercise``'s spread, with the spread laid out again (after its
+    chapter's opening, which gives its running head and the side it starts on) put in
+    place; None when it now takes another number of pages."""
+    document = _render(context, settings, _spread_portion(settings.book, exercise))
+    anchors = anchor_pages(document, first=0)
+    first = anchors[f"exercise-{exercise}"]
+    if len(document.pages) - first != spot.pages:
+        return None
+    spread = document.write_pdf(pdf_tags=True, keep_fonts_whole=True)
+    part = parts[spot.part]
+    try:
+        data = splice(part.data, spot.page, spread, first, spot.pages)
+    except CannotSplice:
+        return None
+    on_spread = range(spot.page, spot.page + spot.pages)
+    moved = {name: page for name, page in part.anchors.items() if page not in on_spread}
+    moved |= {name: page - first + spot.page for name, page in anchors.items() if page >= first}
+    return Laid(data, part.pages, part.blanks, moved, part.drawn)
+
+
+def _spread_portion(book: Book, exercise: str) -> Portion:
+    """The chapter holding ``exercise``, showing its opening and that spread alone."""
+    before = 0
+    for index, chapter in enumerate(book.chapters):
+        if exercise in chapter.exercises:
+            return Portion(
+                front=False, chapters=(chapter,), chapters_before=index,
+                exercises_before=before, last=False, folios=False, spread=exercise,
+            )  # fmt: skip
+        before += len(chapter.exercises)
+    raise KeyError(exercise)
 
 
 def folios_of(

@@ -50,6 +50,11 @@ def folder_of(job: Job) -> Path:
     return job.target if maker(job).file_names(job.settings) != [""] else job.target.parent
 
 
+def kept_layout_folder(job: Job) -> Path:
+    """Where a job keeps its layout for the next build (see products/kept_layout.py)."""
+    return folder_of(job) / STATE / "layouts" / job.target.name
+
+
 @dataclass(frozen=True)
 class Built:
     """What a build did: a result per file, and the warnings to show."""
@@ -80,7 +85,9 @@ def build(
     digests = cache.BookDigests(book_root, outputs)
     fresh = {} if force else {job: _recorded(job, prints[job], digests) for job in jobs}
     stale = [job for job in jobs if fresh.get(job) is None]
-    context = BuildContext(sources, ready=ready, progress=progress, layouts_digest=looks)
+    context = BuildContext(
+        sources, ready=ready, progress=progress, layouts_digest=looks, relay=not force
+    )  # fmt: skip
     if not stale:
         context.dismiss_ready()
         return Built([row for job in jobs for row in _up_to_date(job, fresh[job])], ())
@@ -192,6 +199,7 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
     if len(jobs) == 1:
         job = jobs[0]
         context.figures = FigureStore(folder_of(job) / KEPT)
+        context.kept = kept_layout_folder(job)
         made = maker(job).make(_inputs(job, book), job.settings, context)
         context.dismiss_ready()
         return {job: dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})}
@@ -206,7 +214,7 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
         def submit(job: Job) -> Future[Made]:
             return pool.submit(
                 make_in_worker, job, _inputs(job, book), context.sources, context.created,
-                context.layouts_digest,
+                context.layouts_digest, context.relay,
             )  # fmt: skip
 
         futures = {job: submit(job) for job in jobs if job not in later}
@@ -216,8 +224,9 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
 
 
 def make_in_worker(
-    job: Job, inputs: Inputs, sources: Sources, created: str | None, layouts_digest: str
-) -> Made:
+    job: Job, inputs: Inputs, sources: Sources, created: str | None, layouts_digest: str,
+    relay: bool = True,
+) -> Made:  # fmt: skip
     """Lay one job out in a worker process, with a context of its own (and the parent's
     date: a worker may have started before SOURCE_DATE_EPOCH was set).
 
@@ -225,7 +234,10 @@ def make_in_worker(
     each is named by a digest of everything that makes it, so it is never stale.
     """
     figures = FigureStore(folder_of(job) / KEPT)
-    context = BuildContext(sources, figures, created=created, layouts_digest=layouts_digest)
+    context = BuildContext(
+        sources, figures, created=created, layouts_digest=layouts_digest,
+        kept=kept_layout_folder(job), relay=relay,
+    )  # fmt: skip
     made = maker(job).make(inputs, job.settings, context)
     return dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})
 

@@ -1,0 +1,204 @@
+"""A long ebook's layout kept beside its PDF, so that an edit to some exercises lays out
+only their spreads again (see products/parts.py, ``make_in_parts``).
+
+A book laid out in portions keeps each part as laid out (tagged, with whole font
+programs), the front matter, the page numbers laid over each part, the font subsets the
+join made, and what each page holds: where each exercise's spread lies, and a digest of
+what the layout showed, split in two. A spread's digest covers the HTML between its
+markers in ebook.html; the frame's covers all the rest of the HTML, the pictures and other
+files the book holds besides its text, the layouts and fonts, the edition and the tool's
+version. The next build of the same edition, while the frame is the same, lays out again
+only the spreads whose digest changed, puts them in place in their parts, and joins.
+
+Every file is named after a digest of its bytes and checked against it when read back:
+anything else there (a file cut short, another tool's) is as good as nothing kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from psoas_print.book.model import Book
+from psoas_print.errors import BookError
+from psoas_print.files import Unreadable, read_kept_object, read_limited
+from psoas_print.limits import MAX_EBOOK_BYTES
+from psoas_print.output import write_bytes, write_text
+from psoas_print.version import __version__
+
+MANIFEST = "layout.json"
+SPREAD = re.compile(r"<!--spread-->(.*?)<!--/spread-->", re.DOTALL)
+_FILE = re.compile(r"[0-9a-f]{40}\.(pdf|bin)")
+TEXT_SUFFIXES = {".md", ".yaml", ".yml", ".csv", ".txt"}  # shown through the HTML
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A part of the book as a PDF, with its blank pages and the local page of each anchor."""
+
+    data: bytes
+    pages: int
+    blanks: tuple[bool, ...]
+    anchors: dict[str, int]
+    drawn: dict[str, str] = field(default_factory=dict)  # figures drawn, by file name
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Where an exercise's spread lies: in which part, from which local page, how long."""
+
+    part: int
+    page: int
+    pages: int
+
+
+@dataclass
+class KeptLayout:
+    """A long ebook as laid out in parts, and what its layout showed."""
+
+    frame: str
+    spreads: dict[str, str]  # the digest of each exercise's spread, by exercise id
+    front: Laid
+    parts: list[Laid]  # the portions, then the back matter when there is one
+    folios: list[bytes]  # each part's page numbers
+    subsets: dict[str, bytes] = field(default_factory=dict)  # see pdf/font_sharing.py
+
+
+def shown(html: str, book: Book) -> tuple[str, dict[str, str]] | None:
+    """The frame's digest and each spread's, from the HTML of the whole ebook; None when
+    its layout marks no spreads (an ebook.html of the book's own, say) or others than the
+    book's exercises."""
+    ids = [exercise for chapter in book.chapters for exercise in chapter.exercises]
+    spreads = SPREAD.findall(html)
+    if len(spreads) != len(ids) or len(set(ids)) != len(ids):
+        return None
+    frame = hashlib.blake2b(SPREAD.sub("<!--spread-->", html).encode(), digest_size=20)
+    frame.update(_assets_digest(book).encode())
+    digests = {
+        exercise: hashlib.blake2b(spread.encode(), digest_size=20).hexdigest()
+        for exercise, spread in zip(ids, spreads, strict=True)
+    }
+    return frame.hexdigest(), digests
+
+
+def _assets_digest(book: Book) -> str:
+    """What the HTML does not show of the book's files: the bytes of its pictures and any
+    file besides its text (a photo replaced under the same name)."""
+    digest = hashlib.blake2b(digest_size=20)
+    root = book.root
+    for path in sorted(root.rglob("*")):
+        if path.suffix.lower() in TEXT_SUFFIXES or path.is_symlink() or not path.is_file():
+            continue
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        with suppress(Unreadable):
+            digest.update(read_limited(path))
+    return digest.hexdigest()
+
+
+def edition_key(layouts_digest: str, edition: object) -> str:
+    """What a kept layout must have been laid out with to serve again: the tool's
+    version, the layouts and fonts, the edition (paper, sample, printing, language)."""
+    made_with = json.dumps([__version__, layouts_digest, repr(edition)])
+    return hashlib.blake2b(made_with.encode(), digest_size=20).hexdigest()
+
+
+def spreads_in(book: Book, parts: list[Laid]) -> dict[str, Spread]:
+    """Where each exercise's spread lies: from its anchor to the next chapter's or
+    exercise's, without the blank pages before that (they follow from where it ends)."""
+    starts = {f"chapter-{chapter.id}" for chapter in book.chapters}
+    exercises = {f"exercise-{exercise}": exercise for exercise in book.exercises}
+    found = {}
+    for index, part in enumerate(parts):
+        blocks = sorted(
+            (page, name)
+            for name, page in part.anchors.items()
+            if name in starts or name in exercises
+        )
+        ends = [page for page, _ in blocks[1:]] + [part.pages] * bool(blocks)
+        for (page, name), end in zip(blocks, ends, strict=True):
+            if name in exercises:
+                while end > page + 1 and part.blanks[end - 1]:
+                    end -= 1
+                found[exercises[name]] = Spread(index, page, end - page)
+    return found
+
+
+def read_kept(folder: Path, key: str) -> KeptLayout | None:
+    """The layout kept in ``folder`` for the edition ``key``, or None."""
+    manifest: Any = read_kept_object(folder / MANIFEST)  # its shape is checked as it is read
+    if manifest.get("key") != key or manifest.get("version") != __version__:
+        return None
+    try:
+        front = _laid(folder, manifest["front"])
+        parts = [_laid(folder, part) for part in manifest["parts"]]
+        folios = [_file(folder, name) for name in manifest["folios"]]
+        subsets = {key: _file(folder, name) for key, name in manifest["subsets"].items()}
+        frame, spreads = manifest["frame"], manifest["spreads"]
+    except (KeyError, TypeError, ValueError, AttributeError, Unreadable):
+        return None
+    if not isinstance(frame, str) or not isinstance(spreads, dict) or len(folios) != len(parts):
+        return None
+    return KeptLayout(frame, {str(k): str(v) for k, v in spreads.items()}, front, parts,
+                      folios, subsets)  # fmt: skip
+
+
+def _laid(folder: Path, entry: dict[str, object]) -> Laid:
+    data = _file(folder, str(entry["file"]))
+    pages, blanks, anchors = entry["pages"], entry.get("blanks", []), entry.get("anchors", {})
+    if not isinstance(pages, int) or not isinstance(blanks, list) or not isinstance(anchors, dict):
+        raise ValueError("not a kept part")
+    if len(blanks) not in (0, pages) or not all(type(page) is int for page in anchors.values()):
+        raise ValueError("not a kept part")
+    return Laid(data, pages, tuple(bool(blank) for blank in blanks), dict(anchors))
+
+
+def _file(folder: Path, name: str) -> bytes:
+    """A kept file, checked against the digest it is named after."""
+    if not _FILE.fullmatch(name):
+        raise ValueError(f"not a kept file: {name}")
+    data = read_limited(folder / name, MAX_EBOOK_BYTES, "a kept layout")
+    if _digest(data) != name.split(".")[0]:
+        raise ValueError(f"changed since it was kept: {name}")
+    return data
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def keep(folder: Path, key: str, layout: KeptLayout) -> None:
+    """Keep ``layout`` in ``folder``: new files first, then the manifest naming them, then
+    the files it no longer names. Keeping is only a saving of time: a full disk costs
+    nothing but the next build's time."""
+    names: set[str] = set()
+
+    def stored(data: bytes, suffix: str) -> str:
+        name = f"{_digest(data)}.{suffix}"
+        if name not in names and not (folder / name).exists():
+            write_bytes(folder / name, data)
+        names.add(name)
+        return name
+
+    def part(laid: Laid) -> dict[str, object]:
+        return {"file": stored(laid.data, "pdf"), "pages": laid.pages,
+                "blanks": list(laid.blanks), "anchors": laid.anchors}  # fmt: skip
+
+    try:
+        manifest = {
+            "version": __version__, "key": key, "frame": layout.frame,
+            "spreads": layout.spreads, "front": part(layout.front),
+            "parts": [part(laid) for laid in layout.parts],
+            "folios": [stored(data, "pdf") for data in layout.folios],
+            "subsets": {name: stored(data, "bin") for name, data in layout.subsets.items()},
+        }  # fmt: skip
+        write_text(folder / MANIFEST, json.dumps(manifest, sort_keys=True))
+        for path in folder.iterdir():
+            if _FILE.fullmatch(path.name) and path.name not in names:
+                path.unlink()
+    except (BookError, OSError):
+        return
