@@ -17,14 +17,18 @@ import threading
 import weakref
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
+from multiprocessing.synchronize import Event
 from types import FrameType, TracebackType
 
 
 class WorkerPool(ProcessPoolExecutor):
-    """A process pool whose workers ignore Ctrl-C, stopped at once when its work fails."""
+    """A process pool whose workers ignore Ctrl-C, stopped at once when its work fails;
+    ``flag`` is an event its workers share (see shared_flag)."""
 
-    def __init__(self, max_workers: int, mp_context: BaseContext) -> None:
-        super().__init__(max_workers, mp_context, initializer=_in_worker)
+    def __init__(
+        self, max_workers: int, mp_context: BaseContext, flag: Event | None = None
+    ) -> None:
+        super().__init__(max_workers, mp_context, initializer=_in_worker, initargs=(flag,))
         _POOLS.add(self)
 
     def __exit__(
@@ -56,7 +60,19 @@ STOP_SECONDS = 10  # a worker that ends on SIGTERM ends within milliseconds
 _POOLS: weakref.WeakSet[WorkerPool] = weakref.WeakSet()  # this process's pools
 
 
-def _in_worker() -> None:
+# The event the pool that started this worker shares between its workers: passed as the
+# worker starts, the only way multiprocessing lets a process have one.
+_FLAG: Event | None = None
+
+
+def shared_flag() -> Event | None:
+    """The event this worker's pool shares between its workers, if it has one."""
+    return _FLAG
+
+
+def _in_worker(flag: Event | None) -> None:
+    global _FLAG
+    _FLAG = flag
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent's to report
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _stop_worker)

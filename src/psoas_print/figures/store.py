@@ -146,7 +146,7 @@ def _file_name(
     included (a figure in German is another file than the same one in English)."""
     assert exercise.pose is not None
     makings = [
-        _drawing_code(),
+        drawing_code(),
         dataclasses.astuple(style),
         exercise.pose.model_dump(mode="json"),
         title,
@@ -159,7 +159,7 @@ def _file_name(
 
 
 @functools.cache
-def _drawing_code() -> str:
+def drawing_code() -> str:
     """A digest of the code that turns a pose into a drawing: changing it redraws them all."""
     digest = hashlib.blake2b(digest_size=10)
     for module in ("body.py", "placement.py", "scene.py", "style.py", "drawing.py"):

@@ -8,6 +8,9 @@ folder (files.py), and read back while none of them has changed: a class's secon
 handout, or the same class next week, skips the ebook.
 
 Whatever is read back is checked for its shape; anything else there is as good as nothing.
+
+A render whose HTML has not changed (an ebook's cover page, a shop's cover picture) is
+likewise kept beside the outputs it went into, and read back (``kept_render``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
+from psoas_print.errors import BookError
 from psoas_print.files import Unreadable, read_limited, state_folder, write_state
+from psoas_print.output import write_bytes
 from psoas_print.version import __version__
 
 
@@ -64,3 +69,33 @@ def _read(path: Path) -> dict[str, int] | None:
         return None
     pages = {name: page for name, page in kept.items() if type(page) is int and page > 0}
     return pages if len(pages) == len(kept) and all(isinstance(n, str) for n in kept) else None
+
+
+def kept_render(
+    folder: Path | None, kind: str, made_with: str, inputs: list[bytes], render: Callable[[], bytes]
+) -> bytes:
+    """What ``render()`` makes of ``inputs`` (its HTML, the bytes of any file that HTML
+    names): read back from ``folder`` (beside the outputs) when this version made it of the
+    same inputs with the same layouts and fonts (``made_with``), else made and kept there,
+    in place of the last one of its ``kind``. With no folder or digest, always made."""
+    if folder is None or not made_with:
+        return render()
+    key = hashlib.blake2b(digest_size=16)
+    for part in (__version__.encode(), made_with.encode(), *inputs):
+        key.update(hashlib.blake2b(part, digest_size=16).digest())
+    stem = f"{kind}-{key.hexdigest()}-"
+    with suppress(OSError, Unreadable):
+        for path in folder.glob(f"{stem}*.bin"):
+            data = read_limited(path, what="a kept render")
+            if path.name == f"{stem}{_digest(data)}.bin":  # whole, and not changed since
+                return data
+    data = render()
+    with suppress(OSError, BookError):
+        for older in folder.glob(f"{kind}-*.bin"):
+            older.unlink()
+        write_bytes(folder / f"{stem}{_digest(data)}.bin", data)
+    return data
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

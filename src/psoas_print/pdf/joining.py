@@ -9,6 +9,7 @@ check) does without it.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from psoas_print.pdf.content import page_content
@@ -22,7 +23,7 @@ from psoas_print.pdf.navigation import (
     set_destinations,
     set_outline,
 )
-from psoas_print.pdf.structure import adopt_structure
+from psoas_print.pdf.structure import adopt_structure, parent_entries, set_parent_tree
 
 if TYPE_CHECKING:
     import pikepdf
@@ -39,17 +40,21 @@ def blank_pages(data: bytes) -> tuple[bool, ...]:
 def join(
     front: bytes, portions: list[bytes], folios: list[bytes], starts: list[int], scheme: str,
     subsets: SubsetCache | None = None, dated: str | None = None,
+    finish: Callable[[pikepdf.Pdf], None] | None = None,
 ) -> bytes:  # fmt: skip
     """One PDF: the front matter, blank pages where a portion needs to start on page
     ``starts[i]``, the portions with their page numbers (``folios``) laid over, and their
     named destinations, bookmarks and structure. Links to ``scheme:NAME`` become jumps to
     NAME. Each font program the parts share is embedded once (pdf/font_sharing.py), its
     subset taken from ``subsets`` when an earlier join made it. The book is ``dated`` (see
-    pdf/dates.py), whenever its front matter was laid out."""
+    pdf/dates.py), whenever its front matter was laid out; ``finish`` is its last touch
+    before it is written (a cover laid in front)."""
     import pikepdf  # see the module's note
 
     out = pikepdf.open(io.BytesIO(front))
     outline: list[Bookmark] = outline_of(out, 0)
+    tree = out.Root.get("/StructTreeRoot")
+    entries = parent_entries(tree) if tree is not None else {}
     destinations: dict[str, pikepdf.Array] = {}
     for portion, folio_data, start in zip(portions, folios, starts, strict=True):
         while len(out.pages) < start - 1:
@@ -62,13 +67,17 @@ def join(
             outline += outline_of(part, offset)
             named = named_destinations(part)
             out.pages.extend(part.pages)
-            adopt_structure(out, part, offset)
+            adopt_structure(out, part, offset, entries)
             draw_in(out, list(out.pages[offset:]), numbers)
             for name, (local, rest) in named.items():
                 destinations[name] = pikepdf.Array([out.pages[offset + local].obj, *rest])
+    if tree is not None:
+        set_parent_tree(out, tree, entries)
     set_destinations(out, destinations)
     _link_portions(out, scheme)
     set_outline(out, outline)
+    if finish is not None:
+        finish(out)
     share_fonts(out, subsets)
     redate(out, dated)
     buffer = io.BytesIO()

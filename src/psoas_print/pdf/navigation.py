@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 Bookmark: TypeAlias = "tuple[int, str, int, pikepdf.Object | None]"
 
 
-def page_index(pdf: pikepdf.Pdf, page_object: pikepdf.Object) -> int:
-    return next(i for i, page in enumerate(pdf.pages) if page.obj.objgen == page_object.objgen)
+def page_numbers(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    """The index of each page, by its object."""
+    return {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
 
 
 def named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, list[pikepdf.Object]]]:
@@ -28,9 +29,10 @@ def named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, list[pikepdf.Ob
         return {}
     tree = pikepdf.NameTree(names.Dests)
     found = {}
+    indexes = page_numbers(pdf)
     for name, destination in tree.items():
         array = destination if isinstance(destination, pikepdf.Array) else destination.D
-        found[name] = (page_index(pdf, array[0]), list(array[1:]))
+        found[name] = (indexes[array[0].objgen], list(array[1:]))
     return found
 
 
@@ -50,13 +52,14 @@ def outline_of(pdf: pikepdf.Pdf, offset: int) -> list[Bookmark]:
     import pikepdf  # see the module's note
 
     items: list[Bookmark] = []
+    indexes = page_numbers(pdf)
 
     def walk(children: list[pikepdf.OutlineItem], level: int) -> None:
         for item in children:
             destination = item.destination
             if isinstance(destination, pikepdf.Array):
                 top = destination[3] if len(destination) > 3 else None
-                items.append((level, item.title, offset + page_index(pdf, destination[0]), top))
+                items.append((level, item.title, offset + indexes[destination[0].objgen], top))
             walk(item.children, level + 1)
 
     with pdf.open_outline() as outline:

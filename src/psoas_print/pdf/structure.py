@@ -19,10 +19,14 @@ if TYPE_CHECKING:
 Objgen = tuple[int, int]
 
 
-def adopt_structure(pdf: pikepdf.Pdf, part: pikepdf.Pdf, offset: int) -> None:
+def adopt_structure(
+    pdf: pikepdf.Pdf, part: pikepdf.Pdf, offset: int, entries: dict[int, pikepdf.Object]
+) -> None:
     """The structure of ``part``, whose pages are now ``pdf``'s from ``offset`` on, read
     after ``pdf``'s own under its one document element: the part's keys into the parent
-    tree (of its pages' marked content and of its annotations) move past ``pdf``'s."""
+    tree (of its pages' marked content and of its annotations) move past those of
+    ``entries``, which takes theirs. Write ``entries`` as the parent tree when all parts
+    are adopted (set_parent_tree)."""
     import pikepdf  # see the module's note
 
     tree, theirs = pdf.Root.get("/StructTreeRoot"), part.Root.get("/StructTreeRoot")
@@ -31,7 +35,6 @@ def adopt_structure(pdf: pikepdf.Pdf, part: pikepdf.Pdf, offset: int) -> None:
     # Copied after the pages: pikepdf maps each of the part's objects to one copy, so the
     # structure's pages and annotations are the ones now in ``pdf``.
     theirs = pdf.copy_foreign(theirs)
-    entries = parent_entries(tree)
     shift = max(entries, default=-1) + 1
     for page in pdf.pages[offset:]:
         if "/StructParents" in page.obj:
@@ -40,7 +43,6 @@ def adopt_structure(pdf: pikepdf.Pdf, part: pikepdf.Pdf, offset: int) -> None:
             if "/StructParent" in annotation:
                 annotation.StructParent = int(annotation.StructParent) + shift
     entries.update({key + shift: value for key, value in parent_entries(theirs).items()})
-    set_parent_tree(pdf, tree, entries)
     document = document_element(tree)
     kids = document_element(theirs).get("/K", pikepdf.Array())
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:

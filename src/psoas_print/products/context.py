@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import TypeVar
 
@@ -47,6 +48,20 @@ class BuildContext:
     # to reuse (see products/kept_layout.py); None: nothing is kept.
     kept: Path | None = None
     relay: bool = True  # False (a forced build): the kept layout is not read, only replaced
+    # Raised once an ebook laid out beside this product has kept its pages (see
+    # runner/build.py): an EPUB's page list waits for it. None: no ebook is beside it.
+    ebook_pages: Event | None = None
+
+    def pages_kept(self) -> None:
+        """Tell the products beside this one that the ebook's pages are kept."""
+        if self.ebook_pages is not None:
+            self.ebook_pages.set()
+
+    def wait_for_ebook_pages(self) -> None:
+        """Wait until the ebook laid out beside this product, if any, has kept its pages
+        (or is done)."""
+        if self.ebook_pages is not None:
+            self.ebook_pages.wait()
 
     @cached_property
     def renderer(self) -> Renderer:

@@ -15,10 +15,10 @@ from typing import ClassVar, TypeVar
 from psoas_print.book.model import Book
 from psoas_print.errors import Problem
 from psoas_print.language.catalogues import words_for
-from psoas_print.language.words import Words
 from psoas_print.layout.geometry import TRIMS
 from psoas_print.layout.remembered import keep_pages
 from psoas_print.layout.templates import layout_path
+from psoas_print.pdf.front_page import Cover
 from psoas_print.pdf.services import MM_PER_INCH, SERVICES, Service
 from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import (
@@ -66,18 +66,24 @@ class Ebook(BookProduct[EbookSettings]):
         words = words_for(inputs, settings.language)
         size = TRIMS[settings.page(inputs)]
         face = CoverFace(size.width_mm, size.height_mm)
-        made, cover = self._laid_out(
-            inputs, settings, context, lambda: cover_page(inputs, context, face, words)
-        )
-        return _with_cover(made, cover, inputs, words)
+
+        def cover() -> Cover:
+            data = cover_page(inputs, context, face, words)
+            return Cover(data, cover_alt(inputs, words), words.gettext("Cover"))
+
+        if in_parts(settings, inputs):  # laid in front as the parts are joined
+            return make_in_parts(inputs, settings, context, cover())
+        made, front = self._laid_out(inputs, settings, context, cover)
+        assert front is not None
+        return _with_cover(made, front)
 
     def _laid_out(
         self,
         inputs: Book,
         settings: EbookSettings,
         context: BuildContext,
-        meanwhile: Callable[[], bytes] = bytes,
-    ) -> tuple[Made, bytes]:
+        meanwhile: Callable[[], Cover | None] = lambda: None,
+    ) -> tuple[Made, Cover | None]:
         """The interior laid out, and what ``meanwhile`` made here in the meantime (the
         cover page, while the ready process lays out the interior)."""
         if in_parts(settings, inputs):
@@ -91,6 +97,7 @@ class Ebook(BookProduct[EbookSettings]):
         )
         if settings.printing is None and not settings.sample:
             keep_pages(html, context.layouts_digest, laid.anchors)  # see ebook_anchor_pages
+            context.pages_kept()
         warnings = tuple(spilled_exercises(inputs, laid.anchors, page))
         made = MadeFile("", laid.data, laid.pages, html)
         seconds = time.perf_counter() - started
@@ -119,13 +126,13 @@ def wider_gutter_mm(service: Service, laid_out_pages: int) -> float:
     return round(grown * MM_PER_INCH, 2)
 
 
-def _with_cover(made: Made, cover: bytes, book: Book, words: Words) -> Made:
+def _with_cover(made: Made, cover: Cover) -> Made:
     """The screen ebook: its interior with the cover page laid in front (see
     pdf/front_page.py)."""
     from psoas_print.pdf.front_page import put_in_front  # pikepdf: only when joining
 
     (laid,) = made.files
-    data = put_in_front(laid.data, cover, cover_alt(book, words), words.gettext("Cover"))
+    data = put_in_front(laid.data, cover)
     return replace(made, files=(replace(laid, data=data, pages=laid.pages + 1),))
 
 

@@ -162,10 +162,6 @@ def build_epub(book: Book, build: BuildContext, words: Words) -> tuple[bytes, in
         routines, entry = _routines_document(book, page, words)
         documents.append(routines)
         contents.append(entry)
-    pages = page_list(book, build, words)
-    nav = Item(
-        "nav", "nav.xhtml", XHTML, page("nav.xhtml", contents=contents, page_list=pages), "nav"
-    )
     text = _all_text(documents)
     resources = [
         Item(
@@ -184,6 +180,10 @@ def build_epub(book: Book, build: BuildContext, words: Words) -> tuple[bytes, in
         *_fonts(sources, text),
         *assets.values(),
     ]
+    pages = page_list(book, build, words)  # last: it may wait for the ebook beside it
+    nav = Item(
+        "nav", "nav.xhtml", XHTML, page("nav.xhtml", contents=contents, page_list=pages), "nav"
+    )
     spine = [documents[0], documents[1], nav, *documents[2:]]
     package = page(
         "package.opf", identifier=identifier(book), modified=_modified(build.created),
@@ -227,6 +227,7 @@ def _exercise_document(
 def page_list(book: Book, build: BuildContext, words: Words) -> list[tuple[int, str]]:
     """(folio, document) for the first page of every chapter and exercise, in page order:
     where each begins in the PDF ebook at the book's own paper, in the same language."""
+    build.wait_for_ebook_pages()
     folios = folios_of(book, build, book.info.paper, words)
     starts: dict[int, str] = {}
     for chapter in book.chapters:

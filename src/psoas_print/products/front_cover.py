@@ -9,7 +9,9 @@ import io
 from dataclasses import dataclass
 
 from psoas_print.book.model import Book, Paper
+from psoas_print.files import Unreadable, read_limited
 from psoas_print.language.words import Words
+from psoas_print.layout.remembered import kept_render
 from psoas_print.layout.templates import layout_path, make_environment, render_template
 from psoas_print.layout.view import common_context
 from psoas_print.products.context import BuildContext
@@ -49,7 +51,20 @@ def cover_alt(book: Book, words: Words) -> str:
 def cover_page(book: Book, context: BuildContext, face: CoverFace, words: Words) -> bytes:
     """The front cover alone on a page of its own size, as a PDF, laid out here."""
     html = _cover_html(book, context, face, words)
-    return context.renderer.render(html, layout_path(TEMPLATE)).write_pdf()
+    return kept_render(
+        context.kept, "cover-page", context.layouts_digest, [html.encode(), *_art(book)],
+        lambda: context.renderer.render(html, layout_path(TEMPLATE)).write_pdf(),
+    )  # fmt: skip
+
+
+def _art(book: Book) -> list[bytes]:
+    """The bytes of the cover art, which the cover's HTML names but does not hold."""
+    if book.cover_art is None:
+        return []
+    try:
+        return [read_limited(book.cover_art)]
+    except Unreadable:
+        return [b""]  # the render says what is wrong with it
 
 
 def _cover_html(book: Book, context: BuildContext, face: CoverFace, words: Words) -> str:
@@ -62,14 +77,22 @@ def _cover_html(book: Book, context: BuildContext, face: CoverFace, words: Words
 
 def store_picture(book: Book, context: BuildContext, words: Words) -> bytes:
     """The shops' cover picture: 1600 x 2560 px, an sRGB JPEG, in the cover's design."""
-    import pypdfium2
-
     width, height = STORE_PIXELS
     face = CoverFace(STORE_WIDTH_MM, STORE_WIDTH_MM * height / width)
+    html = _cover_html(book, context, face, words)
+    return kept_render(
+        context.kept, "store-picture", context.layouts_digest, [html.encode(), *_art(book)],
+        lambda: _picture(html, context),
+    )  # fmt: skip
+
+
+def _picture(html: str, context: BuildContext) -> bytes:
+    import pypdfium2
+
     # Laid out by the ready process where the command made one (``epub``): WeasyPrint is
     # already imported there.
-    html = _cover_html(book, context, face, words)
     laid = context.typeset(html, layout_path(TEMPLATE), None)
+    width, _ = STORE_PIXELS
     document = pypdfium2.PdfDocument(laid.data)
     try:
         page = document[0]

@@ -32,7 +32,7 @@ from psoas_print.output import write_bytes, write_text
 from psoas_print.version import __version__
 
 MANIFEST = "layout.json"
-SPREAD = re.compile(r"<!--spread-->(.*?)<!--/spread-->", re.DOTALL)
+SPREAD_START, SPREAD_END = "<!--spread-->", "<!--/spread-->"  # around each, in ebook.html
 _FILE = re.compile(r"[0-9a-f]{40}\.(pdf|bin)")
 TEXT_SUFFIXES = {".md", ".yaml", ".yml", ".csv", ".txt"}  # shown through the HTML
 
@@ -66,6 +66,7 @@ class KeptLayout:
     front: Laid
     parts: list[Laid]  # the portions, then the back matter when there is one
     folios: list[bytes]  # each part's page numbers
+    portions: int  # how many of the parts are portions of chapters
     subsets: dict[str, bytes] = field(default_factory=dict)  # see pdf/font_sharing.py
 
 
@@ -74,15 +75,18 @@ def shown(html: str, book: Book) -> tuple[str, dict[str, str]] | None:
     its layout marks no spreads (an ebook.html of the book's own, say) or others than the
     book's exercises."""
     ids = [exercise for chapter in book.chapters for exercise in chapter.exercises]
-    spreads = SPREAD.findall(html)
-    if len(spreads) != len(ids) or len(set(ids)) != len(ids):
+    pieces = html.split(SPREAD_START)
+    if len(pieces) != len(ids) + 1 or len(set(ids)) != len(ids):
         return None
-    frame = hashlib.blake2b(SPREAD.sub("<!--spread-->", html).encode(), digest_size=20)
+    frame = hashlib.blake2b(pieces[0].encode(), digest_size=20)
+    digests = {}
+    for exercise, piece in zip(ids, pieces[1:], strict=True):
+        spread, end, rest = piece.partition(SPREAD_END)
+        if not end:
+            return None
+        digests[exercise] = hashlib.blake2b(spread.encode(), digest_size=20).hexdigest()
+        frame.update(b"\0" + rest.encode())
     frame.update(_assets_digest(book).encode())
-    digests = {
-        exercise: hashlib.blake2b(spread.encode(), digest_size=20).hexdigest()
-        for exercise, spread in zip(ids, spreads, strict=True)
-    }
     return frame.hexdigest(), digests
 
 
@@ -138,13 +142,15 @@ def read_kept(folder: Path, key: str) -> KeptLayout | None:
         parts = [_laid(folder, part) for part in manifest["parts"]]
         folios = [_file(folder, name) for name in manifest["folios"]]
         subsets = {key: _file(folder, name) for key, name in manifest["subsets"].items()}
-        frame, spreads = manifest["frame"], manifest["spreads"]
+        frame, spreads, portions = manifest["frame"], manifest["spreads"], manifest["portions"]
     except (KeyError, TypeError, ValueError, AttributeError, Unreadable):
         return None
     if not isinstance(frame, str) or not isinstance(spreads, dict) or len(folios) != len(parts):
         return None
+    if type(portions) is not int or not 0 < portions <= len(parts):
+        return None
     return KeptLayout(frame, {str(k): str(v) for k, v in spreads.items()}, front, parts,
-                      folios, subsets)  # fmt: skip
+                      folios, portions, subsets)  # fmt: skip
 
 
 def _laid(folder: Path, entry: dict[str, object]) -> Laid:
@@ -194,6 +200,7 @@ def keep(folder: Path, key: str, layout: KeptLayout) -> None:
             "spreads": layout.spreads, "front": part(layout.front),
             "parts": [part(laid) for laid in layout.parts],
             "folios": [stored(data, "pdf") for data in layout.folios],
+            "portions": layout.portions,
             "subsets": {name: stored(data, "bin") for name, data in layout.subsets.items()},
         }  # fmt: skip
         write_text(folder / MANIFEST, json.dumps(manifest, sort_keys=True))

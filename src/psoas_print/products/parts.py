@@ -17,6 +17,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from psoas_print.book.model import Book, Chapter, Paper
@@ -29,6 +30,7 @@ from psoas_print.layout.templates import layout_path, make_environment, render_t
 from psoas_print.layout.typesetter import PORTION_SCHEME, LaidOutDocument, anchor_pages
 from psoas_print.layout.view import common_context
 from psoas_print.pdf.font_sharing import SubsetCache
+from psoas_print.pdf.front_page import Cover, lay_in_front
 from psoas_print.pdf.joining import blank_pages, join
 from psoas_print.pdf.splicing import CannotSplice, splice
 from psoas_print.products.context import BuildContext
@@ -99,9 +101,11 @@ def portions_for(book: Book, count: int | None) -> list[tuple[Chapter, ...]]:
     return [tuple(group) for group in groups]
 
 
-def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Made:
-    """The whole ebook as one PDF, laid out in portions on every core; after an edit to
-    some exercises only, only their spreads (see kept_layout.py)."""
+def make_in_parts(
+    book: Book, ebook: EbookSettings, context: BuildContext, cover: Cover | None = None
+) -> Made:
+    """The whole ebook as one PDF, laid out in portions on every core (after an edit to
+    some exercises only, only their spreads: see kept_layout.py), ``cover`` laid in front."""
     started = time.perf_counter()
     page = ebook.page(book)
     settings = Settings(
@@ -122,22 +126,24 @@ def make_in_parts(book: Book, ebook: EbookSettings, context: BuildContext) -> Ma
     if layout is None:
         layout = _laid_out(context, settings, ebook.parts, now)
     starts, toc_pages = _numbering(layout.front.pages, layout.parts)
+    if ebook.printing is None and not ebook.sample:  # known before the join: kept now
+        keep_pages(html or "", context.layouts_digest, toc_pages)
+        context.pages_kept()
     subsets = SubsetCache(layout.subsets)
+    in_front = partial(lay_in_front, cover=cover) if cover is not None else None
     data = join(
         layout.front.data, [part.data for part in layout.parts], layout.folios, starts,
-        PORTION_SCHEME, subsets, context.created,
+        PORTION_SCHEME, subsets, context.created, in_front,
     )  # fmt: skip
     if now is not None and context.kept is not None:
         layout.subsets = subsets.used
         keep(context.kept, key, layout)
-    pages = starts[-1] + layout.parts[-1].pages - 1
+    pages = starts[-1] + layout.parts[-1].pages - 1 + (cover is not None)
     drawn = {name: svg for part in layout.parts for name, svg in part.drawn.items()}
-    if ebook.printing is None and not ebook.sample:
-        keep_pages(html or "", context.layouts_digest, toc_pages)
     warnings = tuple(spilled_exercises(book, toc_pages, page))
     made = MadeFile("", data, pages, html if ebook.keep_html else None)
     seconds = time.perf_counter() - started
-    return Made((made,), Summary(parts=len(layout.parts)), seconds, drawn, warnings)
+    return Made((made,), Summary(parts=layout.portions), seconds, drawn, warnings)
 
 
 def _laid_out(
@@ -159,7 +165,7 @@ def _laid_out(
             pool.map(lay_out_folios, [settings] * len(whole), starts, [p.blanks for p in whole])
         )
     frame, spreads = shown_now or ("", {})
-    return KeptLayout(frame, spreads, front, whole, folios)
+    return KeptLayout(frame, spreads, front, whole, folios, len(groups))
 
 
 def _relaid(
@@ -184,7 +190,7 @@ def _relaid(
             return None
         parts[spot.part] = relaid
     context.progress(f"Laid out again: {len(changed)} spread(s)")
-    return KeptLayout(frame, spreads, kept.front, parts, kept.folios, kept.subsets)
+    return KeptLayout(frame, spreads, kept.front, parts, kept.folios, kept.portions, kept.subsets)
 
 
 def _spread_in(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from psoas_print.runner import cache
 from psoas_print.runner.export import prepare_export, write_export
 from psoas_print.runner.jobs import Job, Result
 from psoas_print.runner.reading import read_book
-from psoas_print.workers import WorkerPool, worker_context
+from psoas_print.workers import WorkerPool, shared_flag, worker_context
 
 
 def maker(job: Job) -> Product[Any]:
@@ -205,21 +204,22 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
         return {job: dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})}
     context.dismiss_ready()  # the workers need both cores
     workers = min(len(jobs), os.cpu_count() or 1)
-    # The EPUB's page list gives the ebook's folios, which the ebook keeps when it is laid
-    # out: an EPUB made beside an ebook starts once the ebook is done, and reads them.
+    # The EPUB's page list gives the ebook's folios, which the ebook keeps as soon as it
+    # knows them: an EPUB made beside an ebook waits for them (a flag the workers share,
+    # raised by the ebook, or here once it is done whatever became of it) and reads them.
     ebooks = [job for job in jobs if job.product is ProductName.EBOOK]
-    later = [job for job in jobs if job.product is ProductName.EPUB] if ebooks else []
-    with WorkerPool(max_workers=workers, mp_context=worker_context()) as pool:
-
-        def submit(job: Job) -> Future[Made]:
-            return pool.submit(
+    context_ = worker_context()
+    flag = context_.Event() if ebooks else None
+    with WorkerPool(max_workers=workers, mp_context=context_, flag=flag) as pool:
+        futures = {
+            job: pool.submit(
                 make_in_worker, job, _inputs(job, book), context.sources, context.created,
                 context.layouts_digest, context.relay,
-            )  # fmt: skip
-
-        futures = {job: submit(job) for job in jobs if job not in later}
-        wait([futures[job] for job in ebooks])
-        futures |= {job: submit(job) for job in later}
+            )
+            for job in jobs
+        }  # fmt: skip
+        for job in ebooks:
+            futures[job].add_done_callback(lambda _: flag.set() if flag is not None else None)
         return {job: futures[job].result() for job in jobs}
 
 
@@ -236,7 +236,7 @@ def make_in_worker(
     figures = FigureStore(folder_of(job) / KEPT)
     context = BuildContext(
         sources, figures, created=created, layouts_digest=layouts_digest,
-        kept=kept_layout_folder(job), relay=relay,
+        kept=kept_layout_folder(job), relay=relay, ebook_pages=shared_flag(),
     )  # fmt: skip
     made = maker(job).make(inputs, job.settings, context)
     return dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})

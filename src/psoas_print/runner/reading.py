@@ -3,11 +3,12 @@ and scripts read a book."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from psoas_print.book.loading import Checks, load_book
 from psoas_print.book.model import Book
-from psoas_print.figures.checks import pose_fault
+from psoas_print.figures.checks import KnownPoses, pose_fault
 from psoas_print.language.catalogues import label_warnings
 from psoas_print.layout.geometry import default_printed_width_mm
 
@@ -21,5 +22,10 @@ STAGE_CHECKS = Checks(
 
 
 def read_book(folder: Path) -> Book:
-    """Read and check the book in ``folder``, or raise one BookError listing every problem."""
-    return load_book(folder, STAGE_CHECKS)
+    """Read and check the book in ``folder``, or raise one BookError listing every problem.
+    A pose found to draw before is not drawn again to check it (see KnownPoses)."""
+    known = KnownPoses()
+    try:
+        return load_book(folder, replace(STAGE_CHECKS, pose_fault=known.fault))
+    finally:
+        known.keep()
