@@ -122,6 +122,9 @@ def summary_row(result: Result) -> tuple[str, ...]:
     elif summary.copies:
         noun = "copy" if summary.copies == 1 else "copies"
         notes = f"{summary.copies} {noun}, {summary.per_sheet} per sheet, {summary.renders} renders"
+    elif summary.relaid:
+        noun = "spread" if summary.relaid == 1 else "spreads"
+        notes = f"{summary.relaid} {noun} laid out again, the rest of {summary.parts} parts kept"
     elif summary.parts:
         notes = f"laid out in {summary.parts} parts"
     elif summary.epub:

@@ -9,6 +9,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -157,3 +158,41 @@ def refuse_existing(targets: list[Path]) -> None:
     others = f" (and {len(existing) - 1} more copies)" if len(existing) > 1 else ""
     message = f"already exists{others}; remove it, choose another --out, or add --force"
     raise BookError.at(existing[0], None, message)
+
+
+@dataclass
+class KeptFiles:
+    """What a product keeps in its folder beside the outputs for later builds to reuse (a
+    long book's layout, a cover render): gathered while it is made, written only once every
+    product of the build is made and written, so a failed build writes nothing at all.
+    Keeping is only a saving of time: what cannot be written costs the next build time."""
+
+    folder: Path
+    files: dict[str, bytes] = field(default_factory=dict)  # by name in the folder
+    staying: set[str] = field(default_factory=set)  # kept before, still wanted
+    replaced: list[str] = field(default_factory=list)  # patterns of files they replace
+
+    def add(self, name: str, data: bytes) -> None:
+        self.files[name] = data
+
+    def stay(self, name: str) -> None:
+        """Keep ``name``, kept by an earlier build, though it matches a replaced pattern."""
+        self.staying.add(name)
+
+    def replace(self, pattern: str) -> None:
+        """Remove the files matching ``pattern`` (in the folder) that were not added."""
+        self.replaced.append(pattern)
+
+    def write(self) -> None:
+        # Records (.json) last: they name the other files, which must be whole by then.
+        names = sorted(self.files, key=lambda name: (name.endswith(".json"), name))
+        try:
+            for name in names:
+                write_bytes(self.folder / name, self.files[name])
+            for pattern in self.replaced:
+                for path in self.folder.glob(pattern):
+                    name = path.relative_to(self.folder).as_posix()
+                    if name not in self.files and name not in self.staying:
+                        path.unlink()
+        except (BookError, OSError):
+            return

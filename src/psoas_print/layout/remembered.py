@@ -21,9 +21,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
-from psoas_print.errors import BookError
 from psoas_print.files import Unreadable, read_limited, state_folder, write_state
-from psoas_print.output import write_bytes
+from psoas_print.output import KeptFiles
 from psoas_print.version import __version__
 
 
@@ -72,14 +71,16 @@ def _read(path: Path) -> dict[str, int] | None:
 
 
 def kept_render(
-    folder: Path | None, kind: str, made_with: str, inputs: list[bytes], render: Callable[[], bytes]
-) -> bytes:
+    kept: KeptFiles | None, kind: str, made_with: str, inputs: list[bytes],
+    render: Callable[[], bytes],
+) -> bytes:  # fmt: skip
     """What ``render()`` makes of ``inputs`` (its HTML, the bytes of any file that HTML
-    names): read back from ``folder`` (beside the outputs) when this version made it of the
-    same inputs with the same layouts and fonts (``made_with``), else made and kept there,
-    in place of the last one of its ``kind``. With no folder or digest, always made."""
-    if folder is None or not made_with:
+    names): read back from what the product keeps beside its outputs when this version made
+    it of the same inputs with the same layouts and fonts (``made_with``), else made and
+    kept there in place of the last one of its ``kind``. With neither, always made."""
+    if kept is None or not made_with:
         return render()
+    folder = kept.folder
     key = hashlib.blake2b(digest_size=16)
     for part in (__version__.encode(), made_with.encode(), *inputs):
         key.update(hashlib.blake2b(part, digest_size=16).digest())
@@ -90,10 +91,8 @@ def kept_render(
             if path.name == f"{stem}{_digest(data)}.bin":  # whole, and not changed since
                 return data
     data = render()
-    with suppress(OSError, BookError):
-        for older in folder.glob(f"{kind}-*.bin"):
-            older.unlink()
-        write_bytes(folder / f"{stem}{_digest(data)}.bin", data)
+    kept.add(f"{stem}{_digest(data)}.bin", data)
+    kept.replace(f"{kind}-*.bin")
     return data
 
 

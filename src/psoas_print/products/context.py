@@ -20,6 +20,7 @@ from psoas_print.figures.store import FigureStore
 from psoas_print.layout.ready import ReadyTypesetter
 from psoas_print.layout.typesetter import Renderer, Typeset, anchor_pages, typeset_here
 from psoas_print.layout.view import build_date
+from psoas_print.output import KeptFiles
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
@@ -44,9 +45,9 @@ class BuildContext:
     # A digest of the layouts and fonts renders may load (see runner/cache.py), for what is
     # remembered between builds; empty: nothing is remembered.
     layouts_digest: str = ""
-    # The folder beside the outputs where the product keeps its layout for the next build
-    # to reuse (see products/kept_layout.py); None: nothing is kept.
-    kept: Path | None = None
+    # What the product keeps beside its outputs for the next build to reuse (its layout,
+    # see products/kept_layout.py; its cover's render), and reads back; None: nothing.
+    kept: KeptFiles | None = None
     relay: bool = True  # False (a forced build): the kept layout is not read, only replaced
     # Raised once an ebook laid out beside this product has kept its pages (see
     # runner/build.py): an EPUB's page list waits for it. None: no ebook is beside it.

@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from psoas_print.book.model import Book
-from psoas_print.errors import BookError
 from psoas_print.files import Unreadable, read_kept_object, read_limited
 from psoas_print.limits import MAX_EBOOK_BYTES
-from psoas_print.output import write_bytes, write_text
+from psoas_print.output import KeptFiles
 from psoas_print.version import __version__
 
+LAYOUT = "layout"  # the folder in the product's kept folder
 MANIFEST = "layout.json"
 SPREAD_START, SPREAD_END = "<!--spread-->", "<!--/spread-->"  # around each, in ebook.html
 _FILE = re.compile(r"[0-9a-f]{40}\.(pdf|bin)")
@@ -68,6 +68,8 @@ class KeptLayout:
     folios: list[bytes]  # each part's page numbers
     portions: int  # how many of the parts are portions of chapters
     subsets: dict[str, bytes] = field(default_factory=dict)  # see pdf/font_sharing.py
+    relaid: int = 0  # spreads laid out again since it was kept
+    checked: frozenset[str] = frozenset()  # its files read back whole: need no writing
 
 
 def shown(html: str, book: Book) -> tuple[str, dict[str, str]] | None:
@@ -132,16 +134,18 @@ def spreads_in(book: Book, parts: list[Laid]) -> dict[str, Spread]:
     return found
 
 
-def read_kept(folder: Path, key: str) -> KeptLayout | None:
-    """The layout kept in ``folder`` for the edition ``key``, or None."""
+def read_kept(kept: KeptFiles, key: str) -> KeptLayout | None:
+    """The layout kept for the edition ``key``, or None."""
+    folder = kept.folder / LAYOUT
     manifest: Any = read_kept_object(folder / MANIFEST)  # its shape is checked as it is read
     if manifest.get("key") != key or manifest.get("version") != __version__:
         return None
+    checked: set[str] = set()
     try:
-        front = _laid(folder, manifest["front"])
-        parts = [_laid(folder, part) for part in manifest["parts"]]
-        folios = [_file(folder, name) for name in manifest["folios"]]
-        subsets = {key: _file(folder, name) for key, name in manifest["subsets"].items()}
+        front = _laid(folder, manifest["front"], checked)
+        parts = [_laid(folder, part, checked) for part in manifest["parts"]]
+        folios = [_file(folder, name, checked) for name in manifest["folios"]]
+        subsets = {key: _file(folder, name, checked) for key, name in manifest["subsets"].items()}
         frame, spreads, portions = manifest["frame"], manifest["spreads"], manifest["portions"]
     except (KeyError, TypeError, ValueError, AttributeError, Unreadable):
         return None
@@ -150,11 +154,11 @@ def read_kept(folder: Path, key: str) -> KeptLayout | None:
     if type(portions) is not int or not 0 < portions <= len(parts):
         return None
     return KeptLayout(frame, {str(k): str(v) for k, v in spreads.items()}, front, parts,
-                      folios, portions, subsets)  # fmt: skip
+                      folios, portions, subsets, checked=frozenset(checked))  # fmt: skip
 
 
-def _laid(folder: Path, entry: dict[str, object]) -> Laid:
-    data = _file(folder, str(entry["file"]))
+def _laid(folder: Path, entry: dict[str, object], checked: set[str]) -> Laid:
+    data = _file(folder, str(entry["file"]), checked)
     pages, blanks, anchors = entry["pages"], entry.get("blanks", []), entry.get("anchors", {})
     if not isinstance(pages, int) or not isinstance(blanks, list) or not isinstance(anchors, dict):
         raise ValueError("not a kept part")
@@ -163,13 +167,15 @@ def _laid(folder: Path, entry: dict[str, object]) -> Laid:
     return Laid(data, pages, tuple(bool(blank) for blank in blanks), dict(anchors))
 
 
-def _file(folder: Path, name: str) -> bytes:
-    """A kept file, checked against the digest it is named after."""
+def _file(folder: Path, name: str, checked: set[str]) -> bytes:
+    """A kept file, checked against the digest it is named after (and added to
+    ``checked``)."""
     if not _FILE.fullmatch(name):
         raise ValueError(f"not a kept file: {name}")
     data = read_limited(folder / name, MAX_EBOOK_BYTES, "a kept layout")
     if _digest(data) != name.split(".")[0]:
         raise ValueError(f"changed since it was kept: {name}")
+    checked.add(name)
     return data
 
 
@@ -177,35 +183,31 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def keep(folder: Path, key: str, layout: KeptLayout) -> None:
-    """Keep ``layout`` in ``folder``: new files first, then the manifest naming them, then
-    the files it no longer names. Keeping is only a saving of time: a full disk costs
-    nothing but the next build's time."""
-    names: set[str] = set()
+def keep(kept: KeptFiles, key: str, layout: KeptLayout) -> None:
+    """Keep ``layout`` for the edition ``key``: the files this build did not read back
+    whole, the record naming them, in place of the files it no longer names (see
+    output.KeptFiles)."""
 
     def stored(data: bytes, suffix: str) -> str:
         name = f"{_digest(data)}.{suffix}"
-        if name not in names and not (folder / name).exists():
-            write_bytes(folder / name, data)
-        names.add(name)
+        if name in layout.checked:  # read back whole by this build
+            kept.stay(f"{LAYOUT}/{name}")
+        else:
+            kept.add(f"{LAYOUT}/{name}", data)
         return name
 
     def part(laid: Laid) -> dict[str, object]:
         return {"file": stored(laid.data, "pdf"), "pages": laid.pages,
                 "blanks": list(laid.blanks), "anchors": laid.anchors}  # fmt: skip
 
-    try:
-        manifest = {
-            "version": __version__, "key": key, "frame": layout.frame,
-            "spreads": layout.spreads, "front": part(layout.front),
-            "parts": [part(laid) for laid in layout.parts],
-            "folios": [stored(data, "pdf") for data in layout.folios],
-            "portions": layout.portions,
-            "subsets": {name: stored(data, "bin") for name, data in layout.subsets.items()},
-        }  # fmt: skip
-        write_text(folder / MANIFEST, json.dumps(manifest, sort_keys=True))
-        for path in folder.iterdir():
-            if _FILE.fullmatch(path.name) and path.name not in names:
-                path.unlink()
-    except (BookError, OSError):
-        return
+    manifest = {
+        "version": __version__, "key": key, "frame": layout.frame,
+        "spreads": layout.spreads, "front": part(layout.front),
+        "parts": [part(laid) for laid in layout.parts],
+        "folios": [stored(data, "pdf") for data in layout.folios],
+        "portions": layout.portions,
+        "subsets": {name: stored(data, "bin") for name, data in layout.subsets.items()},
+    }  # fmt: skip
+    kept.add(f"{LAYOUT}/{MANIFEST}", json.dumps(manifest, sort_keys=True).encode())
+    kept.replace(f"{LAYOUT}/*.pdf")
+    kept.replace(f"{LAYOUT}/*.bin")

@@ -143,7 +143,9 @@ def make_in_parts(
     warnings = tuple(spilled_exercises(book, toc_pages, page))
     made = MadeFile("", data, pages, html if ebook.keep_html else None)
     seconds = time.perf_counter() - started
-    return Made((made,), Summary(parts=layout.portions), seconds, drawn, warnings)
+    return Made(
+        (made,), Summary(parts=layout.portions, relaid=layout.relaid), seconds, drawn, warnings
+    )
 
 
 def _laid_out(
@@ -189,8 +191,10 @@ def _relaid(
         if spot is None or relaid is None:
             return None
         parts[spot.part] = relaid
-    context.progress(f"Laid out again: {len(changed)} spread(s)")
-    return KeptLayout(frame, spreads, kept.front, parts, kept.folios, kept.portions, kept.subsets)
+    return KeptLayout(
+        frame, spreads, kept.front, parts, kept.folios, kept.portions, kept.subsets,
+        len(changed), kept.checked,
+    )  # fmt: skip
 
 
 def _spread_in(

@@ -14,6 +14,7 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 
 from psoas_print.book.model import Book
 from psoas_print.errors import Problem
+from psoas_print.output import KeptFiles
 from psoas_print.products.context import BuildContext
 from psoas_print.products.settings import ProductName as ProductName  # the products' names
 from psoas_print.products.summary import Summary as Summary  # re-exported: part of a Made
@@ -50,6 +51,7 @@ class Made:
     seconds: float = 0.0
     drawn: dict[str, str] = field(default_factory=dict)  # figures drawn, to keep for next time
     warnings: tuple[Problem, ...] = ()  # found while laying out, such as a spread overrun
+    kept: KeptFiles | None = None  # to write beside the outputs once all are written
 
 
 Settings = TypeVar("Settings", contravariant=True)

@@ -12,6 +12,7 @@ class Summary:
     renders: int = 0  # layouts laid out to fit it (a cheat sheet, a handout)
     scale: float | None = None  # the scale the cheat sheet was fitted at
     parts: int = 0  # an ebook laid out in this many parts
+    relaid: int = 0  # of which only this many spreads were laid out again (kept_layout.py)
     epub: bool = False  # an EPUB, whose "pages" are its documents
     copies: int = 0  # handout copies in the file
     per_sheet: int = 0  # handout copies to a sheet

@@ -20,7 +20,7 @@ from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
 from psoas_print.figures.store import KEPT, FigureStore, keep_drawings
 from psoas_print.layout.ready import ReadyTypesetter
-from psoas_print.output import STATE, check_outputs, refuse_existing, write_bytes
+from psoas_print.output import STATE, KeptFiles, check_outputs, refuse_existing, write_bytes
 from psoas_print.pdf.overlays import read_finished_pdf
 from psoas_print.products.context import BuildContext, Progress, quiet
 from psoas_print.products.protocol import FinishedPdf, Inputs, Made, Product, ProductName
@@ -49,9 +49,9 @@ def folder_of(job: Job) -> Path:
     return job.target if maker(job).file_names(job.settings) != [""] else job.target.parent
 
 
-def kept_layout_folder(job: Job) -> Path:
-    """Where a job keeps its layout for the next build (see products/kept_layout.py)."""
-    return folder_of(job) / STATE / "layouts" / job.target.name
+def kept_folder(job: Job) -> Path:
+    """Where a job keeps what the next build can reuse (see products/kept_layout.py)."""
+    return folder_of(job) / STATE / "kept" / job.target.name
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,8 @@ def _remember(job: Job, made: Made, print_: str, inputs: dict[str, str | None]) 
     written = [(path, file.pages) for path, file in zip(files_of(job), made.files, strict=True)]
     cache.remember(written, print_, inputs, _notes(made.summary))
     keep_drawings(folder_of(job) / KEPT, made.drawn)
+    if made.kept is not None:
+        made.kept.write()
 
 
 def _results(
@@ -198,10 +200,11 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
     if len(jobs) == 1:
         job = jobs[0]
         context.figures = FigureStore(folder_of(job) / KEPT)
-        context.kept = kept_layout_folder(job)
+        context.kept = KeptFiles(kept_folder(job))
         made = maker(job).make(_inputs(job, book), job.settings, context)
         context.dismiss_ready()
-        return {job: dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})}
+        drawn = {**made.drawn, **context.figures.take_new()}
+        return {job: dataclasses.replace(made, drawn=drawn, kept=context.kept)}
     context.dismiss_ready()  # the workers need both cores
     workers = min(len(jobs), os.cpu_count() or 1)
     # The EPUB's page list gives the ebook's folios, which the ebook keeps as soon as it
@@ -236,10 +239,11 @@ def make_in_worker(
     figures = FigureStore(folder_of(job) / KEPT)
     context = BuildContext(
         sources, figures, created=created, layouts_digest=layouts_digest,
-        kept=kept_layout_folder(job), relay=relay, ebook_pages=shared_flag(),
+        kept=KeptFiles(kept_folder(job)), relay=relay, ebook_pages=shared_flag(),
     )  # fmt: skip
     made = maker(job).make(inputs, job.settings, context)
-    return dataclasses.replace(made, drawn={**made.drawn, **context.figures.take_new()})
+    drawn = {**made.drawn, **context.figures.take_new()}
+    return dataclasses.replace(made, drawn=drawn, kept=context.kept)
 
 
 def _write(job: Job, made: Made, sources: Sources, progress: Progress) -> None:

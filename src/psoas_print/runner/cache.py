@@ -34,6 +34,7 @@ class Notes(TypedDict, total=False):
     renders: int
     scale: float
     parts: int
+    relaid: int
     epub: bool
     copies: int
     per_sheet: int
