@@ -30,7 +30,7 @@ from psoas_print.runner import cache
 from psoas_print.runner.export import prepare_export, write_export
 from psoas_print.runner.jobs import Job, Result
 from psoas_print.runner.reading import read_book
-from psoas_print.workers import WorkerPool, shared_flag, worker_context
+from psoas_print.workers import WorkerPool, shared_flag, start_workers_early, worker_context
 
 
 def maker(job: Job) -> Product[Any]:
@@ -84,6 +84,8 @@ def build(
     digests = cache.BookDigests(book_root, outputs)
     fresh = {} if force else {job: _recorded(job, prints[job], digests) for job in jobs}
     stale = [job for job in jobs if fresh.get(job) is None]
+    if len(stale) > 1:  # laid out side by side by workers: started while the book is read
+        start_workers_early()
     context = BuildContext(
         sources, ready=ready, progress=progress, layouts_digest=looks, relay=not force
     )  # fmt: skip
