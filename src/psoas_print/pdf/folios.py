@@ -29,12 +29,14 @@ NAMED = {
 }  # fmt: skip
 
 
-def draw_in(pdf: pikepdf.Pdf, pages: list[pikepdf.Page], numbers: pikepdf.Pdf) -> None:
-    """Page ``i`` of ``numbers`` drawn over ``pages[i]``, as part of its content."""
+def draw_in(
+    pdf: pikepdf.Pdf, pages: list[pikepdf.Page], numbers: pikepdf.Pdf, first: int = 0
+) -> None:
+    """Page ``first + i`` of ``numbers`` drawn over ``pages[i]``, as part of its content."""
     import pikepdf  # see the module's note
 
     merged: dict[tuple[tuple[int, int], tuple[int, int]], pikepdf.Object] = {}
-    for page, number_page in zip(pages, numbers.pages, strict=False):
+    for page, number_page in zip(pages, numbers.pages[first:], strict=False):
         theirs = number_page.obj.get("/Resources", pikepdf.Dictionary())
         drawing = _renamed(number_page, theirs)
         own = page.obj.get("/Resources", pikepdf.Dictionary())

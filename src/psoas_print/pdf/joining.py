@@ -37,14 +37,26 @@ def blank_pages(data: bytes) -> tuple[bool, ...]:
         return tuple(b"BT" not in page_content(page) for page in pdf.pages)
 
 
+def numbered(portion: bytes, folios: bytes) -> bytes:
+    """``portion`` with its page numbers (``folios``, alone on otherwise empty pages)
+    drawn over each page."""
+    import pikepdf  # see the module's note
+
+    with pikepdf.open(io.BytesIO(portion)) as part, pikepdf.open(io.BytesIO(folios)) as numbers:
+        draw_in(part, list(part.pages), numbers)
+        buffer = io.BytesIO()
+        part.save(buffer, deterministic_id=True)
+        return buffer.getvalue()
+
+
 def join(
-    front: bytes, portions: list[bytes], folios: list[bytes], starts: list[int], scheme: str,
+    front: bytes, portions: list[bytes], starts: list[int], scheme: str,
     subsets: SubsetCache | None = None, dated: str | None = None,
     finish: Callable[[pikepdf.Pdf], None] | None = None,
 ) -> bytes:  # fmt: skip
     """One PDF: the front matter, blank pages where a portion needs to start on page
-    ``starts[i]``, the portions with their page numbers (``folios``) laid over, and their
-    named destinations, bookmarks and structure. Links to ``scheme:NAME`` become jumps to
+    ``starts[i]``, the portions (numbered already, see numbered()), and their named
+    destinations, bookmarks and structure. Links to ``scheme:NAME`` become jumps to
     NAME. Each font program the parts share is embedded once (pdf/font_sharing.py), its
     subset taken from ``subsets`` when an earlier join made it. The book is ``dated`` (see
     pdf/dates.py), whenever its front matter was laid out; ``finish`` is its last touch
@@ -56,19 +68,15 @@ def join(
     tree = out.Root.get("/StructTreeRoot")
     entries = parent_entries(tree) if tree is not None else {}
     destinations: dict[str, pikepdf.Array] = {}
-    for portion, folio_data, start in zip(portions, folios, starts, strict=True):
+    for portion, start in zip(portions, starts, strict=True):
         while len(out.pages) < start - 1:
             _add_blank(out)
         offset = len(out.pages)
-        with (
-            pikepdf.open(io.BytesIO(portion)) as part,
-            pikepdf.open(io.BytesIO(folio_data)) as numbers,
-        ):
+        with pikepdf.open(io.BytesIO(portion)) as part:
             outline += outline_of(part, offset)
             named = named_destinations(part)
             out.pages.extend(part.pages)
             adopt_structure(out, part, offset, entries)
-            draw_in(out, list(out.pages[offset:]), numbers)
             for name, (local, rest) in named.items():
                 destinations[name] = pikepdf.Array([out.pages[offset + local].obj, *rest])
     if tree is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from psoas_print.pdf.folios import draw_in
 from psoas_print.pdf.font_sharing import share_fonts
 from psoas_print.pdf.navigation import (
     named_destinations,
@@ -36,10 +37,13 @@ class CannotSplice(Exception):
     """The pages' structure is not theirs alone: the whole document is laid out again."""
 
 
-def splice(base: bytes, at: int, spread: bytes, first: int, count: int) -> bytes:
+def splice(
+    base: bytes, at: int, spread: bytes, first: int, count: int, folios: bytes | None = None
+) -> bytes:
     """``base`` with its pages ``at`` to ``at + count - 1`` replaced by ``spread``'s pages
-    ``first`` to ``first + count - 1``. Both are tagged and keep their fonts' programs
-    whole; the spread's fonts are merged into the base's, one program each."""
+    ``first`` to ``first + count - 1``, with the page numbers ``folios`` drew over the old
+    ones drawn over them. Both are tagged and keep their fonts' programs whole; the
+    spread's fonts are merged into the base's, one program each."""
     import pikepdf  # see the module's note
 
     out = pikepdf.open(io.BytesIO(base))
@@ -73,6 +77,9 @@ def splice(base: bytes, at: int, spread: bytes, first: int, count: int) -> bytes
     set_destinations(out, {name: pikepdf.Array([out.pages[page].obj, *rest])
                            for name, (page, rest) in destinations.items()})  # fmt: skip
     set_outline(out, outline)
+    if folios is not None:
+        with pikepdf.open(io.BytesIO(folios)) as numbers:
+            draw_in(out, list(out.pages[at : at + count]), numbers, at)
     share_fonts(out, whole=True)  # the spread's copies of the fonts merged with the base's
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)

@@ -32,6 +32,7 @@ from psoas_print.version import __version__
 
 LAYOUT = "layout"  # the folder in the product's kept folder
 MANIFEST = "layout.json"
+FORMAT = 1  # of what is kept: a layout kept in another is laid out afresh
 SPREAD_START, SPREAD_END = "<!--spread-->", "<!--/spread-->"  # around each, in ebook.html
 _FILE = re.compile(r"[0-9a-f]{40}\.(pdf|bin)")
 TEXT_SUFFIXES = {".md", ".yaml", ".yml", ".csv", ".txt"}  # shown through the HTML
@@ -138,7 +139,9 @@ def read_kept(kept: KeptFiles, key: str) -> KeptLayout | None:
     """The layout kept for the edition ``key``, or None."""
     folder = kept.folder / LAYOUT
     manifest: Any = read_kept_object(folder / MANIFEST)  # its shape is checked as it is read
-    if manifest.get("key") != key or manifest.get("version") != __version__:
+    if (manifest.get("key"), manifest.get("version"), manifest.get("format")) != (
+        key, __version__, FORMAT
+    ):  # fmt: skip
         return None
     checked: set[str] = set()
     try:
@@ -201,7 +204,7 @@ def keep(kept: KeptFiles, key: str, layout: KeptLayout) -> None:
                 "blanks": list(laid.blanks), "anchors": laid.anchors}  # fmt: skip
 
     manifest = {
-        "version": __version__, "key": key, "frame": layout.frame,
+        "version": __version__, "format": FORMAT, "key": key, "frame": layout.frame,
         "spreads": layout.spreads, "front": part(layout.front),
         "parts": [part(laid) for laid in layout.parts],
         "folios": [stored(data, "pdf") for data in layout.folios],

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from psoas_print.layout.typesetter import PORTION_SCHEME, LaidOutDocument, ancho
 from psoas_print.layout.view import common_context
 from psoas_print.pdf.font_sharing import SubsetCache
 from psoas_print.pdf.front_page import Cover, lay_in_front
-from psoas_print.pdf.joining import blank_pages, join
+from psoas_print.pdf.joining import blank_pages, join, numbered
 from psoas_print.pdf.splicing import CannotSplice, splice
 from psoas_print.products.context import BuildContext
 from psoas_print.products.ebook_html import (
@@ -132,8 +132,8 @@ def make_in_parts(
     subsets = SubsetCache(layout.subsets)
     in_front = partial(lay_in_front, cover=cover) if cover is not None else None
     data = join(
-        layout.front.data, [part.data for part in layout.parts], layout.folios, starts,
-        PORTION_SCHEME, subsets, context.created, in_front,
+        layout.front.data, [part.data for part in layout.parts], starts, PORTION_SCHEME,
+        subsets, context.created, in_front,
     )  # fmt: skip
     if now is not None and context.kept is not None:
         layout.subsets = subsets.used
@@ -166,6 +166,8 @@ def _laid_out(
         folios = list(
             pool.map(lay_out_folios, [settings] * len(whole), starts, [p.blanks for p in whole])
         )
+        numbered_parts = pool.map(numbered, [part.data for part in whole], folios)
+        whole = [replace(part, data=data) for part, data in zip(whole, numbered_parts, strict=True)]
     frame, spreads = shown_now or ("", {})
     return KeptLayout(frame, spreads, front, whole, folios, len(groups))
 
@@ -187,8 +189,11 @@ def _relaid(
     parts = list(kept.parts)
     for exercise in changed:
         spot = where.get(exercise)
-        relaid = _spread_in(context, settings, exercise, parts, spot) if spot else None
-        if spot is None or relaid is None:
+        if spot is None:
+            return None
+        folios = kept.folios[spot.part]
+        relaid = _spread_in(context, settings, exercise, parts[spot.part], folios, spot)
+        if relaid is None:
             return None
         parts[spot.part] = relaid
     return KeptLayout(
@@ -198,20 +203,21 @@ def _relaid(
 
 
 def _spread_in(
-    context: BuildContext, settings: Settings, exercise: str, parts: list[Laid], spot: Spread
-) -> Laid | None:
-    """The part holding ``exercise``'s spread, with the spread laid out again (after its
-    chapter's opening, which gives its running head and the side it starts on) put in
-    place; None when it now takes another number of pages."""
+    context: BuildContext, settings: Settings, exercise: str, part: Laid, folios: bytes,
+    spot: Spread,
+) -> Laid | None:  # fmt: skip
+    """``part``, which holds ``exercise``'s spread at ``spot``, with the spread laid out
+    again (after its chapter's opening, which gives its running head and the side it starts
+    on) put in place and numbered with the part's ``folios``; None when it now takes
+    another number of pages."""
     document = _render(context, settings, _spread_portion(settings.book, exercise))
     anchors = anchor_pages(document, first=0)
     first = anchors[f"exercise-{exercise}"]
     if len(document.pages) - first != spot.pages:
         return None
     spread = document.write_pdf(pdf_tags=True, keep_fonts_whole=True)
-    part = parts[spot.part]
     try:
-        data = splice(part.data, spot.page, spread, first, spot.pages)
+        data = splice(part.data, spot.page, spread, first, spot.pages, folios)
     except CannotSplice:
         return None
     on_spread = range(spot.page, spot.page + spot.pages)
