@@ -1,8 +1,9 @@
 """The build benchmark: wall time, pages, memory and overhead, on the sample book and on
-generated books of 50, 200 and 500 exercises. Public tools only: the psoas-print and
+generated books of 50, 200 and 500 exercises; rebuilds after an edit, in the sample book
+and in a long one. Public tools only: the psoas-print and
 weasyprint commands, timed from outside, with psutil adding up the memory of every process.
 
-    pip install '.[bench]' && python bench/run.py [--sizes 50,200,500] [--repeat 3]
+    pip install '.[bench]' && python bench/run.py [--sizes 50,200,500] [--repeat 3] [--edits 500]
 
 Use a regular install, as users get it: an editable one may compile the tool's modules
 afresh at every start (with PYTHONDONTWRITEBYTECODE set), which start-up times would show.
@@ -13,6 +14,7 @@ Prints a Markdown table; copy it into bench/RESULTS.md with the machine it ran o
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -212,6 +214,35 @@ def timings(work: Path, repeat: int) -> list[dict[str, str]]:
     return rows
 
 
+def long_book_edits(work: Path, size: int, repeat: int) -> list[dict[str, str]]:
+    """`build` of a long generated book from nothing, then after one exercise's text
+    changed, in ``repeat`` rounds: what the author of a long book waits for at each edit."""
+    book = generate(size, work / f"edits-{size}")
+    out = work / f"edits-{size}-dist"
+    build = [PSOAS_PRINT, "build", "--book", str(book), "--out", str(out)]
+    full_s, _ = run(build)
+    pages = len(PdfReader(out / "ebook.pdf").pages)
+    exercise = sorted((book / "exercises").glob("*.md"))[size // 2]
+    changed = []
+    for round_ in range(repeat):
+        text = exercise.read_text(encoding="utf-8")
+        edited = re.sub(r"^1\. ", f"1. Round {round_}: ", text, count=1, flags=re.MULTILINE)
+        exercise.write_text(edited, encoding="utf-8")
+        changed.append(run(build)[0])
+    # What the last build did, as its record beside the outputs says.
+    records = json.loads((out / ".psoas-print" / "records.json").read_text(encoding="utf-8"))
+    relaid = records["ebook.pdf"].get("notes", {}).get("relaid", 0)
+    what = f"{size} exercises, {pages} pages"
+    return [
+        {"what": f"`build` of {what}, from nothing", "median s": f"{full_s:.2f}"},
+        {
+            "what": f"`build` of {what}, after one exercise's text changed "
+            f"({relaid} spread laid out again)",
+            "median s": f"{statistics.median(changed):.2f}",
+        },
+    ]
+
+
 STAMP_BUYERS = 400
 
 
@@ -234,6 +265,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,200,500")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--edits", type=int, default=500, help="exercises of the edited book")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -248,6 +280,9 @@ def main() -> None:
         print(table(rows))
         print("\n## Start-up, fitting and rebuilds (sample book)\n")
         print(table(timings(work, arguments.repeat)))
+        if arguments.edits:
+            print("\n## Edits in a long book\n")
+            print(table(long_book_edits(work, arguments.edits, max(arguments.repeat, 5))))
 
 
 if __name__ == "__main__":
