@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from psoas_print.book.model import Book
+from psoas_print.book.resolver import Refused, Resolver
 from psoas_print.files import Unreadable, read_kept_object, read_limited
 from psoas_print.limits import MAX_EBOOK_BYTES
 from psoas_print.output import KeptFiles
@@ -73,7 +75,7 @@ class KeptLayout:
     checked: frozenset[str] = frozenset()  # its files read back whole: need no writing
 
 
-def shown(html: str, book: Book) -> tuple[str, dict[str, str]] | None:
+def shown(html: str, book: Book, resolver: Resolver) -> tuple[str, dict[str, str]] | None:
     """The frame's digest and each spread's, from the HTML of the whole ebook; None when
     its layout marks no spreads (an ebook.html of the book's own, say) or others than the
     book's exercises."""
@@ -89,21 +91,24 @@ def shown(html: str, book: Book) -> tuple[str, dict[str, str]] | None:
             return None
         digests[exercise] = hashlib.blake2b(spread.encode(), digest_size=20).hexdigest()
         frame.update(b"\0" + rest.encode())
-    frame.update(_assets_digest(book).encode())
+    frame.update(_assets_digest(book, resolver).encode())
     return frame.hexdigest(), digests
 
 
-def _assets_digest(book: Book) -> str:
+def _assets_digest(book: Book, resolver: Resolver) -> str:
     """What the HTML does not show of the book's files: the bytes of its pictures and any
-    file besides its text (a photo replaced under the same name)."""
+    file besides its text (a photo replaced under the same name), as ``resolver`` lets the
+    build read them."""
     digest = hashlib.blake2b(digest_size=20)
-    root = book.root
-    for path in sorted(root.rglob("*")):
-        if path.suffix.lower() in TEXT_SUFFIXES or path.is_symlink() or not path.is_file():
-            continue
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        with suppress(Unreadable):
-            digest.update(read_limited(path))
+    for folder, subfolders, names in os.walk(book.root):  # not into linked folders
+        subfolders.sort()
+        for name in sorted(names):
+            path = Path(folder, name)
+            if path.suffix.lower() in TEXT_SUFFIXES:
+                continue
+            digest.update(str(path.relative_to(book.root)).encode() + b"\0")
+            with suppress(Refused):  # one the build may not read: its name alone
+                digest.update(resolver.read_bytes(path))
     return digest.hexdigest()
 
 

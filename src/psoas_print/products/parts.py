@@ -117,11 +117,12 @@ def make_in_parts(
     # the screen edition's pages are kept for the products that cite them (a handout's page
     # references, the EPUB's page list). A sample edition is laid out whole each time.
     html = None
-    if not ebook.sample:
-        html = ebook_html(book, context, page, settings.words(), printing=ebook.printing)
-    edition = (page, ebook.sample, ebook.printing, ebook.language)
-    key = edition_key(context.layouts_digest, edition)
-    now = shown(html, book) if html is not None and context.kept is not None else None
+    if not ebook.sample or ebook.keep_html:
+        html = ebook_html(book, context, page, settings.words(), ebook.sample, ebook.printing)
+    key = edition_key(context.layouts_digest, (page, ebook.sample, ebook.printing, ebook.language))
+    now = None
+    if html is not None and not ebook.sample and context.kept is not None:
+        now = shown(html, book, context.sources.resolver)
     layout = _relaid(context, settings, key, now) if now is not None else None
     if layout is None:
         layout = _laid_out(context, settings, ebook.parts, now)
@@ -129,14 +130,8 @@ def make_in_parts(
     if ebook.printing is None and not ebook.sample:  # known before the join: kept now
         keep_pages(html or "", context.layouts_digest, toc_pages)
         context.pages_kept()
-    subsets = SubsetCache(layout.subsets)
-    in_front = partial(lay_in_front, cover=cover) if cover is not None else None
-    data = join(
-        layout.front.data, [part.data for part in layout.parts], starts, PORTION_SCHEME,
-        subsets, context.created, in_front,
-    )  # fmt: skip
+    data = _joined(context, layout, starts, cover)
     if now is not None and context.kept is not None:
-        layout.subsets = subsets.used
         keep(context.kept, key, layout)
     pages = starts[-1] + layout.parts[-1].pages - 1 + (cover is not None)
     drawn = {name: svg for part in layout.parts for name, svg in part.drawn.items()}
@@ -146,6 +141,21 @@ def make_in_parts(
     return Made(
         (made,), Summary(parts=layout.portions, relaid=layout.relaid), seconds, drawn, warnings
     )
+
+
+def _joined(
+    context: BuildContext, layout: KeptLayout, starts: list[int], cover: Cover | None
+) -> bytes:
+    """The parts joined, ``cover`` laid in front; the layout learns the font subsets the
+    join used, to keep for the next one."""
+    subsets = SubsetCache(layout.subsets)
+    in_front = partial(lay_in_front, cover=cover) if cover is not None else None
+    data = join(
+        layout.front.data, [part.data for part in layout.parts], starts, PORTION_SCHEME,
+        subsets, context.created, in_front,
+    )  # fmt: skip
+    layout.subsets = subsets.used
+    return data
 
 
 def _laid_out(

@@ -216,12 +216,14 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
     context_ = worker_context()
     flag = context_.Event() if ebooks else None
     with WorkerPool(max_workers=workers, mp_context=context_, flag=flag) as pool:
+        # The ebooks first: a waiting EPUB never holds the worker an ebook needs.
+        ebooks_first = sorted(jobs, key=lambda job: job not in ebooks)
         futures = {
             job: pool.submit(
                 make_in_worker, job, _inputs(job, book), context.sources, context.created,
                 context.layouts_digest, context.relay,
             )
-            for job in jobs
+            for job in ebooks_first
         }  # fmt: skip
         for job in ebooks:
             futures[job].add_done_callback(lambda _: flag.set() if flag is not None else None)
