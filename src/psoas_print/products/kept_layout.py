@@ -33,7 +33,6 @@ from psoas_print.output import KeptFiles
 from psoas_print.version import __version__
 
 LAYOUT = "layout"  # the folder in the product's kept folder
-MANIFEST = "layout.json"
 FORMAT = 1  # of what is kept: a layout kept in another is laid out afresh
 SPREAD_START, SPREAD_END = "<!--spread-->", "<!--/spread-->"  # around each, in ebook.html
 _FILE = re.compile(r"[0-9a-f]{40}\.(pdf|bin)")
@@ -143,7 +142,7 @@ def spreads_in(book: Book, parts: list[Laid]) -> dict[str, Spread]:
 def read_kept(kept: KeptFiles, key: str) -> KeptLayout | None:
     """The layout kept for the edition ``key``, or None."""
     folder = kept.folder / LAYOUT
-    manifest: Any = read_kept_object(folder / MANIFEST)  # its shape is checked as it is read
+    manifest: Any = read_kept_object(folder / _manifest(key))  # its shape is checked as read
     if (manifest.get("key"), manifest.get("version"), manifest.get("format")) != (
         key, __version__, FORMAT
     ):  # fmt: skip
@@ -216,6 +215,12 @@ def keep(kept: KeptFiles, key: str, layout: KeptLayout) -> None:
         "portions": layout.portions,
         "subsets": {name: stored(data, "bin") for name, data in layout.subsets.items()},
     }  # fmt: skip
-    kept.add(f"{LAYOUT}/{MANIFEST}", json.dumps(manifest, sort_keys=True).encode())
-    kept.replace(f"{LAYOUT}/*.pdf")
-    kept.replace(f"{LAYOUT}/*.bin")
+    kept.add(f"{LAYOUT}/{_manifest(key)}", json.dumps(manifest, sort_keys=True).encode())
+    for kind in ("json", "pdf", "bin"):  # of editions this build did not keep
+        kept.replace(f"{LAYOUT}/*.{kind}")
+
+
+def _manifest(key: str) -> str:
+    """The record of the layout kept for the edition ``key``: one for each edition a build
+    makes (a print edition laid out again with a wider inside margin has two)."""
+    return f"layout-{key[:20]}.json"
