@@ -14,11 +14,16 @@ import multiprocessing.util
 import os
 import signal
 import threading
+import time
 import weakref
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing.context import BaseContext
-from multiprocessing.synchronize import Event
 from types import FrameType, TracebackType
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class WorkerPool(ProcessPoolExecutor):
@@ -26,10 +31,17 @@ class WorkerPool(ProcessPoolExecutor):
     ``flag`` is an event its workers share (see shared_flag)."""
 
     def __init__(
-        self, max_workers: int, mp_context: BaseContext, flag: Event | None = None
+        self, max_workers: int, mp_context: BaseContext, flag: SharedFlag | None = None
     ) -> None:
         super().__init__(max_workers, mp_context, initializer=_in_worker, initargs=(flag,))
         _POOLS.add(self)
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        """As ProcessPoolExecutor's, with Ctrl-C held back while it starts a worker: one
+        stopped halfway would be left waiting for what this process no longer sends, and
+        say so on the terminal. The Ctrl-C comes once the worker has started."""
+        with _ctrl_c_held():
+            return super().submit(fn, *args, **kwargs)
 
     def __exit__(
         self,
@@ -62,15 +74,34 @@ _POOLS: weakref.WeakSet[WorkerPool] = weakref.WeakSet()  # this process's pools
 
 # The event the pool that started this worker shares between its workers: passed as the
 # worker starts, the only way multiprocessing lets a process have one.
-_FLAG: Event | None = None
+_FLAG: SharedFlag | None = None
 
 
-def shared_flag() -> Event | None:
+class SharedFlag:
+    """A flag the workers of one pool share, raised once and waited for by looking at it
+    now and then. Not a multiprocessing Event: raising one waits for every process waiting
+    on it to wake, and a waiting worker stopped (Ctrl-C) would never wake."""
+
+    def __init__(self, context: BaseContext) -> None:
+        self._raised = context.RawValue("b", 0)  # shared memory, no lock
+
+    def set(self) -> None:
+        self._raised.value = 1
+
+    def wait(self) -> None:
+        while not self._raised.value:
+            time.sleep(FLAG_LOOKS)
+
+
+FLAG_LOOKS = 0.02  # seconds between looks at a shared flag
+
+
+def shared_flag() -> SharedFlag | None:
     """The event this worker's pool shares between its workers, if it has one."""
     return _FLAG
 
 
-def _in_worker(flag: Event | None) -> None:
+def _in_worker(flag: SharedFlag | None) -> None:
     global _FLAG
     _FLAG = flag
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent's to report
@@ -96,6 +127,22 @@ def _stop_worker(number: int, frame: FrameType | None) -> None:
     os._exit(code)
 
 
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C held back (blocked, not lost) in this thread, where the system allows it."""
+    if (
+        not hasattr(signal, "pthread_sigmask")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 # What every worker imports to lay a product out: imported once by the server the workers
 # fork from (see start_workers_early), not by each worker.
 PRELOADED = ["psoas_print.runner.build", "weasyprint", "pikepdf"]
@@ -110,7 +157,16 @@ def start_workers_early() -> None:
     from multiprocessing import forkserver
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOADED)
-    forkserver.ensure_running()
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    # Started with Ctrl-C ignored, which it keeps: it ignores it itself only once its
+    # imports are done, and a Ctrl-C during them would print a traceback of its own.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,6 +20,7 @@ from psoas_print.layout.ready import ReadyTypesetter
 from psoas_print.layout.typesetter import Renderer, Typeset, anchor_pages, typeset_here
 from psoas_print.layout.view import build_date
 from psoas_print.output import KeptFiles
+from psoas_print.workers import SharedFlag
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
@@ -51,7 +51,7 @@ class BuildContext:
     relay: bool = True  # False (a forced build): the kept layout is not read, only replaced
     # Raised once an ebook laid out beside this product has kept its pages (see
     # runner/build.py): an EPUB's page list waits for it. None: no ebook is beside it.
-    ebook_pages: Event | None = None
+    ebook_pages: SharedFlag | None = None
 
     def pages_kept(self) -> None:
         """Tell the products beside this one that the ebook's pages are kept."""

@@ -30,7 +30,13 @@ from psoas_print.runner import cache
 from psoas_print.runner.export import prepare_export, write_export
 from psoas_print.runner.jobs import Job, Result
 from psoas_print.runner.reading import read_book
-from psoas_print.workers import WorkerPool, shared_flag, start_workers_early, worker_context
+from psoas_print.workers import (
+    SharedFlag,
+    WorkerPool,
+    shared_flag,
+    start_workers_early,
+    worker_context,
+)
 
 
 def maker(job: Job) -> Product[Any]:
@@ -214,7 +220,7 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
     # raised by the ebook, or here once it is done whatever became of it) and reads them.
     ebooks = [job for job in jobs if job.product is ProductName.EBOOK]
     context_ = worker_context()
-    flag = context_.Event() if ebooks else None
+    flag = SharedFlag(context_) if ebooks else None
     with WorkerPool(max_workers=workers, mp_context=context_, flag=flag) as pool:
         # The ebooks first: a waiting EPUB never holds the worker an ebook needs.
         ebooks_first = sorted(jobs, key=lambda job: job not in ebooks)
