@@ -33,6 +33,7 @@ from psoas_print.language.phrases import dose_summary
 from psoas_print.shipped import shipped
 
 SAMPLE_BOOK = shipped("book")
+SECOND_BOOK = Path(__file__).parent / "books" / "second"  # written for the tests
 ENGLISH = words_for(None, "en")  # the labels of a book in English
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -14,9 +13,7 @@ import psoas_print
 from psoas_print.products.settings import CheatsheetSettings, EpubSettings, ProductName
 from psoas_print.runner.build import build
 from psoas_print.runner.jobs import Job
-from tests.conftest import SAMPLE_BOOK
-
-SECOND_BOOK = Path(__file__).parent / "books" / "second"
+from tests.conftest import SAMPLE_BOOK, SECOND_BOOK
 
 
 def test_load_book_reads_and_checks_any_book():

@@ -27,7 +27,7 @@ STAGES = [
     "interface",
 ]
 FOUNDATION = {"errors", "limits", "files", "output", "workers", "shipped", "version"}
-INTERFACE = {"__init__", "__main__", "api", "cli", "console"}
+INTERFACE = {"__init__", "__main__", "api", "cli", "console", "check_report"}
 
 
 def module_name(path: Path) -> str:

@@ -14,9 +14,8 @@ from pypdf import PdfReader
 
 from psoas_print.pdf.preflight import preflight
 from psoas_print.pdf.services import SERVICES
-from tests.conftest import SAMPLE_BOOK, run_cli, shared_build
+from tests.conftest import SAMPLE_BOOK, SECOND_BOOK, run_cli, shared_build
 
-SECOND_BOOK = Path(__file__).parent / "books" / "second"
 BLEED = 0.125 * 72
 MM = 72 / 25.4
 TRIMS = {"6x9in": (432.0, 648.0), "5.5x8.5in": (396.0, 612.0), "a5": (148 * MM, 210 * MM),

@@ -24,6 +24,7 @@ import typer
 
 from psoas_print.book.labels import LANGUAGE_TAG
 from psoas_print.book.model import Book, Exercise, Paper
+from psoas_print.check_report import CheckFormat, report
 from psoas_print.console import (
     complain,
     file_row,
@@ -598,9 +599,28 @@ def _show_findings(title: str, checks: Sequence[str], findings: Sequence[Finding
 
 @app.command("check")
 @reports_book_errors
-def check_command(book: BookOption = None) -> None:
-    """Check the book's content and report every problem found."""
-    loaded = read_book(book or default_book())
+def check_command(
+    book: BookOption = None,
+    form: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            help="text: a line per problem; json: for editors and scripts; github: "
+            "annotations on the files in a GitHub workflow.",
+        ),
+    ] = CheckFormat.TEXT,
+) -> None:
+    """Check the book's content and report every problem found (exit status 2 if any)."""
+    try:
+        loaded = read_book(book or default_book())
+    except BookError as error:
+        if form is CheckFormat.TEXT:
+            raise
+        say("\n".join(report(error.problems, (), None, form)))
+        raise typer.Exit(2) from None
+    if form is not CheckFormat.TEXT:
+        say("\n".join(report([], loaded.warnings, loaded, form)))
+        return
     print_warnings(loaded.warnings)
     say(
         f"{display_path(loaded.root)}: {len(loaded.chapters)} chapters, "
@@ -634,9 +654,6 @@ def _run(context: typer.Context, book: Path | None, jobs: list[Job], force: bool
     # The runner brings every product and the libraries they lay out with (Jinja2, segno,
     # fontTools: some 150 ms), which ``check``, ``list`` and ``--help`` do without.
     from psoas_print.runner.build import build
-
-    # The runner brings every product and the libraries they lay out with (Jinja2, segno,
-    # fontTools: some 150 ms), which ``check``, ``list`` and ``--help`` do without.
 
     ready = context.obj  # a layout.ready.ReadyTypesetter, or None
     started = time.perf_counter()
