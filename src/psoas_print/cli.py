@@ -633,6 +633,19 @@ def check_command(
         say(f"The cheat sheet shows the routine '{routine.id}' ({display_path(routine.source)}).")
 
 
+@app.command("schema")
+@reports_book_errors
+def schema_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the schemas.")] = Path("schemas"),
+) -> None:
+    """Write JSON Schemas of book.yaml, exercise and chapter front matter, routines and
+    poses, for editors that check and complete YAML as you type."""
+    from psoas_print.runner.schemas import write_schemas
+
+    for path in write_schemas(out):
+        say(f"Wrote {display_path(path)}")
+
+
 @app.command("list")
 @reports_book_errors
 def list_command(book: BookOption = None) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from psoas_print.book.labels import LabelCatalogue
@@ -68,34 +68,55 @@ def shown(value: object) -> str:
     return str(value)
 
 
-CountField = Annotated[Count, PlainValidator(parse_count)]
+# What a count is in the book's files, for the JSON schemas: a number, or a range.
+COUNT_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "minimum": 1},
+        {"type": "string", "pattern": _RANGE.pattern},
+    ]
+}
+CountField = Annotated[Count, PlainValidator(parse_count), WithJsonSchema(COUNT_SCHEMA)]
 Text = Annotated[str, Field(min_length=1)]
 
 
 class _Strict(BaseModel):
     """Content models: immutable, and unknown keys are errors (they are usually typos)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", strict=False, use_attribute_docstrings=True
+    )
 
 
 class Dose(_Strict):
     reps: CountField
+    """Repetitions: a whole number, or a range like 6-10."""
     per_side: bool = False
+    """True when the repetitions are done on each side."""
     sets: Annotated[int, Field(ge=1)] = 1
+    """How many sets of the repetitions."""
     hold_seconds: CountField | None = None
+    """How long each repetition is held, in seconds (a number or a range)."""
     hold_breaths: CountField | None = None
+    """How long each repetition is held, in breaths (a number or a range)."""
     note: str | None = None
+    """A word on the dose, such as 'or until your form fades'."""
 
 
 class DoseOverride(_Strict):
     """The dose fields a routine may change for one of its exercises."""
 
     reps: CountField | None = None
+    """Repetitions in this routine: a whole number, or a range like 6-10."""
     per_side: bool | None = None
+    """True when the repetitions are done on each side."""
     sets: Annotated[int, Field(ge=1)] | None = None
+    """How many sets in this routine."""
     hold_seconds: CountField | None = None
+    """How long each repetition is held, in seconds."""
     hold_breaths: CountField | None = None
+    """How long each repetition is held, in breaths."""
     note: str | None = None
+    """A word on this routine's dose."""
 
     def apply(self, dose: Dose) -> Dose:
         return dose.model_copy(update={name: getattr(self, name) for name in self.model_fields_set})
@@ -103,28 +124,46 @@ class DoseOverride(_Strict):
 
 class Breathing(_Strict):
     inhale: Text
+    """When to breathe in, such as 'as you lengthen the leg'."""
     exhale: Text
+    """When to breathe out."""
 
 
 class BookInfo(_Strict):
     """book.yaml."""
 
     title: Text
+    """The book's title, on the cover, the title page and in the metadata."""
     subtitle: str = ""
+    """A line under the title."""
     author: Text | None = None
-    authors: list[Text] = []  # co-authors, in the order they are credited
+    """The author (or give 'authors')."""
+    authors: list[Text] = []
+    """The authors, in the order they are credited (or give 'author')."""
     language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
+    """The language the book is written in, as a tag: en, en-GB, de, fr..."""
     paper: Paper = "a4"
+    """The paper the ebook and the cheat sheet are laid out for."""
     edition: str = ""
+    """The edition, as the copyright page names it."""
     year: int | None = None
+    """The year of publication, on the copyright page."""
     description: str = ""
+    """What the book is, for the metadata and the shops."""
     keywords: list[Text] = []
+    """Keywords for the metadata and the shops."""
     rights: Text
+    """The copyright line."""
     disclaimer: Text
+    """The health disclaimer printed in every product."""
     store_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    """Where the full book is sold: an http or https address (the sample edition needs it)."""
     isbn: Annotated[str, Field(pattern=r"^(97[89])?[-\d ]{9,13}[\dX]$")] | None = None
-    cheatsheet: Text | None = None  # the routine the cheat sheet shows
-    cover: Text | None = None  # the front cover's own art: an image in the book
+    """The book's ISBN."""
+    cheatsheet: Text | None = None
+    """The routine the cheat sheet shows (a file name in routines/, without .yaml)."""
+    cover: Text | None = None
+    """The front cover's own art: a picture in the book folder."""
 
     @model_validator(mode="after")
     def _one_way_to_name_authors(self) -> BookInfo:
@@ -149,8 +188,11 @@ class KeyframeFacts(_Strict):
     """One moment of a movement: joint angles in degrees and what touches a surface."""
 
     name: Text
+    """The keyframe's name, which arrows and the breath refer to."""
     angles: dict[str, float] = {}
+    """Joint angles in degrees, by joint name; joints not named keep the position's."""
     contacts: list[Text] | dict[str, ContactSurface] = []
+    """The body points resting on a surface: a list (on the floor) or point: surface."""
 
     def contact_surfaces(self) -> dict[str, ContactSurface]:
         if isinstance(self.contacts, dict):
@@ -161,47 +203,75 @@ class KeyframeFacts(_Strict):
 class ArrowFacts(_Strict):
     """A motion arrow following one body point from one keyframe to another."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True
+    )
 
     point: Text
+    """The body point the arrow follows."""
     from_: Annotated[str, Field(alias="from", min_length=1)]
+    """The keyframe the arrow starts at."""
     to: Text
+    """The keyframe the arrow ends at."""
 
 
 class BreathFacts(_Strict):
     label: Literal["inhale", "exhale"]
-    into: Text  # the keyframe the breath moves into
+    """Which breath the label names."""
+    into: Text
+    """The keyframe the breath moves into."""
 
 
 class PoseFacts(_Strict):
     """A figure: the view, the props and two or more keyframes of the movement."""
 
     view: Literal["side", "front", "above"]
+    """Where the figure is seen from."""
     props: list[Literal["mat", "chair", "wall"]] = []
+    """The props drawn with the body."""
     keyframes: Annotated[list[KeyframeFacts], Field(min_length=2)]
+    """Two or more moments of the movement, the last one drawn solid, the earlier ones ghosted."""
     arrows: list[ArrowFacts] = []
+    """Motion arrows between keyframes."""
     breath: BreathFacts | None = None
+    """The breath label placed beside the movement."""
     psoas: Literal["near", "far", "left", "right", "both"] | None = None
+    """Which psoas the figure shows."""
     caption: str | None = None
+    """A caption under the figure."""
 
 
 class ExerciseFacts(_Strict):
     """An exercise file's front matter."""
 
     name: Text
+    """The exercise's name, as its spread and the contents show it."""
     short_name: str | None = None
+    """A shorter name for running heads and cheat sheets."""
     level: Level
+    """How hard the exercise is."""
     position: Text
+    """The starting position, in words."""
     props: list[Text] = []
+    """What the exercise needs besides the floor, such as mat or chair."""
     purpose: Text
+    """What the exercise does, in a sentence or two."""
     dose: Dose
+    """How much: repetitions, sets, holds."""
     breathing: Breathing
+    """When to breathe in and out."""
     cues: Annotated[list[Text], Field(min_length=1)]
+    """Short reminders while doing it; the cheat sheet shows them."""
     caution: Text
+    """What to take care of, or stop for."""
     image: str | None = None
+    """A photo or drawing of the book's own, instead of the generated figure."""
     video: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    """A video of the exercise: an http or https address."""
     pose: PoseFacts | None = None
-    sample: bool = False  # part of the free sample edition
+    """The pose the generated figure draws (else figures/ID.yaml)."""
+    sample: bool = False
+    """Part of the free sample edition."""
 
 
 class Exercise(ExerciseFacts):
@@ -222,9 +292,13 @@ class ChapterFacts(_Strict):
     """A chapter file's front matter."""
 
     title: Text
-    short_title: str | None = None  # for the running heads, where space is short
+    """The chapter's title."""
+    short_title: str | None = None
+    """A shorter title for the running heads."""
     exercises: list[Text] = []
-    sample: bool = False  # part of the free sample edition
+    """The exercises the chapter holds, by id (their file names without .md), in order."""
+    sample: bool = False
+    """Part of the free sample edition."""
 
 
 class Chapter(ChapterFacts):
@@ -240,15 +314,20 @@ class Chapter(ChapterFacts):
 
 class RoutineEntryFacts(_Strict):
     id: Text
+    """The exercise, by id."""
     dose: DoseOverride = DoseOverride()
+    """The routine's own dose for it, over the exercise's."""
 
 
 class RoutineFacts(_Strict):
     """A routine file."""
 
     title: Text
+    """The routine's title."""
     description: str = ""
+    """A line on what the routine is for."""
     exercises: Annotated[list[Text | RoutineEntryFacts], Field(min_length=1)]
+    """The exercises in order: an id, or an id with a dose of the routine's own."""
 
 
 @dataclass(frozen=True)

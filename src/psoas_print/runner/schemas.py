@@ -1,0 +1,69 @@
+"""JSON Schemas of the book's files, made from the very models that validate them, for
+editors that check and complete YAML as the author types (the YAML language server reads
+a ``# yaml-language-server: $schema=...`` line) and for scripts.
+
+The joints a pose may bend and the body points it may rest are the figures stage's: they
+are added here, where both stages are known.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel
+
+from psoas_print.book.model import BookInfo, ChapterFacts, ExerciseFacts, PoseFacts, RoutineFacts
+from psoas_print.figures.body import View, contact_names, joint_names
+from psoas_print.output import check_outputs, write_text
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+# File name: (what it describes, the model that validates it).
+SCHEMAS: dict[str, tuple[str, type[BaseModel]]] = {
+    "book.schema.json": ("book.yaml", BookInfo),
+    "exercise.schema.json": ("an exercise's front matter (exercises/ID.md)", ExerciseFacts),
+    "chapter.schema.json": ("a chapter's front matter (chapters/NN-ID.md)", ChapterFacts),
+    "routine.schema.json": ("a routine (routines/ID.yaml)", RoutineFacts),
+    "pose.schema.json": ("a pose (figures/ID.yaml, or 'pose:' in an exercise)", PoseFacts),
+}
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Each schema by its file name."""
+    made = {}
+    for name, (what, model) in SCHEMAS.items():
+        schema = model.model_json_schema(by_alias=True)
+        schema = {"$schema": DRAFT, **schema, "title": f"psoas-print: {what}"}
+        _name_joints_and_contacts(schema)
+        made[name] = schema
+    return made
+
+
+def _name_joints_and_contacts(schema: dict[str, Any]) -> None:
+    """A keyframe's angles and contacts, with the names a pose may use (any view's)."""
+    keyframe = schema.get("$defs", {}).get("KeyframeFacts")
+    if keyframe is None:
+        return
+    views: tuple[View, ...] = get_args(View)
+    joints = sorted({name for view in views for name in joint_names(view)})
+    contacts = sorted({name for view in views for name in contact_names(view)})
+    properties = keyframe["properties"]
+    properties["angles"]["propertyNames"] = {"enum": joints}
+    surfaces = properties["contacts"]["anyOf"]
+    for kind in surfaces:
+        if kind.get("type") == "array":
+            kind["items"] = {"enum": contacts}
+        elif kind.get("type") == "object":
+            kind["propertyNames"] = {"enum": contacts}
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write every schema into ``folder``; the files written."""
+    made = schemas()
+    targets = [folder / name for name in made]
+    check_outputs(targets, None)
+    for target in targets:
+        write_text(target, json.dumps(made[target.name], indent=2, ensure_ascii=False) + "\n")
+    return targets
