@@ -116,6 +116,7 @@ def test_check_names_content_the_products_would_leave_out(book):
 # --- anchors --------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a whole build for one naming edge
 def test_chapters_whose_names_differ_only_in_their_number_both_build(book, tmp_path):
     for number in ("050", "051"):
         (book / f"chapters/{number}-more.md").write_text(

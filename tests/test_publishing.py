@@ -161,7 +161,13 @@ def exercise_pages(reader: PdfReader) -> dict[str, tuple[int, int]]:
     return pages
 
 
-@pytest.mark.parametrize("trim", ["6x9in", "5.5x8.5in", "a5"])
+# A5, the smallest page, in the quick run; the others with the slow tests.
+SLOW = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "trim", [pytest.param("6x9in", marks=SLOW), pytest.param("5.5x8.5in", marks=SLOW), "a5"]
+)
 def test_every_exercise_keeps_to_one_spread_at_every_trim(print_edition, tmp_path, trim):
     if trim == "6x9in":  # the shared print edition: bleed and marks change no page
         target, stderr = print_edition.path, print_edition.stderr
@@ -177,6 +183,7 @@ def test_every_exercise_keeps_to_one_spread_at_every_trim(print_edition, tmp_pat
         assert start % 2 == 0 and end == start + 1  # a left-hand page, then the facing one
 
 
+@pytest.mark.slow  # the quick run names the cause in tests/test_any_book.py
 def test_an_exercise_too_long_for_its_spread_is_named_in_a_warning(book, tmp_path):
     exercise = book / "exercises" / "crisscross.md"
     tips = "".join(f"- Tip {n}: keep the movement slow, steady and even.\n" for n in range(12))

@@ -9,18 +9,16 @@ import re
 import subprocess
 import xml.etree.ElementTree as ElementTree
 import zipfile
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from psoas_print import load_book
 from psoas_print.book.model import Book
-from tests.conftest import run_cli
+from tests.conftest import SECOND_BOOK, run_cli
 from tests.pdfs import bundled_fonts, embedded_fonts, folio_page, outline, page_size_mm
 from tests.test_epub import ace_violations, epubcheck_command
 
-SECOND_BOOK = Path(__file__).parent / "books" / "second"
 SECOND = load_book(SECOND_BOOK)
 LETTER_MM = (215.9, 279.4)
 A4_MM = (210.0, 297.0)

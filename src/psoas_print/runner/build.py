@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from psoas_print.layout.ready import ReadyTypesetter
 from psoas_print.output import STATE, KeptFiles, check_outputs, refuse_existing, write_bytes
 from psoas_print.pdf.overlays import read_finished_pdf
 from psoas_print.products.context import BuildContext, Progress, quiet
+from psoas_print.products.parts import LONG_BOOK_EXERCISES
 from psoas_print.products.protocol import FinishedPdf, Inputs, Made, Product, ProductName
 from psoas_print.products.registry import PRODUCTS
 from psoas_print.products.summary import Summary
@@ -90,7 +92,10 @@ def build(
     digests = cache.BookDigests(book_root, outputs)
     fresh = {} if force else {job: _recorded(job, prints[job], digests) for job in jobs}
     stale = [job for job in jobs if fresh.get(job) is None]
-    if len(stale) > 1:  # laid out side by side by workers: started while the book is read
+    if len(stale) > 1 and _long(book_root):
+        # Laid out side by side by workers, whose server imports what they need while this
+        # process reads the book: worth it where reading takes a while, and only there (a
+        # build that stops at a problem in a short book would wait for those imports).
         start_workers_early()
     context = BuildContext(
         sources, ready=ready, progress=progress, layouts_digest=looks, relay=not force
@@ -111,6 +116,15 @@ def build(
         warning for job in stale for warning in made[job].warnings
     )
     return Built(_results(jobs, made, skipped, fresh), warnings)
+
+
+def _long(book_root: Path | None) -> bool:
+    """A book long enough to be laid out in parts, by its exercise files alone."""
+    if book_root is None:
+        return False
+    with suppress(OSError), os.scandir(book_root / "exercises") as entries:
+        return sum(1 for entry in entries if entry.name.endswith(".md")) > LONG_BOOK_EXERCISES
+    return False
 
 
 def _remember(job: Job, made: Made, print_: str, inputs: dict[str, str | None]) -> None:
