@@ -144,3 +144,23 @@ def test_an_up_to_date_build_never_loads_weasyprint(outputs, tmp_path):
     imported, said = imported_by("build", "--book", SAMPLE_BOOK, "--out", out, "--paper", "a4")
     assert said.count("up to date") == 3
     assert not slow_to_import(imported)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("psoas-print ch", {"cheatsheet", "check"}),
+        ("psoas-print ebook --pa", {"--paper", "--parts"}),
+    ],
+)
+def test_the_shell_completes_commands_and_options(words, expected):
+    """What `psoas-print --install-completion` wires into bash asks the command itself."""
+    environment = {
+        **os.environ, "_PSOAS_PRINT_COMPLETE": "complete_bash",
+        "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1),
+    }  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "psoas_print"], capture_output=True, text=True, env=environment,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert set(result.stdout.split()) == expected

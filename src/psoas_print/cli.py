@@ -70,7 +70,7 @@ ENGLISH_WORDS = Words("en")  # what check and list say, to the author, is in Eng
 app = typer.Typer(
     name="psoas-print",
     help="Turn a folder of exercise content into a fridge-door cheat sheet and an ebook.",
-    add_completion=False,
+    add_completion=True,  # --install-completion and --show-completion, per shell
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
