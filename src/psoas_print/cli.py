@@ -81,6 +81,16 @@ class PaperChoice(StrEnum):
     letter = "letter"
 
 
+class StartingPosition(StrEnum):
+    SUPINE = "supine"
+    PRONE = "prone"
+    SIDE_LYING = "side-lying"
+    SEATED = "seated"
+    KNEELING = "kneeling"
+    ALL_FOURS = "all-fours"
+    STANDING = "standing"
+
+
 class PresetChoice(StrEnum):
     kdp = "kdp"
     ingramspark = "ingramspark"
@@ -631,6 +641,45 @@ def check_command(
         say("No routine, so 'build' makes no cheat sheet: add one to routines/.")
     else:
         say(f"The cheat sheet shows the routine '{routine.id}' ({display_path(routine.source)}).")
+
+
+new_app = typer.Typer(
+    help="Start a book, or an exercise in one.", no_args_is_help=True, add_completion=False
+)
+app.add_typer(new_app, name="new")
+
+
+@new_app.command("book")
+@reports_book_errors
+def new_book_command(
+    folder: Annotated[Path, typer.Argument(help="The new book's folder: new, or empty.")],
+) -> None:
+    """Write a small book that builds as it is: book.yaml with every key explained, a
+    chapter, two exercises with their poses, a routine, and the JSON Schemas for editors."""
+    from psoas_print.runner.starting import new_book
+
+    written = new_book(folder)
+    say(f"Wrote {len(written)} files into {display_path(folder)}.")
+    say(f"Next: psoas-print build --book {display_path(folder)}")
+
+
+@new_app.command("exercise")
+@reports_book_errors
+def new_exercise_command(
+    exercise: Annotated[str, typer.Argument(help="Its id: the file name, such as side-plank.")],
+    book: BookOption = None,
+    position: Annotated[
+        StartingPosition, typer.Option("--position", help="The position its pose starts from.")
+    ] = StartingPosition.SUPINE,
+) -> None:
+    """Add exercises/ID.md, its facts to fill in, and figures/ID.yaml, a starting pose for
+    its position; never writes over a file."""
+    from psoas_print.runner.starting import new_exercise
+
+    folder = book or Path("book")
+    for path in new_exercise(folder, exercise, position.value):
+        say(f"Wrote {display_path(path)}")
+    say(f"List '{exercise}' under 'exercises:' in a chapter to put it in the ebook.")
 
 
 @app.command("schema")
