@@ -275,6 +275,7 @@ def test_no_english_label_in_a_german_or_french_product(made, name, language):
     assert english_leaks(made / name, made / "zz" / Path(name).name, language) == {}
 
 
+@pytest.mark.slow  # a check of the check: with the full run
 def test_the_english_products_would_fail_the_check(made, outputs):
     """The check above can fail: the English products hold the labels it looks for."""
     leaks = english_leaks(outputs["ebook-a4"], made / "zz/ebook.pdf", "de")
