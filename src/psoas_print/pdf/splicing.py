@@ -51,29 +51,8 @@ def splice(
         outline = _outline(out, at, new, first, count)
         destinations = _destinations(out, at, new, first, count)
         old_kids = _kids_on(out, range(at, at + count))
-        new_kids = _kids_on(new, range(first, first + count))
-        entries = parent_entries(out.Root.StructTreeRoot)
-        for page in out.pages[at : at + count]:
-            for key in _keys_of(page):
-                entries.pop(key, None)
-            del out.pages[at]
-        for offset in range(count):  # copied after the pages: the elements name the copies
-            out.pages.insert(at + offset, new.pages[first + offset])
-        theirs = parent_entries(new.Root.StructTreeRoot)
-        held = [theirs[key] for page in new.pages[first : first + count] for key in _keys_of(page)]
-        orphans = _orphans(new, held, _subtree_objects(new_kids.elements), new_kids.pages)
-        copies = _copy_elements(out, new_kids.elements)
-        orphan_copies = _copy_elements(out, orphans)
-        for page in out.pages[at : at + count]:
-            _rekey(out, page, theirs, entries)
-    document = document_element(out.Root.StructTreeRoot)
-    for copy in orphan_copies:  # as WeasyPrint leaves them: a parent, but not its kids
-        copy.P = document
-    kids = list(document.K)
-    for copy in copies:
-        copy.P = document
-    document.K = pikepdf.Array(kids[: old_kids.start] + copies + kids[old_kids.stop :])
-    set_parent_tree(out, out.Root.StructTreeRoot, entries)
+        copies, orphans = _swap_pages(out, at, new, first, count)
+    _place_elements(out, old_kids, copies, orphans)
     set_destinations(out, {name: pikepdf.Array([out.pages[page].obj, *rest])
                            for name, (page, rest) in destinations.items()})  # fmt: skip
     set_outline(out, outline)
@@ -85,6 +64,45 @@ def splice(
     out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     out.close()
     return buffer.getvalue()
+
+
+def _swap_pages(
+    out: pikepdf.Pdf, at: int, new: pikepdf.Pdf, first: int, count: int
+) -> tuple[list[pikepdf.Object], list[pikepdf.Object]]:
+    """``new``'s pages in place of ``out``'s, their keys in the parent tree moved past the
+    rest: copies of the elements of the new pages that are kids of the document element,
+    and of those that only name it as their parent (see _orphans)."""
+    tree = out.Root.StructTreeRoot
+    entries = parent_entries(tree)
+    for page in out.pages[at : at + count]:
+        for key in _keys_of(page):
+            entries.pop(key, None)
+        del out.pages[at]
+    for offset in range(count):  # copied before the elements: the elements name the copies
+        out.pages.insert(at + offset, new.pages[first + offset])
+    new_kids = _kids_on(new, range(first, first + count))
+    theirs = parent_entries(new.Root.StructTreeRoot)
+    held = [theirs[key] for page in new.pages[first : first + count] for key in _keys_of(page)]
+    orphans = _orphans(new, held, _subtree_objects(new_kids.elements), new_kids.pages)
+    copies = _copy_elements(out, new_kids.elements), _copy_elements(out, orphans)
+    for page in out.pages[at : at + count]:
+        _rekey(out, page, theirs, entries)
+    set_parent_tree(out, tree, entries)
+    return copies
+
+
+def _place_elements(
+    out: pikepdf.Pdf, old_kids: _Run, copies: list[pikepdf.Object], orphans: list[pikepdf.Object]
+) -> None:
+    """The copied elements under the document element, the kids in place of the old ones;
+    the orphans naming it as their parent without being its kids, as WeasyPrint leaves them."""
+    import pikepdf  # see the module's note
+
+    document = document_element(out.Root.StructTreeRoot)
+    for copy in [*copies, *orphans]:
+        copy.P = document
+    kids = list(document.K)
+    document.K = pikepdf.Array(kids[: old_kids.start] + copies + kids[old_kids.stop :])
 
 
 class _Run:
