@@ -76,3 +76,14 @@ def test_what_check_refuses_the_schemas_refuse_too(validators):
     assert not validators["pose.schema.json"].is_valid(pose)
     book = content(SAMPLE_BOOK / "book.yaml")
     assert not validators["book.schema.json"].is_valid({**book, "paper": "b5"})
+
+
+def test_the_book_format_reference_lists_what_the_schemas_take():
+    """docs/book-format.md ends with the tables format_reference makes from the schemas:
+    a key added, dropped or described anew shows there, or this test fails."""
+    from psoas_print.runner.schemas import format_reference
+
+    page = (Path(__file__).parent.parent / "docs" / "book-format.md").read_text(encoding="utf-8")
+    assert page.endswith(format_reference())
+    for key in ("title", "reps", "per_side", "keyframes", "cheatsheet", "breath"):
+        assert f"| `{key}` |" in page

@@ -67,3 +67,52 @@ def write_schemas(folder: Path) -> list[Path]:
     for target in targets:
         write_text(target, json.dumps(made[target.name], indent=2, ensure_ascii=False) + "\n")
     return targets
+
+
+def format_reference() -> str:
+    """The book format as Markdown tables, from the schemas (docs/book-format.md holds it):
+    every key of every file, whether it must be there, what it takes and what it is for."""
+    parts = []
+    for name, (what, _) in SCHEMAS.items():
+        schema = schemas()[name]
+        parts.append(f"## {what}\n\n{_table(schema, schema)}")
+        for definition, nested in schema.get("$defs", {}).items():
+            if name == "exercise.schema.json" and definition in _POSE_PARTS:
+                continue  # the pose's own section tells them
+            parts.append(f"### {definition.removesuffix('Facts')}\n\n{_table(nested, schema)}")
+    return "\n\n".join(parts) + "\n"
+
+
+_POSE_PARTS = {"PoseFacts", "KeyframeFacts", "ArrowFacts", "BreathFacts"}
+
+
+def _table(schema: dict[str, Any], root: dict[str, Any]) -> str:
+    required = set(schema.get("required", []))
+    rows = ["| key | | takes | what it is |", "|---|---|---|---|"]
+    for key, field in schema.get("properties", {}).items():
+        need = "required" if key in required else "optional"
+        rows.append(
+            f"| `{key}` | {need} | {_takes(field, root)} | {field.get('description', '')} |"
+        )
+    return "\n".join(rows)
+
+
+def _takes(field: dict[str, Any], root: dict[str, Any]) -> str:
+    """What a field takes, in a few words."""
+    if "$ref" in field:
+        return f"see {field['$ref'].rsplit('/', 1)[-1].removesuffix('Facts')}"
+    if "anyOf" in field:
+        kinds = [_takes(kind, root) for kind in field["anyOf"] if kind.get("type") != "null"]
+        return " or ".join(kinds)
+    if "enum" in field:
+        return ", ".join(f"`{value}`" for value in field["enum"])
+    kind = field.get("type", "a value")
+    if kind == "array":
+        return f"a list of {_takes(field.get('items', {}), root)}"
+    if kind == "object":
+        names = field.get("propertyNames", {}).get("enum")
+        keys = ", ".join(f"`{name}`" for name in names) if names else "names"
+        return f"a mapping of {keys} to {_takes(field.get('additionalProperties', {}), root)}"
+    if "pattern" in field:
+        return f"{kind} like the pattern `{field['pattern']}`"
+    return str(kind)
