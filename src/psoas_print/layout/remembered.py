@@ -21,6 +21,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
+from psoas_print.figures.store import content_digest
 from psoas_print.files import Unreadable, read_limited, state_folder, write_state
 from psoas_print.output import KeptFiles
 from psoas_print.version import __version__
@@ -88,13 +89,9 @@ def kept_render(
     with suppress(OSError, Unreadable):
         for path in folder.glob(f"{stem}*.bin"):
             data = read_limited(path, what="a kept render")
-            if path.name == f"{stem}{_digest(data)}.bin":  # whole, and not changed since
+            if path.name == f"{stem}{content_digest(data)}.bin":  # whole, and not changed since
                 return data
     data = render()
-    kept.add(f"{stem}{_digest(data)}.bin", data)
+    kept.add(f"{stem}{content_digest(data)}.bin", data)
     kept.replace(f"{kind}-*.bin")
     return data
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -27,6 +27,7 @@ from typing import Any
 
 from psoas_print.book.model import Book
 from psoas_print.book.resolver import Refused, Resolver
+from psoas_print.figures.store import content_digest
 from psoas_print.files import Unreadable, read_kept_object, read_limited
 from psoas_print.limits import MAX_EBOOK_BYTES
 from psoas_print.output import KeptFiles
@@ -88,7 +89,7 @@ def shown(html: str, book: Book, resolver: Resolver) -> tuple[str, dict[str, str
         spread, end, rest = piece.partition(SPREAD_END)
         if not end:
             return None
-        digests[exercise] = hashlib.blake2b(spread.encode(), digest_size=20).hexdigest()
+        digests[exercise] = content_digest(spread.encode())
         frame.update(b"\0" + rest.encode())
     frame.update(_assets_digest(book, resolver).encode())
     return frame.hexdigest(), digests
@@ -115,7 +116,7 @@ def edition_key(layouts_digest: str, edition: object) -> str:
     """What a kept layout must have been laid out with to serve again: the tool's
     version, the layouts and fonts, the edition (paper, sample, printing, language)."""
     made_with = json.dumps([__version__, layouts_digest, repr(edition)])
-    return hashlib.blake2b(made_with.encode(), digest_size=20).hexdigest()
+    return content_digest(made_with.encode())
 
 
 def spreads_in(book: Book, parts: list[Laid]) -> dict[str, Spread]:
@@ -180,14 +181,10 @@ def _file(folder: Path, name: str, checked: set[str]) -> bytes:
     if not _FILE.fullmatch(name):
         raise ValueError(f"not a kept file: {name}")
     data = read_limited(folder / name, MAX_EBOOK_BYTES, "a kept layout")
-    if _digest(data) != name.split(".")[0]:
+    if content_digest(data) != name.split(".")[0]:
         raise ValueError(f"changed since it was kept: {name}")
     checked.add(name)
     return data
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def keep(kept: KeptFiles, key: str, layout: KeptLayout) -> None:
@@ -196,7 +193,7 @@ def keep(kept: KeptFiles, key: str, layout: KeptLayout) -> None:
     output.KeptFiles)."""
 
     def stored(data: bytes, suffix: str) -> str:
-        name = f"{_digest(data)}.{suffix}"
+        name = f"{content_digest(data)}.{suffix}"
         if name in layout.checked:  # read back whole by this build
             kept.stay(f"{LAYOUT}/{name}")
         else:

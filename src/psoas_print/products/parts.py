@@ -206,10 +206,7 @@ def _relaid(
         if relaid is None:
             return None
         parts[spot.part] = relaid
-    return KeptLayout(
-        frame, spreads, kept.front, parts, kept.folios, kept.portions, kept.subsets,
-        len(changed), kept.checked,
-    )  # fmt: skip
+    return replace(kept, spreads=spreads, parts=parts, relaid=len(changed))
 
 
 def _spread_in(
@@ -220,7 +217,9 @@ def _spread_in(
     again (after its chapter's opening, which gives its running head and the side it starts
     on) put in place and numbered with the part's ``folios``; None when it now takes
     another number of pages."""
-    document = _render(context, settings, _spread_portion(settings.book, exercise))
+    book = settings.book
+    chapter = next(chapter for chapter in book.chapters if exercise in chapter.exercises)
+    document = _render(context, settings, _portion(book, (chapter,), spread=exercise))
     anchors = anchor_pages(document, first=0)
     first = anchors[f"exercise-{exercise}"]
     if len(document.pages) - first != spot.pages:
@@ -234,19 +233,6 @@ def _spread_in(
     moved = {name: page for name, page in part.anchors.items() if page not in on_spread}
     moved |= {name: page - first + spot.page for name, page in anchors.items() if page >= first}
     return Laid(data, part.pages, part.blanks, moved, part.drawn)
-
-
-def _spread_portion(book: Book, exercise: str) -> Portion:
-    """The chapter holding ``exercise``, showing its opening and that spread alone."""
-    before = 0
-    for index, chapter in enumerate(book.chapters):
-        if exercise in chapter.exercises:
-            return Portion(
-                front=False, chapters=(chapter,), chapters_before=index,
-                exercises_before=before, last=False, folios=False, spread=exercise,
-            )  # fmt: skip
-        before += len(chapter.exercises)
-    raise KeyError(exercise)
 
 
 def folios_of(
@@ -293,10 +279,7 @@ def _portions_beside_front(
 ) -> tuple[int, list[Laid]]:  # fmt: skip
     """The portions laid out in ``pool`` and, meanwhile here, the front matter with
     placeholder numbers: how many pages the front matter takes, and the portions."""
-    futures = [
-        pool.submit(lay_out_portion, settings, _portion(book, groups, index))
-        for index in range(len(groups))
-    ]
+    futures = [pool.submit(lay_out_portion, settings, _portion(book, group)) for group in groups]
     measured = _front(context, settings, None).pages
     laid = [future.result() for future in futures]
     # Drawn in the workers: not drawn again here (the single render's HTML, say).
@@ -341,12 +324,15 @@ def _back_portion(pages: dict[str, int]) -> Portion:
     return Portion(front=False, chapters=(), last=True, folios=False, toc_pages=pages)
 
 
-def _portion(book: Book, groups: list[tuple[Chapter, ...]], index: int) -> Portion:
-    before = [chapter for group in groups[:index] for chapter in group]
+def _portion(book: Book, chapters: tuple[Chapter, ...], spread: str | None = None) -> Portion:
+    """Consecutive ``chapters`` of the book, numbered as in the whole book; with ``spread``,
+    only that exercise's spread after its chapter's opening."""
+    before = book.chapters[: book.chapters.index(chapters[0])]
     return Portion(
-        front=False, chapters=groups[index], chapters_before=len(before),
+        front=False, chapters=chapters, chapters_before=len(before),
         exercises_before=sum(len(chapter.exercises) for chapter in before),
         last=False, folios=False,  # the back matter comes after them all
+        spread=spread,
     )  # fmt: skip
 
 
