@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from psoas_print import load_book
+from psoas_print.book.model import AngleFix
 from psoas_print.figures.body import (
     CONTACT_TOLERANCE,
     FLOOR_TOLERANCE,
@@ -77,13 +78,16 @@ def assert_inside(body: Body, scene: Scene) -> None:
     assert cx0 <= x0 and x1 <= cx1 and cy0 <= y0 and y1 <= cy1
 
 
-def assert_suggestion_works(view, angles, contacts, surfaces, message) -> None:
-    """A refused pose's error names one joint and an angle at which the pose rests, or
-    says that no one joint would do."""
+def assert_suggestion_works(view, angles, contacts, surfaces, error: PoseError) -> None:
+    """A refused pose's error names one joint and an angle at which the pose rests (in its
+    message, and as the fix the preview shows), or says that no one joint would do."""
+    message = error.message
     found = SUGGESTION.search(message)
     if found is None:
         assert "no one joint's angle lets it rest" in message, message
+        assert error.fix is None
         return
+    assert error.fix == AngleFix(0, found["joint"], float(found["new"]))
     fixed = {**angles, found["joint"]: float(found["new"])}
     place(view, Keyframe("fixed", fixed, contacts), surfaces, ("keyframes", 0))
 
@@ -134,7 +138,7 @@ def test_random_side_poses_rest_on_their_contacts_or_say_what_would(angles, cont
     except PoseError as error:
         assert error.location[:2] == ("keyframes", 0)
         assert "cm" in error.message
-        assert_suggestion_works("side", angles, contacts, surfaces, error.message)
+        assert_suggestion_works("side", angles, contacts, surfaces, error)
         return
     assert_lengths_kept(body, "side")
     assert_on_surfaces(body, "side", contacts, surfaces)
@@ -148,7 +152,7 @@ def test_random_front_poses_keep_lengths_and_stand_on_the_floor(angles):
     try:
         body = place("front", Keyframe("random", angles, contacts), Surfaces(), ("keyframes", 0))
     except PoseError as error:
-        assert_suggestion_works("front", angles, contacts, Surfaces(), error.message)
+        assert_suggestion_works("front", angles, contacts, Surfaces(), error)
         return
     assert_lengths_kept(body, "front", angles)
     assert_on_surfaces(body, "front", contacts, Surfaces())
@@ -192,6 +196,8 @@ def test_angles_outside_human_ranges_are_refused(joint, excess, above):
         check_angles("side", {joint: value}, ("keyframes", 1, "angles"))
     assert caught.value.location == ("keyframes", 1, "angles", joint)
     assert "outside the human range" in caught.value.message
+    # The nearest working angle is the end of the range it went past.
+    assert caught.value.fix == AngleFix(1, joint, high if above else low)
 
 
 def test_figures_command_writes_standalone_svgs(tmp_path):

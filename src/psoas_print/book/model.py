@@ -387,8 +387,18 @@ class Book:
 
 
 @dataclass(frozen=True)
+class AngleFix:
+    """The nearest working angle: the one joint's change that lets a keyframe be drawn."""
+
+    keyframe: int  # its index in the pose's keyframes
+    joint: str
+    angle: float
+
+
+@dataclass(frozen=True)
 class PoseFault:
     """Why a pose cannot be drawn, and where in its description (keys and list indexes)."""
 
     location: tuple[str | int, ...]
     message: str
+    fix: AngleFix | None = None  # when changing one angle would let it be drawn

@@ -36,6 +36,8 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from psoas_print.book.model import AngleFix
+
 View = Literal["side", "front", "above"]
 Surface = Literal["floor", "chair"]
 
@@ -141,12 +143,29 @@ FRONT_CONTACTS = {"head", "shoulders", "pelvis", "sit_bones", "{side}_knee", "{s
 
 
 class PoseError(ValueError):
-    """A pose that no body can take; ``location`` is where in the description it comes from."""
+    """A pose that no body can take; ``location`` is where in the description it comes from,
+    ``fix`` the nearest working angle when one joint's change would do."""
 
-    def __init__(self, location: tuple[str | int, ...], message: str) -> None:
+    def __init__(
+        self, location: tuple[str | int, ...], message: str, fix: AngleFix | None = None
+    ) -> None:
         super().__init__(message)
         self.location = location
         self.message = message
+        self.fix = fix
+
+
+def keyframe_index(where: tuple[str | int, ...]) -> int | None:
+    """The keyframe a location in a pose description lies in, if any."""
+    if len(where) > 1 and where[0] == "keyframes" and isinstance(where[1], int):
+        return where[1]
+    return None
+
+
+def angle_fix(where: tuple[str | int, ...], joint: str, value: float) -> AngleFix | None:
+    """``joint`` at ``value`` as the fix of the keyframe at ``where``."""
+    index = keyframe_index(where)
+    return AngleFix(index, joint, value) if index is not None else None
 
 
 Point = tuple[float, float]
@@ -287,6 +306,7 @@ def check_angles(view: View, angles: dict[str, float], where: tuple[str | int, .
             raise PoseError(
                 (*where, name),
                 f"{name} at {value:g}° is outside the human range {low:g}° to {high:g}°",
+                angle_fix(where, name, min(max(value, low), high)),
             )
 
 

@@ -20,7 +20,7 @@ def pose_fault(pose: PoseFacts) -> PoseFault | None:
     try:
         build_scene(pose, place_label=False)  # where the label goes never refuses a pose
     except PoseError as error:
-        return PoseFault(error.location, error.message)
+        return PoseFault(error.location, error.message, error.fix)
     return None
 
 

@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from psoas_print.book.model import AngleFix
 from psoas_print.figures.body import (
     CHAIR_SEAT_HEIGHT,
     CONTACT_TOLERANCE,
@@ -23,6 +24,7 @@ from psoas_print.figures.body import (
     Surface,
     View,
     angle,
+    angle_fix,
     build_body,
     contact_names,
     foot,
@@ -80,13 +82,15 @@ def place(view: View, keyframe: Keyframe, surfaces: Surfaces, where: tuple[str |
     if isinstance(problem, Body):
         return problem
     parts, message = problem
-    fix = suggest(
+    fix, angle_fixed = suggest(
         view,
         keyframe.angles,
         lambda angles: isinstance(try_place(view, angles, keyframe.contacts, surfaces), Body),
         with_shorthands(moving(view, [*parts, *keyframe.contacts]), keyframe.angles),
+        where,
     )
-    raise PoseError((*where, "contacts" if "rest" in message else "angles"), f"{message}; {fix}")
+    location = (*where, "contacts" if "rest" in message else "angles")
+    raise PoseError(location, f"{message}; {fix}", angle_fixed)
 
 
 Problem = tuple[list[str], str]  # the parts that are wrong, and what is wrong with them
@@ -247,9 +251,26 @@ def suggest(
     angles: dict[str, float],
     works: Callable[[dict[str, float]], bool],
     joints: list[str],
-) -> str:
-    """ "JOINT OLD -> NEW lets it rest": the smallest change of one joint, to a whole
-    degree, that makes ``works`` true; else advice to change the contacts."""
+    where: tuple[str | int, ...],
+) -> tuple[str, AngleFix | None]:
+    """ "JOINT OLD -> NEW lets it rest", and that fix of the keyframe at ``where``; else
+    advice to change the contacts."""
+    found = nearest_fix(view, angles, works, joints)
+    if found is None:
+        return "no one joint's angle lets it rest: change the contacts or several angles", None
+    joint, now, value = found
+    text = f"{joint} {_shown(now)} -> {value} lets it rest (or change the contacts)"
+    return text, angle_fix(where, joint, value)
+
+
+def nearest_fix(
+    view: View,
+    angles: dict[str, float],
+    works: Callable[[dict[str, float]], bool],
+    joints: list[str],
+) -> tuple[str, float, int] | None:
+    """(joint, its angle now, the new angle): the smallest change of one joint, to a whole
+    degree, that makes ``works`` true; None when no one joint's change does."""
     best: tuple[float, str, float, int] | None = None
     for joint in joints:
         side = joint.split("_", 1)[0] if "_" in joint else None
@@ -259,10 +280,7 @@ def suggest(
         found = _nearest_working(now, joint_range(view, joint), limit, joint, angles, works)
         if found is not None and (best is None or abs(found - now) < best[0]):
             best = (abs(found - now), joint, now, found)
-    if best is None:
-        return "no one joint's angle lets it rest: change the contacts or several angles"
-    _, joint, now, found = best
-    return f"{joint} {_shown(now)} -> {found} lets it rest (or change the contacts)"
+    return best[1:] if best is not None else None
 
 
 def _shown(value: float) -> str:

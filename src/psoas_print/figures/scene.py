@@ -197,8 +197,9 @@ def _prop_error(
 
     part, message = problem
     joints = with_shorthands(moving(pose.view, [part, *keyframe.contacts]), keyframe.angles)
-    fix = suggest(pose.view, keyframe.angles, works, joints)
-    return PoseError(("keyframes", index, "angles"), f"{message}; {fix}")
+    where = ("keyframes", index)
+    fix, angle_fixed = suggest(pose.view, keyframe.angles, works, joints, where)
+    return PoseError((*where, "angles"), f"{message}; {fix}", angle_fixed)
 
 
 # --- props ---------------------------------------------------------------------------------
