@@ -24,6 +24,7 @@ STAGES = [
     "pdf",
     "products",
     "runner",
+    "preview",
     "interface",
 ]
 FOUNDATION = {"errors", "limits", "files", "output", "workers", "shipped", "version"}

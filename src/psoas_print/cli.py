@@ -643,6 +643,24 @@ def check_command(
         say(f"The cheat sheet shows the routine '{routine.id}' ({display_path(routine.source)}).")
 
 
+@app.command("preview")
+@reports_book_errors
+def preview_command(
+    book: BookOption = None,
+    port: Annotated[
+        int, typer.Option("--port", help="The port on 127.0.0.1 (0: any free one).", min=0, max=65535)
+    ] = 8000,
+    open_page: Annotated[
+        bool, typer.Option("--open", help="Open the preview in the web browser.")
+    ] = False,
+) -> None:
+    """Show the book's pages as they will print, in a web page on this machine, laid out
+    again each time a file of the book is saved. Ctrl-C stops it."""
+    from psoas_print.preview.live import run_preview
+
+    run_preview(book or default_book(), port, open_page, say)
+
+
 new_app = typer.Typer(
     help="Start a book, or an exercise in one.", no_args_is_help=True, add_completion=False
 )
@@ -660,7 +678,7 @@ def new_book_command(
 
     written = new_book(folder)
     say(f"Wrote {len(written)} files into {display_path(folder)}.")
-    say(f"Next: psoas-print build --book {display_path(folder)}")
+    say(f"Next: psoas-print preview --book {display_path(folder)} --open")
 
 
 @new_app.command("exercise")

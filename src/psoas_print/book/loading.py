@@ -61,6 +61,20 @@ class Checks:
     # What the language stage finds in one of the book's catalogues: warnings, such as a
     # label the tool never prints.
     label_warnings: Callable[[LabelCatalogue], list[Problem]] | None = None
+    # Told of every pose read, drawable or not (the preview's figures view shows each).
+    pose_seen: Callable[[SeenPose], None] | None = None
+
+
+@dataclass(frozen=True)
+class SeenPose:
+    """A pose as the reader found it: its exercise, its file, and what keeps it from
+    being drawn (with the line of that) if anything does."""
+
+    exercise: str
+    source: Path
+    pose: PoseFacts
+    fault: PoseFault | None = None
+    line: int | None = None
 
 
 @dataclass
@@ -368,8 +382,10 @@ def _load_pose(
         if pose is None:
             return None
     fault = report.checks.pose_fault(pose)
+    line = document.line_of((*prefix, *fault.location)) if fault is not None else None
+    if report.checks.pose_seen is not None:
+        report.checks.pose_seen(SeenPose(path.stem, source, pose, fault, line))
     if fault is not None:
-        line = document.line_of((*prefix, *fault.location))
         report.error(Problem(source, line, fault.message))
         return None
     return pose

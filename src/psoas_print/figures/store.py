@@ -51,15 +51,15 @@ class FigureStore:
         """The exercise's generated figure as a standalone SVG, its alt text as the title,
         its label and title in the language of ``words``."""
         assert exercise.pose is not None
-        title, breath_words = alt_text(exercise, words), _breath_words(words)
-        name = _file_name(exercise, style, words.language, title, breath_words)
+        title, labels = alt_text(exercise, words), breath_words(words)
+        name = _file_name(exercise, style, words.language, title, labels)
         if name in self.new:
             return self.new[name]
         if (kept := self._kept(name)) is not None:
             return kept
         from psoas_print.figures.drawing import to_svg  # reportlab: only when something is drawn
 
-        scene = build_scene(exercise.pose, breath_words)
+        scene = build_scene(exercise.pose, labels)
         self.new[name] = to_svg(scene, title, style, words.language)
         return self.new[name]
 
@@ -135,12 +135,13 @@ def _older_drawings(folder: Path, name: str) -> list[Path]:
     ]
 
 
-def _breath_words(words: Words) -> dict[str, str]:
+def breath_words(words: Words) -> dict[str, str]:
+    """The breath labels a figure may show, in the language of ``words``."""
     return {label: breath_label(label, words) for label in BREATHS}
 
 
 def _file_name(
-    exercise: Exercise, style: Style, language: str, title: str, breath_words: dict[str, str]
+    exercise: Exercise, style: Style, language: str, title: str, labels: dict[str, str]
 ) -> str:
     """EXERCISE.STYLE.DIGEST.svg: the digest covers all that makes the drawing, its words
     included (a figure in German is another file than the same one in English)."""
@@ -151,7 +152,7 @@ def _file_name(
         exercise.pose.model_dump(mode="json"),
         title,
         language,
-        breath_words,
+        labels,
     ]
     digest = hashlib.blake2b(json.dumps(makings, sort_keys=True).encode(), digest_size=10)
     style_digest = hashlib.blake2b(repr(dataclasses.astuple(style)).encode(), digest_size=3)

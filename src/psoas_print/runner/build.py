@@ -76,10 +76,12 @@ def build(
     progress: Progress = quiet,
     force: bool = False,
     ready: ReadyTypesetter | None = None,
+    book: Book | None = None,
 ) -> Built:
     """Make every job whose inputs changed (all with ``force``). ``book_dir`` is the book
     the jobs are made from (and must not be written into); ``ready`` a typesetting process
-    started beforehand (see layout/ready.py)."""
+    started beforehand (see layout/ready.py); ``book`` the book as just read from
+    ``book_dir``, when the caller has read it already."""
     _check_outputs(book_dir, jobs)  # before a file of the book is even read
     reads_book = any(maker(job).reads_book for job in jobs)
     book_root = book_dir.resolve() if book_dir is not None and reads_book else None
@@ -103,7 +105,7 @@ def build(
     if not stale:
         context.dismiss_ready()
         return Built([row for job in jobs for row in _up_to_date(job, fresh[job])], ())
-    book = _read(book_dir, stale, progress)
+    book = book if book is not None else _read(book_dir, stale, progress)
     skipped = {job: why for job in stale if (why := maker(job).skipped(book, job.settings))}
     stale = [job for job in stale if job not in skipped]
     _check_before_rendering(book, stale, force)

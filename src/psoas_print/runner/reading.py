@@ -3,10 +3,11 @@ and scripts read a book."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from psoas_print.book.loading import Checks, load_book
+from psoas_print.book.loading import Checks, SeenPose, load_book
 from psoas_print.book.model import Book
 from psoas_print.figures.checks import KnownPoses, pose_fault
 from psoas_print.language.catalogues import label_warnings
@@ -21,11 +22,13 @@ STAGE_CHECKS = Checks(
 )
 
 
-def read_book(folder: Path) -> Book:
-    """Read and check the book in ``folder``, or raise one BookError listing every problem.
-    A pose found to draw before is not drawn again to check it (see KnownPoses)."""
+def read_book(folder: Path, pose_seen: Callable[[SeenPose], None] | None = None) -> Book:
+    """Read and check the book in ``folder``, or raise one BookError listing every problem;
+    ``pose_seen`` is told of every pose, drawable or not. A pose found to draw before is
+    not drawn again to check it (see KnownPoses)."""
     known = KnownPoses()
+    checks = replace(STAGE_CHECKS, pose_fault=known.fault, pose_seen=pose_seen)
     try:
-        return load_book(folder, replace(STAGE_CHECKS, pose_fault=known.fault))
+        return load_book(folder, checks)
     finally:
         known.keep()
