@@ -74,7 +74,8 @@ def start_preview(book: Path) -> Preview:
     found = re.search(r"http://127\.0\.0\.1:\d+/", first)
     if found is None:
         process.kill()
-        raise AssertionError(f"no address in {first!r}: {process.stderr.read() if process.stderr else ''}")  # fmt: skip
+        errors = process.stderr.read() if process.stderr else ""
+        raise AssertionError(f"no address in {first!r}: {errors}")
     return Preview(book, found.group(0), process)
 
 
@@ -180,7 +181,8 @@ def test_pages_keep_their_place_when_they_change(second, browser):
     version = page.get_attribute("main", "data-version")
     exercise = second.book / "exercises" / "cat-cow.md"
     step, original = step_line(exercise)
-    exercise.write_text(original.replace(step, "Arch the back like a cat at noon"), encoding="utf-8")
+    edited = original.replace(step, "Arch the back like a cat at noon")
+    exercise.write_text(edited, encoding="utf-8")
     try:
         wait_for_text(page, "like a cat at noon")
         assert page.get_attribute("main", "data-version") != version
@@ -221,7 +223,8 @@ def test_only_the_books_own_files_are_served(second, tmp_path):
     try:
         status, body, _ = second.get("/book/routines/a-desk-break.yaml")
         assert status == 200 and b"exercises:" in body
-        for path in ("/book/link.txt", "/book/../book.yaml", "/book/%2e%2e/book.yaml", f"/book/{secret}"):  # fmt: skip
+        outside = ["/book/link.txt", "/book/../book.yaml", "/book/%2e%2e/book.yaml"]
+        for path in [*outside, f"/book/{secret}"]:
             status, body, _ = second.get(path)
             assert status == 404 and b"not the book's" not in body, path
         status, _, _ = second.get("/pages/../../etc/passwd")
@@ -234,7 +237,8 @@ def test_a_request_for_another_host_is_refused(second):
     """A web page elsewhere cannot reach the preview through a name that points here."""
     status, _, _ = second.get("/state.json", host="attacker.example:80")
     assert status == 403
-    status, _, _ = second.get("/state.json", host=second.url.split("/")[2].replace("127.0.0.1", "localhost"))  # fmt: skip
+    local_name = second.url.split("/")[2].replace("127.0.0.1", "localhost")
+    status, _, _ = second.get("/state.json", host=local_name)
     assert status == 200
 
 
@@ -255,7 +259,8 @@ def test_ctrl_c_stops_it_cleanly_leaving_the_book_untouched(tmp_path):
 
 def test_a_port_in_use_is_a_one_line_error(second):
     port = second.url.rsplit(":", 1)[1].strip("/")
-    command = [sys.executable, "-m", "psoas_print", "preview", "--book", str(second.book), "--port", port]  # fmt: skip
+    book = str(second.book)
+    command = [sys.executable, "-m", "psoas_print", "preview", "--book", book, "--port", port]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip().endswith(f"port {port} is in use: choose another with --port")

@@ -648,7 +648,8 @@ def check_command(
 def preview_command(
     book: BookOption = None,
     port: Annotated[
-        int, typer.Option("--port", help="The port on 127.0.0.1 (0: any free one).", min=0, max=65535)
+        int,
+        typer.Option("--port", help="The port on 127.0.0.1 (0: any free one).", min=0, max=65535),
     ] = 8000,
     open_page: Annotated[
         bool, typer.Option("--open", help="Open the preview in the web browser.")
