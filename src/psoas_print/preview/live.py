@@ -47,10 +47,10 @@ def run_preview(book_dir: Path, port: int, open_page: bool, say: Say) -> None:
     _wait_for_stop()
     say("Stopping")
     server.stopping.set()
-    rebuilder.stopping.set()
+    rebuilder.stop()
     server.shutdown()
     server.server_close()
-    threads[0].join()  # the layout under way ends, so no output is left half-made
+    threads[0].join()
 
 
 def _server(port: int, state: PreviewState, book_dir: Path) -> PreviewServer:

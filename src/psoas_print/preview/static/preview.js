@@ -55,10 +55,12 @@ function render() {
 }
 
 function showStatus() {
-  const building = state.building ? `Laying out ${state.building}…` : "Up to date";
+  const building = state.building.length
+    ? `Laying out ${state.building.join(", ")}…`
+    : "Up to date";
   statusLine.textContent = building + counted(state.problems, "problem") + counted(state.warnings, "warning");
   document.body.dataset.generation = state.generation;
-  document.body.dataset.building = state.building ? "yes" : "no";
+  document.body.dataset.building = state.building.length ? "yes" : "no";
 }
 
 function counted(list, noun) {
@@ -103,7 +105,7 @@ function showPages(view) {
   if (!product.pages.length) {
     const note = document.createElement("p");
     note.className = "note";
-    note.textContent = product.note || (state.building ? "Laying out…" : "Nothing laid out yet.");
+    note.textContent = product.note || (state.building.length ? "Laying out…" : "Nothing laid out yet.");
     main.replaceChildren(note);
     shown.pages = 0;
     return;
@@ -166,16 +168,23 @@ async function fillText(view, version) {
       }),
     );
   });
-  for (const layer of layers) fitRuns(layer);
+  fitRuns(layers);
   main.dataset.text = `${view}:${version}`;
 }
 
-function fitRuns(layer) {
+function fitRuns(layers) {
   // Each run stretched to the width of its line on the page, so a search highlights it.
-  const pageWidth = layer.clientWidth;
-  for (const span of layer.children) {
-    const natural = span.getBoundingClientRect().width;
-    const wanted = Number(span.dataset.width) * pageWidth;
+  // Every width is read before any is set: a read after a write would lay the whole
+  // page out again, once per run.
+  const measured = [];
+  for (const layer of layers) {
+    const pageWidth = layer.clientWidth;
+    for (const span of layer.children) {
+      const wanted = Number(span.dataset.width) * pageWidth;
+      measured.push([span, wanted, span.getBoundingClientRect().width]);
+    }
+  }
+  for (const [span, wanted, natural] of measured) {
     if (natural > 0) span.style.transform = `scaleX(${wanted / natural})`;
   }
 }
@@ -269,7 +278,7 @@ window.addEventListener("hashchange", () => {
   refresh(); // tells the server which view to lay out first
 });
 window.addEventListener("resize", () => {
-  for (const layer of main.querySelectorAll(".page .text")) fitRuns(layer);
+  fitRuns(main.querySelectorAll(".page .text"));
 });
 
 const events = new EventSource("/events");
