@@ -192,6 +192,34 @@ def test_pages_keep_their_place_when_they_change(second, browser):
     page.close()
 
 
+def test_a_new_book_opens_in_the_preview(browser, tmp_path):
+    """The README's way in: `new book`, then `preview` of it, its exercises on the pages."""
+    book = tmp_path / "my-book"
+    made = subprocess.run(
+        [sys.executable, "-m", "psoas_print", "new", "book", str(book)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    names = [
+        re.search(r"^name: (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE).group(1)  # type: ignore[union-attr]
+        for path in sorted((book / "exercises").glob("*.md"))
+    ]
+    assert len(names) == 2
+    preview = start_preview(book)
+    try:
+        page = open_page(browser, preview.url)
+        for name in names:
+            wait_for_text(page, name, START_SECONDS)
+        page.goto(preview.url + "#figures")
+        page.locator(".figure").nth(1).wait_for()
+        assert page.locator(".figure").count() == 2
+        assert page.locator("#problems").is_hidden()
+        page.close()
+    finally:
+        status, _, err = preview.stop()
+    assert status == 0, err
+
+
 # --- what the server serves ---------------------------------------------------------------
 
 
