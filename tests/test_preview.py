@@ -249,8 +249,10 @@ def test_only_the_books_own_files_are_served(second, tmp_path):
     secret.write_text("not the book's", encoding="utf-8")
     (second.book / "link.txt").symlink_to(secret)
     try:
-        status, body, _ = second.get("/book/routines/a-desk-break.yaml")
+        status, body, headers = second.get("/book/routines/a-desk-break.yaml")
         assert status == 200 and b"exercises:" in body
+        assert headers["Content-Security-Policy"].endswith("sandbox")  # shown, never run
+        assert b'<span id="L1">' in body  # a problem's link lands on its line
         outside = ["/book/link.txt", "/book/../book.yaml", "/book/%2e%2e/book.yaml"]
         for path in [*outside, f"/book/{secret}"]:
             status, body, _ = second.get(path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import json
 import mimetypes
 import re
@@ -166,9 +167,11 @@ class PreviewRequest(BaseHTTPRequestHandler):
         except Refused as refused:
             self._send(HTTPStatus.NOT_FOUND, str(refused).encode(), "text/plain; charset=utf-8")
             return
-        suffix = path.suffix.lower()
-        guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        kind = "text/plain; charset=utf-8" if suffix in TEXT_TYPES else guessed
+        if path.suffix.lower() in TEXT_TYPES:
+            page = numbered_lines(url, data.decode("utf-8", errors="replace"))
+            self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8", policy=FILE_POLICY)
+            return
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         self._send(HTTPStatus.OK, data, kind, policy=FILE_POLICY)
 
     # --- responses ---------------------------------------------------------------------
@@ -194,6 +197,27 @@ class PreviewRequest(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+
+def numbered_lines(name: str, text: str) -> str:
+    """A text file of the book as a page of numbered lines, each a target (``#L12``), so
+    that a problem's link lands on its line."""
+    lines = "".join(
+        f'<span id="L{number}"><i>{number}</i>{html.escape(line)}\n</span>'
+        for number, line in enumerate(text.splitlines(), start=1)
+    )
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(name)}</title>"
+        f"<style>{LINES_STYLE}</style></head><body><h1>{html.escape(name)}</h1>"
+        f"<pre>{lines}</pre></body></html>"
+    )
+
+
+LINES_STYLE = (
+    "body{font:14px ui-monospace,monospace;margin:1rem 2rem}h1{font-size:1rem}"
+    "i{display:inline-block;width:3.5em;color:#888;font-style:normal;user-select:none}"
+    "span:target{background:#fdecea;outline:1px solid #8a1c1c}"
+)
 
 
 def state_json(state: PreviewState, book_dir: Path) -> dict[str, object]:

@@ -105,7 +105,7 @@ function showPages(view) {
   if (!product.pages.length) {
     const note = document.createElement("p");
     note.className = "note";
-    note.textContent = product.note || (state.building.length ? "Laying out…" : "Nothing laid out yet.");
+    note.textContent = product.note || emptyNote();
     main.replaceChildren(note);
     shown.pages = 0;
     return;
@@ -125,6 +125,12 @@ function showPages(view) {
   fillText(view, product.version);
   window.scrollTo(0, scrollOf[view] !== undefined ? scrollOf[view] : scrolled);
   delete scrollOf[view];
+}
+
+function emptyNote() {
+  if (state.building.length) return "Laying out…";
+  if (state.problems.length) return "The pages show once the problems above are fixed.";
+  return "Nothing laid out yet.";
 }
 
 function makePages(view, product) {
