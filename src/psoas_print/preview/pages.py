@@ -40,6 +40,7 @@ class LaidOutPdf:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self.runs: list[list[TextRun]] | None = None
         with PDFIUM:
             self.document = pdfium.PdfDocument(data)
             self.sizes = [self._size(index) for index in range(len(self.document))]
@@ -48,9 +49,11 @@ class LaidOutPdf:
         return len(self.sizes)
 
     def text(self) -> list[list[TextRun]]:
-        """Every page's text runs, in reading order."""
+        """Every page's text runs, in reading order (read once)."""
         with PDFIUM:
-            return [self._page_text(index) for index in range(len(self.sizes))]
+            if self.runs is None:
+                self.runs = [self._page_text(index) for index in range(len(self.sizes))]
+            return self.runs
 
     def picture(self, index: int, width: int) -> bytes:
         """Page ``index`` (from 0) as a PNG ``width`` pixels wide (a width in WIDTHS)."""

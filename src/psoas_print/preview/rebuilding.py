@@ -19,7 +19,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +148,7 @@ class Rebuilder:
         self.words = words_for(None)  # the figures' words until the book is read
         self.front = _pool()  # the product in view
         self.back = _pool()  # the others, in turn
-        self.queued: list[Future[LaidOut]] = []
+        self.queued: dict[str, Future[LaidOut]] = {}  # the others, by product
         self.said: tuple[list[Problem], list[Problem]] = ([], [])
         self.book_changed.set()  # the first layout
 
@@ -188,12 +188,12 @@ class Rebuilder:
         self._show_figures(seen, book)
         with self.state.changed:
             self.state.reading, self.state.book_warnings = (), book.warnings
-        for future in self.queued:  # laid out for an older book
+        for future in self.queued.values():  # laid out for an older book
             future.cancel()
         first, *others = self._order()
         self._wait_for(first, book)
-        queued = [self._queue(name, book) for name in others]
-        self.queued = [future for future in queued if future is not None]
+        queued = {name: self._queue(name, book) for name in others}
+        self.queued = {name: future for name, future in queued.items() if future is not None}
 
     def _order(self) -> list[str]:
         first = self.state.first_view
@@ -202,10 +202,15 @@ class Rebuilder:
         return [first, *(name for name in PRODUCTS if name != first)]
 
     def _wait_for(self, name: str, book: Book) -> None:
-        """Lay out the product in view, now."""
+        """Lay out the product in view, now: once the other worker, if it is laying out
+        the same product for an earlier save (the view just changed), is done with it, so
+        that the older layout never lands after the newer."""
         job = self._job(name, book)
         if job is None:
             return
+        earlier = self.queued.pop(name, None)
+        if earlier is not None and not earlier.cancel():
+            wait([earlier])
         future = self._submit(self.front, name, job, book)
         self._show(name, job, future.result())
 
