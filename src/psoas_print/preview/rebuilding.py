@@ -212,7 +212,12 @@ class Rebuilder:
         if earlier is not None and not earlier.cancel():
             wait([earlier])
         future = self._submit(self.front, name, job, book)
-        self._show(name, job, future.result())
+        try:
+            laid_out = future.result()
+        except BaseException:
+            self._done(name)
+            raise
+        self._show(name, job, laid_out)
 
     def _queue(self, name: str, book: Book) -> Future[LaidOut] | None:
         job = self._job(name, book)
