@@ -31,6 +31,11 @@ from psoas_print import load_book
 from psoas_print.shipped import shipped
 
 CHROMIUM = shutil.which("chromium") or "chromium"
+# Root needs --no-sandbox; the rest keep Chromium from reaching for the network at start.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 FIRST_LAYOUT_MS = 180_000
 
 # The page holds the new words, and the picture of the page they are on is the newest
@@ -123,7 +128,7 @@ def main() -> None:
         process, url = start(book)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])  # fmt: skip
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)  # fmt: skip
                 page = browser.new_page(viewport={"width": 1300, "height": 900})
                 page.goto(url)
                 rows = [

@@ -27,6 +27,11 @@ from pypdf import PdfReader
 from tests.conftest import SAMPLE_BOOK, SECOND_BOOK
 
 CHROMIUM = shutil.which("chromium")
+# Root needs --no-sandbox; the rest keep Chromium from reaching for the network at start.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 START_SECONDS = 120  # the first layout of every product, on a busy machine
 CHANGE_SECONDS = 60  # an edit to the page showing it, with time to spare on a busy machine
 
@@ -97,7 +102,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
