@@ -242,9 +242,13 @@ def test_pages_are_the_real_pages_with_their_text(second):
     picture = Image.open(io.BytesIO(body))
     assert picture.width >= 700
     assert abs(picture.height / picture.width - 792 / 612) < 0.01
-    status, body, _ = second.get(f"/text/ebook.json?v={ebook['version']}")
-    pages = json.loads(body)["pages"]
-    assert len(pages) == len(ebook["pages"])
+    pages = []
+    for index in range(len(ebook["pages"])):
+        status, body, _ = second.get(f"/text/ebook/{index}.json?v={ebook['version']}")
+        assert status == 200
+        pages.append(json.loads(body))
+    status, _, _ = second.get(f"/text/ebook/{len(pages)}.json")
+    assert status == 404
     title = SECOND_BOOK.joinpath("book.yaml").read_text(encoding="utf-8").split("title: ")[1]
     assert any(title.split("\n")[0] in run[4] for page in pages for run in page)
 

@@ -40,7 +40,7 @@ class LaidOutPdf:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self.runs: list[list[TextRun]] | None = None
+        self.runs: dict[int, list[TextRun]] = {}  # each page's text, once read
         with PDFIUM:
             self.document = pdfium.PdfDocument(data)
             self.sizes = [self._size(index) for index in range(len(self.document))]
@@ -48,12 +48,12 @@ class LaidOutPdf:
     def __len__(self) -> int:
         return len(self.sizes)
 
-    def text(self) -> list[list[TextRun]]:
-        """Every page's text runs, in reading order (read once)."""
+    def text(self, index: int) -> list[TextRun]:
+        """Page ``index``'s text runs, in reading order (read once)."""
         with PDFIUM:
-            if self.runs is None:
-                self.runs = [self._page_text(index) for index in range(len(self.sizes))]
-            return self.runs
+            if index not in self.runs:
+                self.runs[index] = self._page_text(index)
+            return self.runs[index]
 
     def picture(self, index: int, width: int) -> bytes:
         """Page ``index`` (from 0) as a PNG ``width`` pixels wide (a width in WIDTHS)."""

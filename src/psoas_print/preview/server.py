@@ -28,14 +28,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from psoas_print.book.resolver import Refused, Resolver
 from psoas_print.errors import Problem, display_path
 from psoas_print.preview.figures_view import Drawn, FigureEntry
-from psoas_print.preview.pages import nearest_width
+from psoas_print.preview.pages import LaidOutPdf, nearest_width
 from psoas_print.preview.rebuilding import PRODUCTS, VIEWS, PreviewState
 
 HEARTBEAT_SECONDS = 10  # an event stream says it is alive this often
 STATIC = {"/": "index.html", "/preview.js": "preview.js", "/preview.css": "preview.css"}
 TEXT_TYPES = {".md", ".yaml", ".yml", ".csv", ".txt", ".html", ".css", ".po", ".json"}
 PAGE = re.compile(r"/pages/(?P<product>[a-z]+)/(?P<index>\d{1,6})\.png")
-TEXT = re.compile(r"/text/(?P<product>[a-z]+)\.json")
+TEXT = re.compile(r"/text/(?P<product>[a-z]+)/(?P<index>\d{1,6})\.json")
 FIGURE = re.compile(r"/figures/(?P<name>[0-9a-f]{20}\.svg)")
 # The preview's page loads only its own script, style and pictures; a book's file (an SVG
 # could carry a script) is shown with nothing allowed to run.
@@ -135,22 +135,28 @@ class PreviewRequest(BaseHTTPRequestHandler):
             return  # the page was closed
 
     def _page(self, found: re.Match[str], query: dict[str, str]) -> None:
-        shown = self.server.state.shown.get(found["product"])
-        pdf = shown.pdf if shown is not None else None
-        index = int(found["index"])
-        if pdf is None or index >= len(pdf):
+        pdf = self._pdf(found)
+        if pdf is None:
             self._send(HTTPStatus.NOT_FOUND, b"no such page", "text/plain")
             return
         width = nearest_width(int(query.get("w", "800")) if query.get("w", "").isdigit() else 800)
-        self._send(HTTPStatus.OK, pdf.picture(index, width), "image/png", cache=True)
+        self._send(HTTPStatus.OK, pdf.picture(int(found["index"]), width), "image/png", cache=True)
+
+    def _pdf(self, found: re.Match[str]) -> LaidOutPdf | None:
+        """The PDF a page's address names, when it has that page."""
+        shown = self.server.state.shown.get(found["product"])
+        pdf = shown.pdf if shown is not None else None
+        return pdf if pdf is not None and int(found["index"]) < len(pdf) else None
 
     def _text(self, found: re.Match[str], query: dict[str, str]) -> None:
-        shown = self.server.state.shown.get(found["product"])
-        if shown is None or shown.pdf is None:
-            self._send(HTTPStatus.NOT_FOUND, b"no such product", "text/plain")
+        """A page's text runs: [left, top, width, height, text], the box in fractions of
+        the page from its top left."""
+        pdf = self._pdf(found)
+        if pdf is None:
+            self._send(HTTPStatus.NOT_FOUND, b"no such page", "text/plain")
             return
-        pages = [[dataclasses.astuple(run) for run in page] for page in shown.pdf.text()]
-        self._json({"version": shown.version, "pages": pages}, cache=True)
+        runs = [dataclasses.astuple(run) for run in pdf.text(int(found["index"]))]
+        self._json(runs, cache=True)
 
     def _figure(self, found: re.Match[str], query: dict[str, str]) -> None:
         svg = self.server.state.figure_svg(found["name"])

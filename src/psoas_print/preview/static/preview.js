@@ -122,7 +122,8 @@ function showPages(view) {
   shown.version = product.version;
   shown.pages = product.pages.length;
   main.dataset.version = `${view}:${product.version}`;
-  fillText(view, product.version);
+  delete main.dataset.text;
+  fillText();
   window.scrollTo(0, scrollOf[view] !== undefined ? scrollOf[view] : scrolled);
   delete scrollOf[view];
 }
@@ -139,6 +140,7 @@ function makePages(view, product) {
   product.pages.forEach(([width, height, label], index) => {
     const page = document.createElement("div");
     page.className = "page";
+    page.dataset.index = index;
     page.style.aspectRatio = `${width} / ${height}`;
     const image = document.createElement("img");
     image.alt = `Page ${label}`;
@@ -152,30 +154,77 @@ function makePages(view, product) {
     page.append(image, text, folio);
     list.append(page);
   });
+  watcher.disconnect();
+  nearView.clear();
   main.replaceChildren(list);
+  for (const page of list.children) watcher.observe(page);
 }
 
-async function fillText(view, version) {
-  const response = await fetch(`/text/${view}.json?v=${version}`);
-  if (!response.ok) return;
-  const text = await response.json();
-  if (shown.view !== view || shown.version !== version) return; // newer pages came meanwhile
-  const layers = main.querySelectorAll(".page .text");
-  text.pages.forEach((runs, index) => {
-    layers[index].replaceChildren(
-      ...runs.map(([left, top, width, height, words]) => {
-        const span = document.createElement("span");
-        span.textContent = words;
-        span.style.left = `${left * 100}%`;
-        span.style.top = `${top * 100}%`;
-        span.style.fontSize = `${height * 100}cqh`;
-        span.dataset.width = width;
-        return span;
-      }),
-    );
-  });
-  fitRuns(layers);
-  main.dataset.text = `${view}:${version}`;
+// Each page's text, laid over its picture: first the pages near the view, then (for a
+// product short enough to hold it all) every other page, so the browser's search finds
+// any word in it.
+const TEXT_EVERYWHERE = 400; // pages; a longer product has text near the view only
+const nearView = new Set(); // the indexes of the pages near the view
+const watcher = new IntersectionObserver(
+  (entries) => {
+    for (const entry of entries) {
+      const index = Number(entry.target.dataset.index);
+      if (entry.isIntersecting) nearView.add(index);
+      else nearView.delete(index);
+    }
+    fillText();
+  },
+  { rootMargin: "1500px 0px" },
+);
+let filling = false;
+let fillAgain = false;
+
+async function fillText() {
+  if (filling) {
+    fillAgain = true;
+    return;
+  }
+  filling = true;
+  const { view, version } = shown;
+  const pages = [...main.querySelectorAll(".page")];
+  const wanted = (index) => pages[index].dataset.text !== String(version);
+  const near = [...nearView].filter((index) => index < pages.length && wanted(index));
+  await Promise.all(near.map((index) => fillPage(view, version, pages[index])));
+  fitRuns(near.map((index) => pages[index].querySelector(".text")));
+  if (pages.length <= TEXT_EVERYWHERE) {
+    for (let index = 0; index < pages.length && !fillAgain; index++) {
+      if (shown.view !== view || shown.version !== version) break;
+      if (!wanted(index)) continue;
+      await fillPage(view, version, pages[index]);
+      fitRuns([pages[index].querySelector(".text")]);
+    }
+  }
+  if (pages.length && pages.every((page) => page.dataset.text === String(version))) {
+    main.dataset.text = `${view}:${version}`;
+  }
+  filling = false;
+  if (fillAgain) {
+    fillAgain = false;
+    fillText();
+  }
+}
+
+async function fillPage(view, version, page) {
+  const response = await fetch(`/text/${view}/${page.dataset.index}.json?v=${version}`);
+  if (!response.ok || shown.view !== view || shown.version !== version) return;
+  const runs = await response.json();
+  page.querySelector(".text").replaceChildren(
+    ...runs.map(([left, top, width, height, words]) => {
+      const span = document.createElement("span");
+      span.textContent = words;
+      span.style.left = `${left * 100}%`;
+      span.style.top = `${top * 100}%`;
+      span.style.fontSize = `${height * 100}cqh`;
+      span.dataset.width = width;
+      return span;
+    }),
+  );
+  page.dataset.text = String(version);
 }
 
 function fitRuns(layers) {
