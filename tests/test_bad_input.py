@@ -39,6 +39,12 @@ def wrong_type(book: Path) -> tuple[str, int, str]:
     )
 
 
+def impossible_date(book: Path) -> tuple[str, int, str]:
+    """A date YAML reads as one but no calendar has (it once crashed the reader)."""
+    line = edit(book / "exercises/crisscross.md", "level: intermediate", "level: 2026-13-45")
+    return "exercises/crisscross.md", line, "invalid YAML: not a date (month must be in 1..12)"
+
+
 def unknown_exercise(book: Path) -> tuple[str, int, str]:
     line = edit(book / "routines/fridge.yaml", "  - crisscross", "  - criss-cross")
     return "routines/fridge.yaml", line, "unknown exercise 'criss-cross'"
@@ -140,6 +146,7 @@ BREAKAGES = [
     broken_front_matter,
     missing_field,
     wrong_type,
+    impossible_date,
     unknown_exercise,
     empty_file,
     not_utf8,

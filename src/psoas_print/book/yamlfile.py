@@ -12,7 +12,23 @@ from psoas_print.limits import MAX_YAML_DEPTH
 
 Location = tuple[str | int, ...]
 # libyaml's loader when PyYAML was built with it: the same results, several times faster.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """YAML's safe loader, with a date that is no date (2026-13-45) an error at its line
+    instead of a crash."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"not a date ({error})", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 @dataclass
