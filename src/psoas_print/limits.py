@@ -49,6 +49,10 @@ MAX_IMAGE_PIXELS = 50_000_000
 # from taking many minutes and gigabytes before anyone notices.
 MAX_ROSTER_ROWS = 2_000
 
+# Clients in one programme command (all its files): each a handout of its own, like a
+# roster's students.
+MAX_CLIENTS = 2_000
+
 # Buyers in one buyers file: one copy each, about fifty a second; ten thousand copies of
 # the sample ebook take some minutes and gigabytes of disk. Larger sales go in batches.
 MAX_BUYERS = 10_000

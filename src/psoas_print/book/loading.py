@@ -533,11 +533,11 @@ def _validate(model: type[Model], document: YamlDocument, report: Report) -> Mod
         for detail in error.errors():
             location = tuple(detail["loc"])
             line = document.line_of(location)
-            report.error(Problem(document.path, line, _describe(detail)))
+            report.error(Problem(document.path, line, describe_error(detail)))
         return None
 
 
-def _describe(detail: ErrorDetails) -> str:
+def describe_error(detail: ErrorDetails) -> str:
     """A validation error in the words of the book's author."""
     field = ".".join(str(part) for part in detail["loc"] if not _is_union_branch(part))
     kind = detail["type"]

@@ -79,7 +79,7 @@ CountField = Annotated[Count, PlainValidator(parse_count), WithJsonSchema(COUNT_
 Text = Annotated[str, Field(min_length=1)]
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
     """Content models: immutable, and unknown keys are errors (they are usually typos)."""
 
     model_config = ConfigDict(
@@ -87,7 +87,7 @@ class _Strict(BaseModel):
     )
 
 
-class Dose(_Strict):
+class Dose(Strict):
     reps: CountField
     """Repetitions: a whole number, or a range like 6-10."""
     per_side: bool = False
@@ -102,7 +102,7 @@ class Dose(_Strict):
     """A word on the dose, such as 'or until your form fades'."""
 
 
-class DoseOverride(_Strict):
+class DoseOverride(Strict):
     """The dose fields a routine may change for one of its exercises."""
 
     reps: CountField | None = None
@@ -122,14 +122,14 @@ class DoseOverride(_Strict):
         return dose.model_copy(update={name: getattr(self, name) for name in self.model_fields_set})
 
 
-class Breathing(_Strict):
+class Breathing(Strict):
     inhale: Text
     """When to breathe in, such as 'as you lengthen the leg'."""
     exhale: Text
     """When to breathe out."""
 
 
-class BookInfo(_Strict):
+class BookInfo(Strict):
     """book.yaml."""
 
     title: Text
@@ -184,7 +184,7 @@ class BookInfo(_Strict):
         return spoken_list(self.author_names)
 
 
-class KeyframeFacts(_Strict):
+class KeyframeFacts(Strict):
     """One moment of a movement: joint angles in degrees and what touches a surface."""
 
     name: Text
@@ -200,7 +200,7 @@ class KeyframeFacts(_Strict):
         return dict.fromkeys(self.contacts, "floor")
 
 
-class ArrowFacts(_Strict):
+class ArrowFacts(Strict):
     """A motion arrow following one body point from one keyframe to another."""
 
     model_config = ConfigDict(
@@ -215,14 +215,14 @@ class ArrowFacts(_Strict):
     """The keyframe the arrow ends at."""
 
 
-class BreathFacts(_Strict):
+class BreathFacts(Strict):
     label: Literal["inhale", "exhale"]
     """Which breath the label names."""
     into: Text
     """The keyframe the breath moves into."""
 
 
-class PoseFacts(_Strict):
+class PoseFacts(Strict):
     """A figure: the view, the props and two or more keyframes of the movement."""
 
     view: Literal["side", "front", "above"]
@@ -241,7 +241,7 @@ class PoseFacts(_Strict):
     """A caption under the figure."""
 
 
-class ExerciseFacts(_Strict):
+class ExerciseFacts(Strict):
     """An exercise file's front matter."""
 
     name: Text
@@ -288,7 +288,7 @@ class Exercise(ExerciseFacts):
         return self.short_name or self.name
 
 
-class ChapterFacts(_Strict):
+class ChapterFacts(Strict):
     """A chapter file's front matter."""
 
     title: Text
@@ -312,14 +312,14 @@ class Chapter(ChapterFacts):
         return self.short_title or self.title
 
 
-class RoutineEntryFacts(_Strict):
+class RoutineEntryFacts(Strict):
     id: Text
     """The exercise, by id."""
     dose: DoseOverride = DoseOverride()
     """The routine's own dose for it, over the exercise's."""
 
 
-class RoutineFacts(_Strict):
+class RoutineFacts(Strict):
     """A routine file."""
 
     title: Text
