@@ -5,6 +5,7 @@ client."""
 from __future__ import annotations
 
 import datetime
+import json
 import textwrap
 from pathlib import Path
 
@@ -12,9 +13,9 @@ import pytest
 
 from psoas_print import load_book
 from psoas_print.book.model import Count
-from psoas_print.book.programmes import Client, Prescribed, check_programmes, read_programmes
+from psoas_print.book.programmes import Client, Prescribed, read_programmes
 from psoas_print.errors import BookError
-from tests.conftest import SAMPLE_BOOK
+from tests.conftest import SAMPLE_BOOK, run_cli
 
 PROGRAMMES = """\
 clients:
@@ -64,7 +65,7 @@ def written(folder: Path, name: str, text: str) -> Path:
 
 def problems_of(*paths: Path) -> list[str]:
     with pytest.raises(BookError) as caught:
-        check_programmes(read_programmes(paths), load_book(SAMPLE_BOOK))
+        read_programmes(paths, load_book(SAMPLE_BOOK))
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -86,8 +87,9 @@ def settings(item: Prescribed) -> dict[str, object]:
 
 
 def test_a_yaml_file_gives_each_client_their_stages_and_doses(tmp_path):
-    clients = read_programmes([written(tmp_path, "clients.yaml", PROGRAMMES)])
-    check_programmes(clients, load_book(SAMPLE_BOOK))
+    clients = read_programmes(
+        [written(tmp_path, "clients.yaml", PROGRAMMES)], load_book(SAMPLE_BOOK)
+    )
     jane, ravi = clients
     start = datetime.date(2026, 11, 2)
     assert (jane.id, jane.name, jane.language, jane.start) == ("C-0042", "Jane Doe", "de", start)
@@ -216,3 +218,19 @@ def test_no_message_repeats_a_clients_own_words(tmp_path):
     assert found
     for problem in found:
         assert not any(word in problem for word in ("Secret", "SECRET", "not-a-date")), problem
+
+
+def test_check_reads_programme_files_against_the_book(tmp_path):
+    good = written(tmp_path, "clients.yaml", PROGRAMMES)
+    result = run_cli("check", "--book", SAMPLE_BOOK, "--programme", good)
+    assert result.exit_code == 0, result.stderr
+    assert "2 clients' programmes; no problems found" in result.stdout
+    rows = "client_id,client_name,exercise,reps\nC-1,J,crisscross,many\nC-2,R,nowhere,\n"
+    bad = written(tmp_path, "clients.csv", rows)
+    result = run_cli("check", "--book", SAMPLE_BOOK, "--programme", good, "--programme", bad)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{bad}:2", f"{bad}:3"]
+    as_json = run_cli("check", "--book", SAMPLE_BOOK, "--programme", bad, "--format", "json")
+    report = json.loads(as_json.stdout)
+    assert [(p["line"], p["severity"]) for p in report["problems"]] == [(2, "error"), (3, "error")]

@@ -64,6 +64,7 @@ from psoas_print.shipped import default_book
 from psoas_print.version import __version__
 
 if TYPE_CHECKING:
+    from psoas_print.book.programmes import Client
     from psoas_print.pdf.preflight import Finding
 
 ENGLISH_WORDS = Words("en")  # what check and list say, to the author, is in English
@@ -619,10 +620,20 @@ def check_command(
             "annotations on the files in a GitHub workflow.",
         ),
     ] = CheckFormat.TEXT,
+    programmes: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--programme",
+            help="Also check a file of clients' programmes (YAML or CSV) against the book; "
+            "give it once per file.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check the book's content and report every problem found (exit status 2 if any)."""
     try:
         loaded = read_book(book or default_book())
+        clients = _checked_programmes(loaded, programmes or [])
     except BookError as error:
         if form is CheckFormat.TEXT:
             raise
@@ -641,6 +652,19 @@ def check_command(
         say("No routine, so 'build' makes no cheat sheet: add one to routines/.")
     else:
         say(f"The cheat sheet shows the routine '{routine.id}' ({display_path(routine.source)}).")
+    if programmes:
+        files = ", ".join(display_path(path) for path in programmes)
+        count = (
+            "1 client's programme" if len(clients) == 1 else f"{len(clients)} clients' programmes"
+        )
+        say(f"{files}: {count}; no problems found")
+
+
+def _checked_programmes(book: Book, paths: list[Path]) -> list[Client]:
+    """The clients of the programme files, each exercise found in the book."""
+    from psoas_print.book.programmes import read_programmes
+
+    return read_programmes(paths, book)
 
 
 @app.command("preview")

@@ -132,30 +132,36 @@ class Client:
 # --- reading --------------------------------------------------------------------------
 
 
-def read_programmes(paths: Iterable[Path]) -> list[Client]:
-    """Every client of the programme files, in order; else one BookError naming every
-    problem (a client id used twice, across the files too)."""
+def read_programmes(paths: Iterable[Path], book: Book | None = None) -> list[Client]:
+    """Every client of the programme files, in order, each exercise found in ``book`` when
+    given; else one BookError naming every problem (a client id used twice, across the
+    files too)."""
     clients: list[Client] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            clients += _read_csv(path) if path.suffix.lower() == ".csv" else _read_yaml(path)
-        except BookError as error:
-            problems += error.problems
+            read, found = _read_csv(path) if path.suffix.lower() == ".csv" else _read_yaml(path)
+        except BookError as error:  # the file as a whole cannot be read
+            read, found = [], error.problems
+        clients += read
+        problems += found
     problems += _duplicate_ids(clients)
     if len(clients) > MAX_CLIENTS:
         first = clients[MAX_CLIENTS]
         too_many = f"more than {MAX_CLIENTS:,} clients; {CLIENTS_ADVICE}"
         problems.append(Problem(first.source, first.line, too_many))
+    if book is not None:
+        problems += _unknown_exercises(clients, book)
     if problems:
-        raise BookError(problems)
+        raise BookError(
+            sorted(problems, key=lambda problem: (str(problem.path), problem.line or 0))
+        )
     return clients
 
 
-def check_programmes(clients: Iterable[Client], book: Book) -> None:
-    """Every exercise a programme names is in the book; else a BookError."""
+def _unknown_exercises(clients: Iterable[Client], book: Book) -> list[Problem]:
     known = ", ".join(sorted(book.exercises)) or "none"
-    problems = [
+    return [
         Problem(
             client.source,
             prescribed.line,
@@ -166,17 +172,16 @@ def check_programmes(clients: Iterable[Client], book: Book) -> None:
         for prescribed in stage.exercises
         if prescribed.exercise not in book.exercises
     ]
-    if problems:
-        raise BookError(problems)
 
 
-def _read_yaml(path: Path) -> list[Client]:
+def _read_yaml(path: Path) -> tuple[list[Client], list[Problem]]:
+    """The clients a YAML file gives, and the problems of those it cannot."""
     document = parse_yaml(_text(path), path)
     if document.problems:
         raise BookError(document.problems)
     data = document.data
     if isinstance(data, dict) and "clients" not in data:  # a file of one client
-        return [_client(document, data, ())]
+        return [_client(document, data, ())], []
     facts = _validated(ProgrammeFileFacts, document, data, ())
     assert isinstance(data, dict)
     clients, problems = [], []
@@ -185,9 +190,7 @@ def _read_yaml(path: Path) -> list[Client]:
             clients.append(_client(document, data["clients"][index], ("clients", index)))
         except BookError as error:
             problems += error.problems
-    if problems:
-        raise BookError(problems)
-    return clients
+    return clients, problems
 
 
 def _client(document: YamlDocument, data: object, at: Location) -> Client:
@@ -359,9 +362,10 @@ CLIENTS_ADVICE = "make the programmes of each group separately"
 CLIENTS_LIMIT = Limit(MAX_CLIENTS * 50, "rows", CLIENTS_ADVICE)
 
 
-def _read_csv(path: Path) -> list[Client]:
-    """The clients of a CSV file: its rows grouped by client_id, then by weeks (a client
-    whose rows leave weeks blank does the same every week)."""
+def _read_csv(path: Path) -> tuple[list[Client], list[Problem]]:
+    """The clients of a CSV file, and the problems of those it cannot give: its rows
+    grouped by client_id, then by weeks (a client whose rows leave weeks blank does the
+    same every week)."""
     rows = read_csv(path, CSV_REQUIRED, CSV_OPTIONAL, CLIENTS_LIMIT)
     grouped: dict[str, list[Row]] = {}
     for row in rows:
@@ -374,9 +378,7 @@ def _read_csv(path: Path) -> list[Client]:
             clients.append(_client(document, _as_data(client_rows), ()))
         except BookError as error:
             problems += error.problems
-    if problems:
-        raise BookError(sorted(problems, key=lambda problem: problem.line or 0))
-    return clients
+    return clients, problems
 
 
 def _as_data(rows: list[Row]) -> dict[str, object]:
