@@ -234,3 +234,13 @@ def test_check_reads_programme_files_against_the_book(tmp_path):
     as_json = run_cli("check", "--book", SAMPLE_BOOK, "--programme", bad, "--format", "json")
     report = json.loads(as_json.stdout)
     assert [(p["line"], p["severity"]) for p in report["problems"]] == [(2, "error"), (3, "error")]
+
+
+@pytest.mark.parametrize("kind", ["yaml", "csv"])
+def test_the_readmes_examples_check(tmp_path, kind):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Personal programmes", 1)[1]
+    example = section.split(f"```{kind}\n", 1)[1].split("```", 1)[0]
+    path = written(tmp_path, f"clients.{kind}", example)
+    result = run_cli("check", "--book", SAMPLE_BOOK, "--programme", path)
+    assert result.exit_code == 0, result.stderr

@@ -33,7 +33,7 @@ def validators(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Draft20201
         schema = json.loads(path.read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
         found[path.name] = Draft202012Validator(schema)
-    assert set(found) == set(FILES)
+    assert set(found) == {*FILES, "programme.schema.json"}  # programme files live elsewhere
     return found
 
 
@@ -87,3 +87,19 @@ def test_the_book_format_reference_lists_what_the_schemas_take():
     assert page.endswith(format_reference())
     for key in ("title", "reps", "per_side", "keyframes", "cheatsheet", "breath"):
         assert f"| `{key}` |" in page
+
+
+def test_programme_files_fit_their_schema_and_wrong_ones_do_not(validators):
+    from tests.test_programmes import PROGRAMMES
+
+    programme = validators["programme.schema.json"]
+    # As an editor reads YAML into JSON: a date is its text.
+    many = json.loads(json.dumps(yaml.safe_load(PROGRAMMES), default=str))
+    assert list(programme.iter_errors(many)) == []
+    one = many["clients"][0]
+    assert list(programme.iter_errors(one)) == []
+    wrong_reps = {**one, "exercises": [{"exercise": "crisscross", "reps": "four"}]}
+    del wrong_reps["stages"]
+    assert not programme.is_valid(wrong_reps)
+    assert not programme.is_valid({**one, "nmae": "typo"})
+    assert not programme.is_valid({"clients": []})

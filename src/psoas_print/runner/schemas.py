@@ -15,6 +15,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from psoas_print.book.model import BookInfo, ChapterFacts, ExerciseFacts, PoseFacts, RoutineFacts
+from psoas_print.book.programmes import ProgrammeFile
 from psoas_print.figures.body import View, contact_names, joint_names
 from psoas_print.output import check_outputs, write_text
 
@@ -27,6 +28,10 @@ SCHEMAS: dict[str, tuple[str, type[BaseModel]]] = {
     "chapter.schema.json": ("a chapter's front matter (chapters/NN-ID.md)", ChapterFacts),
     "routine.schema.json": ("a routine (routines/ID.yaml)", RoutineFacts),
     "pose.schema.json": ("a pose (figures/ID.yaml, or 'pose:' in an exercise)", PoseFacts),
+    "programme.schema.json": (
+        "a programme file (one client, or many under 'clients:'; not in the book)",
+        ProgrammeFile,
+    ),
 }
 
 
@@ -75,12 +80,19 @@ def format_reference() -> str:
     parts = []
     for name, (what, _) in SCHEMAS.items():
         schema = schemas()[name]
-        parts.append(f"## {what}\n\n{_table(schema, schema)}")
+        whole = _table(schema, schema) if "properties" in schema else _one_of(schema)
+        parts.append(f"## {what}\n\n{whole}")
         for definition, nested in schema.get("$defs", {}).items():
             if name == "exercise.schema.json" and definition in _POSE_PARTS:
                 continue  # the pose's own section tells them
             parts.append(f"### {definition.removesuffix('Facts')}\n\n{_table(nested, schema)}")
     return "\n\n".join(parts) + "\n"
+
+
+def _one_of(schema: dict[str, Any]) -> str:
+    """A file that is one of several shapes (a programme file: a client, or clients)."""
+    shapes = [kind["$ref"].rsplit("/", 1)[-1].removesuffix("Facts") for kind in schema["anyOf"]]
+    return "One of: " + " or ".join(f"{shape} (below)" for shape in shapes) + "."
 
 
 _POSE_PARTS = {"PoseFacts", "KeyframeFacts", "ArrowFacts", "BreathFacts"}
