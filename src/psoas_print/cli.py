@@ -55,6 +55,7 @@ from psoas_print.products.settings import (
     LicensedSettings,
     PrintSetup,
     ProductName,
+    ProgrammeSettings,
     read_buyers,
     read_roster,
 )
@@ -464,6 +465,60 @@ def handout_command(
     )
     target = output or Path("dist/handouts" if split else "dist/handout.pdf")
     _run(context, book, [Job(ProductName.HANDOUT, settings, target)], force)
+
+
+@app.command("programme")
+@reports_book_errors
+def programme_command(
+    context: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Programme files: YAML (one client or many) or CSV.", show_default=False
+        ),
+    ],
+    book: BookOption = None,
+    week: Annotated[
+        int | None,
+        typer.Option("--week", help="Print this week of every programme (from 1).", min=1),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", help="Print the week each client is in on this day, YYYY-MM-DD. Default: today."
+        ),
+    ] = None,
+    clinic: Annotated[str, typer.Option("--clinic", help="The clinic's or class's name.")] = "",
+    clinician: Annotated[str, typer.Option("--clinician", help="Who prescribes.")] = "",
+    logo: Annotated[Path | None, typer.Option("--logo", help="A PNG, JPEG or SVG logo.")] = None,
+    qr: Annotated[str | None, typer.Option("--qr", help="A link to print as a QR code.")] = None,
+    split: Annotated[
+        bool, typer.Option("--split", help="One file per client in -o DIR, named by client id.")
+    ] = False,
+    names_in_files: Annotated[
+        bool, typer.Option("--names-in-files", help="With --split: name files by name and id.")
+    ] = False,
+    paper: PaperOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="The PDF, or the folder with --split."),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Make each client's programme handout for the week they are in: their exercises and
+    doses, the whole progression with this stage marked, and a log of the stage's days."""
+    from psoas_print.book.programmes import read_programmes
+
+    if week is not None and on is not None:
+        raise BookError.at(Path("--on"), None, "give --week or --on, not both")
+    if names_in_files and not split:
+        raise BookError.at(Path("--names-in-files"), None, "needs --split: one file per client")
+    settings = ProgrammeSettings(
+        tuple(files), tuple(read_programmes(files)), week, _date(on), split, names_in_files,
+        clinic, clinician, logo, _url(qr), _paper(paper),
+    )  # fmt: skip
+    target = output or Path("dist/programmes" if split else "dist/programmes.pdf")
+    _run(context, book, [Job(ProductName.PROGRAMME, settings, target)], force)
 
 
 @app.command("stamp")

@@ -83,3 +83,24 @@ def hold_text(dose: Dose, words: Words, short: bool = False) -> str | None:
 def hold_or_none(dose: Dose, words: Words) -> str:
     """The hold for a dose box, which says so when there is none."""
     return hold_text(dose, words) or words.gettext("No hold: keep moving")
+
+
+def frequency(per_day: int | None, per_week: int | None, words: Words) -> str:
+    """How often a client does an exercise: "2 times a day" (written 2\u00d7), or a week;
+    "" when not said."""
+    if per_day is not None:
+        return words.gettext("%(count)s\u00d7 a day", count=words.number(per_day))
+    if per_week is not None:
+        return words.gettext("%(count)s\u00d7 a week", count=words.number(per_week))
+    return ""
+
+
+def weeks(first: int, last: int | None, words: Words) -> str:
+    """A stage's weeks: "Week 3", "Weeks 1-2" (with the language's dash), "Week 5 on"."""
+    if last is None:
+        return words.gettext("Week %(week)s on", week=words.number(first))
+    if last == first:
+        return words.gettext("Week %(week)s", week=words.number(first))
+    return words.gettext(
+        "Weeks %(first)s\u2013%(last)s", first=words.number(first), last=words.number(last)
+    )

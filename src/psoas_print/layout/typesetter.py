@@ -42,6 +42,11 @@ class LaidOutDocument(Protocol):
         """The document as a PDF; ``keep_fonts_whole``: see ``whole_font_programs``."""
         ...
 
+    def with_pages(self, pages: list[LaidOutPage]) -> LaidOutDocument:
+        """A document of these pages (of this document or of others laid out with the
+        same renderer), with this one's metadata: a part of it, or several joined."""
+        ...
+
 
 def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -156,6 +161,9 @@ class Dated:
                 pdf_tags=pdf_tags, pdf_variant=pdf_variant, finisher=_finish
             )
         return data
+
+    def with_pages(self, pages: list[LaidOutPage]) -> Dated:
+        return Dated(self.document.copy(pages))
 
 
 @contextmanager

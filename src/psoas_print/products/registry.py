@@ -10,6 +10,7 @@ from psoas_print.products.ebook import Ebook
 from psoas_print.products.epub import Epub
 from psoas_print.products.handout import Handouts
 from psoas_print.products.licensed import LicensedCopies
+from psoas_print.products.programme import Programmes
 from psoas_print.products.protocol import Product, ProductName
 
 # Each product takes its own settings type, so no one Product[...] fits them all: the job
@@ -22,6 +23,7 @@ PRODUCTS: dict[ProductName, Product[Any]] = {
         Epub(),
         Handouts(),
         LicensedCopies(),
+        Programmes(),
         Cover(),
         CoverPicture(),
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from psoas_print.book.csvfile import Limit, Row, read_csv
 from psoas_print.book.model import Book, Paper
+from psoas_print.book.programmes import Client
 from psoas_print.layout.geometry import PdfVariant, Trim
 from psoas_print.limits import MAX_BUYERS, MAX_ROSTER_ROWS
 
@@ -25,6 +26,7 @@ class ProductName(StrEnum):
     LICENSED = "licensed"
     COVER = "cover"
     COVER_PICTURE = "cover-picture"
+    PROGRAMME = "programme"
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,23 @@ class CoverSettings:
 
 
 # The settings of any one product: a job carries its product's own (see runner/jobs.py).
+@dataclass(frozen=True)
+class ProgrammeSettings:
+    """Clients' personal programmes: a handout each, for the stage they are in."""
+
+    files: tuple[Path, ...]  # the programme files (YAML or CSV)
+    clients: tuple[Client, ...]  # as read_programmes read them
+    week: int | None = None  # the week to print (from 1); None: by ``on``
+    on: datetime.date | None = None  # the day to print for; None: today
+    split: bool = False  # one file per client, in the target folder
+    names_in_files: bool = False  # name each client's file by name and id, not id alone
+    clinic: str = ""  # the clinic or class, at the head of each handout
+    clinician: str = ""
+    logo: Path | None = None
+    qr: str | None = None
+    paper: Paper | None = None  # None: the book's own paper
+
+
 ProductSettings = (
     CheatsheetSettings
     | EbookSettings
@@ -176,4 +195,5 @@ ProductSettings = (
     | HandoutSettings
     | LicensedSettings
     | CoverSettings
+    | ProgrammeSettings
 )

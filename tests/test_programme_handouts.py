@@ -1,0 +1,160 @@
+"""`psoas-print programme`: each client's handout for the week printed, read back from the
+PDFs as a client would read it: their name, their doses, the progression with the stage
+they are in marked, the log's weeks and boxes, and one file each with --split."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from psoas_print import load_book
+from psoas_print.book.programmes import read_programmes
+from psoas_print.language import phrases
+from psoas_print.language.catalogues import words_for
+from tests.conftest import SAMPLE_BOOK, run_cli
+from tests.pdfs import outline
+from tests.test_programmes import PROGRAMMES
+
+
+def flat(text: str) -> str:
+    """Text with its line breaks and hyphenation undone, spaces made one."""
+    return re.sub(r"\s+", " ", text.replace("\u00ad", "").replace("-\n", ""))
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("programmes")
+    clients = folder / "clients.yaml"
+    clients.write_text(PROGRAMMES, encoding="utf-8")
+    week = ("--book", SAMPLE_BOOK, "--week", "3")
+    one = run_cli("programme", clients, *week, "-o", folder / "all.pdf")
+    assert one.exit_code == 0, one.stderr
+    split = run_cli(
+        "programme", clients, "--book", SAMPLE_BOOK, "--week", "3", "--split",
+        "--names-in-files", "-o", folder / "each",
+    )  # fmt: skip
+    assert split.exit_code == 0, split.stderr
+    return {"clients": clients, "all": folder / "all.pdf", "each": folder / "each"}
+
+
+def client_pages(pdf: Path) -> dict[str, str]:
+    """Each client's text, by the name at the head of their first page."""
+    texts = [page.extract_text() for page in PdfReader(pdf).pages]
+    found: dict[str, str] = {}
+    for text in texts:
+        name = next((n for n in ("Jane Doe", "Ravi Kumar") if n in text[:100]), None)
+        key = name or list(found)[-1]
+        found[key] = found.get(key, "") + text
+    return found
+
+
+def test_each_client_gets_their_doses_for_the_week_printed(made):
+    book = load_book(SAMPLE_BOOK)
+    jane, ravi = read_programmes([made["clients"]], book)
+    pages = client_pages(made["all"])
+    assert set(pages) == {"Jane Doe", "Ravi Kumar"}
+    for client in (jane, ravi):
+        words = words_for(book, client.language)
+        stage = client.stage_at(3)
+        assert stage is not None
+        text = flat(pages[client.name])
+        for prescribed in stage.exercises:
+            dose = prescribed.dose.apply(book.exercises[prescribed.exercise].dose)
+            assert flat(phrases.dose_summary(dose, words)) in text, (client.id, prescribed)
+            often = phrases.frequency(prescribed.per_day, prescribed.per_week, words)
+            assert flat(often) in text
+        if client.notes:
+            assert client.notes in text
+
+
+def test_the_whole_progression_is_shown_with_the_stage_marked(made):
+    book = load_book(SAMPLE_BOOK)
+    jane, _ = read_programmes([made["clients"]], book)
+    words = words_for(book, jane.language)
+    text = flat(client_pages(made["all"])["Jane Doe"])
+    stages = [phrases.weeks(stage.first_week, stage.last_week, words) for stage in jane.stages]
+    for stage in stages:
+        assert flat(stage) in text
+    now = words.gettext("Now")
+    assert f"{flat(stages[1])} {now}" in text  # week 3 is in the second stage
+    assert f"{flat(stages[0])} {now}" not in text
+    # The side kicks come in week 5: in the progression, not on this stage's cards.
+    assert text.count("Side Kicks") == 1
+
+
+def test_the_log_covers_each_week_of_the_stage_with_a_box_per_day(made):
+    book = load_book(SAMPLE_BOOK)
+    jane, ravi = read_programmes([made["clients"]], book)
+    pages = client_pages(made["all"])
+    for client, weeks in ((jane, (3, 4)), (ravi, (1, 2))):  # an endless stage: two weeks
+        words = words_for(book, client.language)
+        text = pages[client.name]
+        for week in weeks:
+            assert words.gettext("Week %(week)s", week=week) in text
+        stage = client.stage_at(3)
+        assert stage is not None
+        doses = [p.dose.apply(book.exercises[p.exercise].dose) for p in stage.exercises]
+        sided = [dose for dose in doses if dose.per_side]
+        boxes = f"{words.gettext('L')} {words.gettext('R')}"
+        assert text.count(boxes) == len(sided) * 7 * len(weeks)
+
+
+def test_split_files_hold_one_client_each_named_as_asked(made):
+    files = sorted(path.name for path in made["each"].glob("*.pdf"))
+    assert files == ["programme-jane-doe-c-0042.pdf", "programme-ravi-kumar-c-0043.pdf"]
+    jane = "".join(page.extract_text() for page in PdfReader(made["each"] / files[0]).pages)
+    assert "Jane Doe" in jane and "Ravi Kumar" not in jane
+
+
+@pytest.mark.slow
+def test_files_are_named_by_id_alone_unless_asked(made, tmp_path):
+    result = run_cli(
+        "programme", made["clients"], "--book", SAMPLE_BOOK, "--week", "1", "--split",
+        "-o", tmp_path / "each",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "each").glob("*.pdf")) == [
+        "programme-C-0042.pdf", "programme-C-0043.pdf",
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_programme_that_has_ended_is_said_and_left_out(tmp_path):
+    clients = tmp_path / "clients.yaml"
+    clients.write_text(
+        "clients:\n"
+        "  - {id: A, name: Ann, stages: [{weeks: 1-2, exercises: [{exercise: crisscross}]}]}\n"
+        "  - {id: B, name: Bo, exercises: [{exercise: crisscross}]}\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    out = tmp_path / "out.pdf"
+    result = run_cli("programme", clients, "--book", SAMPLE_BOOK, "--week", "3", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert f"{clients}:2: warning: the programme ended after week 2" in result.stderr
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "out.pdf").pages)
+    assert "Bo" in text and "Ann" not in text
+
+
+def test_no_client_data_is_kept_beside_the_outputs(made):
+    """Client data is written only into the handouts asked for."""
+    for kept in made["all"].parent.rglob(".psoas-print/**/*"):
+        if kept.is_file():
+            data = kept.read_bytes()
+            for secret in (b"Jane", b"Ravi", b"pelvis level"):
+                assert secret not in data, kept
+
+
+def test_page_references_are_the_ebook_pages(made, ebook):
+    """Ravi's handout is in the book's language: its references are the A4 ebook's pages."""
+    book = load_book(SAMPLE_BOOK)
+    _, ravi = read_programmes([made["clients"]], book)
+    pages = {title: page for _, title, page in outline(ebook)}
+    text = " ".join(client_pages(made["all"])["Ravi Kumar"].split())
+    references = re.findall(r"Full steps: page (\d+)", text)
+    stage = ravi.stage_at(3)
+    assert stage is not None
+    names = [book.exercises[item.exercise].name for item in stage.exercises]
+    assert [int(n) for n in references] == [pages[name] for name in names]
