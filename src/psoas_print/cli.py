@@ -513,8 +513,10 @@ def programme_command(
         raise BookError.at(Path("--on"), None, "give --week or --on, not both")
     if names_in_files and not split:
         raise BookError.at(Path("--names-in-files"), None, "needs --split: one file per client")
+    # The day is part of what the handouts are made with: tomorrow's may be another week.
+    day = _date(on) or (datetime.date.today() if week is None else None)
     settings = ProgrammeSettings(
-        tuple(files), tuple(read_programmes(files)), week, _date(on), split, names_in_files,
+        tuple(files), tuple(read_programmes(files)), week, day, split, names_in_files,
         clinic, clinician, logo, _url(qr), _paper(paper),
     )  # fmt: skip
     target = output or Path("dist/programmes" if split else "dist/programmes.pdf")
