@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from psoas_print import load_book
 from psoas_print.book.programmes import read_programmes
+from psoas_print.errors import display_path
 from psoas_print.language import phrases
 from psoas_print.language.catalogues import words_for
 from tests.conftest import SAMPLE_BOOK, run_cli
@@ -133,7 +134,7 @@ def test_a_programme_that_has_ended_is_said_and_left_out(tmp_path):
     out = tmp_path / "out.pdf"
     result = run_cli("programme", clients, "--book", SAMPLE_BOOK, "--week", "3", "-o", out)
     assert result.exit_code == 0, result.stderr
-    assert f"{clients}:2: warning: the programme ended after week 2" in result.stderr
+    assert f"{display_path(clients)}:2: warning: the programme ended after week 2" in result.stderr
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "out.pdf").pages)
     assert "Bo" in text and "Ann" not in text
 

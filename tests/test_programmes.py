@@ -15,6 +15,7 @@ from psoas_print import load_book
 from psoas_print.book.model import Count
 from psoas_print.book.programmes import Client, Prescribed, read_programmes
 from psoas_print.errors import BookError
+from psoas_print.errors import display_path as shown
 from tests.conftest import SAMPLE_BOOK, run_cli
 
 PROGRAMMES = """\
@@ -181,7 +182,7 @@ BAD_PROGRAMMES = {
 def test_each_bad_programme_is_located(tmp_path, text, line, message):
     path = written(tmp_path, "clients.yaml", text)
     found = problems_of(path)
-    assert any(problem.startswith(f"{path}:{line}: {message}") for problem in found), found
+    assert any(problem.startswith(f"{shown(path)}:{line}: {message}") for problem in found), found
 
 
 def test_bad_csv_rows_are_located_by_row(tmp_path):
@@ -193,18 +194,20 @@ def test_bad_csv_rows_are_located_by_row(tmp_path):
         C-3,Ola,crisscross,,tomorrow
         """)  # fmt: skip
     found = problems_of(path)
-    assert any(p.startswith(f"{path}:3: client_name differs from line 2") for p in found), found
-    assert any(p.startswith(f"{path}:3: reps must be") for p in found), found
-    assert any(p.startswith(f"{path}:5: start must be a date") for p in found), found
+    assert any(p.startswith(f"{shown(path)}:3: client_name differs from line 2") for p in found), (
+        found
+    )
+    assert any(p.startswith(f"{shown(path)}:3: reps must be") for p in found), found
+    assert any(p.startswith(f"{shown(path)}:5: start must be a date") for p in found), found
     missing = written(tmp_path, "short.csv", "client_name,exercise\nJane,crisscross\n")
-    assert problems_of(missing)[0].startswith(f"{missing}:1: no 'client_id' column")
+    assert problems_of(missing)[0].startswith(f"{shown(missing)}:1: no 'client_id' column")
 
 
 def test_an_id_used_in_two_files_is_named_in_both(tmp_path):
     first = written(tmp_path, "monday.yaml", ONE + "exercises: [" + CRISSCROSS + "]\n")
     second = written(tmp_path, "tuesday.csv", "client_id,client_name,exercise\nC-1,K,crisscross\n")
     again = "client id used again (first at monday.yaml:1); each client needs an id of their own"
-    assert problems_of(first, second) == [f"{second}:2: {again}"]
+    assert problems_of(first, second) == [f"{shown(second)}:2: {again}"]
 
 
 def test_no_message_repeats_a_clients_own_words(tmp_path):
@@ -230,7 +233,7 @@ def test_check_reads_programme_files_against_the_book(tmp_path):
     result = run_cli("check", "--book", SAMPLE_BOOK, "--programme", good, "--programme", bad)
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert [line.split(": ", 1)[0] for line in lines] == [f"{bad}:2", f"{bad}:3"]
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{shown(bad)}:2", f"{shown(bad)}:3"]
     as_json = run_cli("check", "--book", SAMPLE_BOOK, "--programme", bad, "--format", "json")
     report = json.loads(as_json.stdout)
     assert [(p["line"], p["severity"]) for p in report["problems"]] == [(2, "error"), (3, "error")]
