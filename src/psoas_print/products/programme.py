@@ -26,7 +26,7 @@ from psoas_print.language import phrases
 from psoas_print.language.catalogues import words_for
 from psoas_print.language.words import Words
 from psoas_print.layout.templates import layout_path, make_environment, render_template
-from psoas_print.layout.typesetter import LaidOutDocument, LaidOutPage, tagged_pdf
+from psoas_print.layout.typesetter import LaidOutDocument, LaidOutPage, anchor_pages, tagged_pdf
 from psoas_print.layout.view import (
     RoutineItemView,
     RoutineView,
@@ -245,10 +245,14 @@ def _by_language(printed: list[Printed], book: Book) -> Iterable[tuple[str, list
 
 def _client_pages(document: LaidOutDocument, group: list[Printed]) -> dict[str, list[LaidOutPage]]:
     """Each client's pages: from the page their section starts on to the next one's."""
+    first_pages = anchor_pages(document, first=0)
     starts = []
     for index in range(len(group)):
         anchor = f"client-{index + 1}"
-        starts.append(next(n for n, page in enumerate(document.pages) if anchor in page.anchors))
+        if anchor not in first_pages:  # a book's own layout may have left it out
+            message = f"the layout has no element with id '{anchor}' (where a client's pages start)"
+            raise BookError.at(layout_path(TEMPLATE), None, message)
+        starts.append(first_pages[anchor])
     ends = [*starts[1:], len(document.pages)]
     return {
         each.client.id: document.pages[start:end]
