@@ -159,3 +159,22 @@ def test_page_references_are_the_ebook_pages(made, ebook):
     assert stage is not None
     names = [book.exercises[item.exercise].name for item in stage.exercises]
     assert [int(n) for n in references] == [pages[name] for name in names]
+
+
+def test_clients_of_one_language_share_a_render(tmp_path):
+    """Several clients in the same language: one document, each client on their pages."""
+    clients = tmp_path / "clients.csv"
+    rows = ["client_id,client_name,exercise,reps"]
+    for number in range(1, 4):
+        rows += [
+            f"K-{number},Client Number {number},{name},{4 + number}"
+            for name in ("crisscross", "side-kicks")
+        ]
+    clients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "all.pdf"
+    result = run_cli("programme", clients, "--book", SAMPLE_BOOK, "--week", "1", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "2 renders" in result.stdout  # the ebook for its pages, and every client at once
+    texts = [page.extract_text() for page in PdfReader(out).pages]
+    heads = [next(n for n in range(1, 4) if f"Client Number {n}" in text[:100]) for text in texts]
+    assert heads == sorted(heads) and set(heads) == {1, 2, 3}
