@@ -103,20 +103,21 @@ class Dose(Strict):
 
 
 class DoseOverride(Strict):
-    """The dose fields a routine may change for one of its exercises."""
+    """The dose fields a routine, or a client's programme, may change for one of its
+    exercises; each one given wins over the exercise's own."""
 
     reps: CountField | None = None
-    """Repetitions in this routine: a whole number, or a range like 6-10."""
+    """Repetitions here: a whole number, or a range like 6-10 (default: the exercise's)."""
     per_side: bool | None = None
     """True when the repetitions are done on each side."""
     sets: Annotated[int, Field(ge=1)] | None = None
-    """How many sets in this routine."""
+    """How many sets here."""
     hold_seconds: CountField | None = None
     """How long each repetition is held, in seconds."""
     hold_breaths: CountField | None = None
     """How long each repetition is held, in breaths."""
     note: str | None = None
-    """A word on this routine's dose."""
+    """A word on this dose."""
 
     def apply(self, dose: Dose) -> Dose:
         return dose.model_copy(update={name: getattr(self, name) for name in self.model_fields_set})

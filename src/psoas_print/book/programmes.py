@@ -21,7 +21,7 @@ from pydantic_core import ErrorDetails
 
 from psoas_print.book.csvfile import Limit, Row, read_csv
 from psoas_print.book.loading import describe_error
-from psoas_print.book.model import Book, CountField, DoseOverride, Strict
+from psoas_print.book.model import Book, DoseOverride, Strict
 from psoas_print.book.yamlfile import Location, YamlDocument, parse_yaml
 from psoas_print.errors import BookError, Problem
 from psoas_print.files import Unreadable, read_limited
@@ -36,18 +36,6 @@ class PrescribedFacts(DoseOverride):
 
     exercise: Annotated[str, Field(min_length=1)]
     """The exercise's id in the book (its file name in exercises/)."""
-    reps: CountField | None = None
-    """The client's repetitions: a whole number, or a range like 6-10 (default: the book's)."""
-    per_side: bool | None = None
-    """True when the repetitions are done on each side."""
-    sets: Annotated[int, Field(ge=1)] | None = None
-    """How many sets."""
-    hold_seconds: CountField | None = None
-    """How long each repetition is held, in seconds."""
-    hold_breaths: CountField | None = None
-    """How long each repetition is held, in breaths."""
-    note: str | None = None
-    """A word on the client's dose."""
     per_day: Annotated[int, Field(ge=1, le=10)] | None = None
     """How many times a day."""
     per_week: Annotated[int, Field(ge=1, le=7)] | None = None
