@@ -121,6 +121,12 @@ PaperOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Render even outputs that are already up to date.")
 ]
+# What a handout and a client's programme share at their head, and where they go.
+LogoOption = Annotated[Path | None, typer.Option("--logo", help="A PNG, JPEG or SVG logo.")]
+QrOption = Annotated[str | None, typer.Option("--qr", help="A link to print as a QR code.")]
+SplitOutputOption = Annotated[
+    Path | None, typer.Option("-o", "--output", help="The PDF, or the folder with --split.")
+]
 
 
 def _language(tag: str | None) -> str | None:
@@ -421,8 +427,8 @@ def handout_command(
     class_name: Annotated[str, typer.Option("--class-name", help="The class's name.")] = "",
     instructor: Annotated[str, typer.Option("--instructor", help="Who teaches it.")] = "",
     date: Annotated[str | None, typer.Option("--date", help="The class date, YYYY-MM-DD.")] = None,
-    logo: Annotated[Path | None, typer.Option("--logo", help="A PNG, JPEG or SVG logo.")] = None,
-    qr: Annotated[str | None, typer.Option("--qr", help="A link to print as a QR code.")] = None,
+    logo: LogoOption = None,
+    qr: QrOption = None,
     notes: Annotated[str, typer.Option("--notes", help="Notes printed for everyone.")] = "",
     per_sheet: Annotated[
         int, typer.Option("--per-sheet", help="Copies on one sheet: 1, 2 or 4, with cut marks.")
@@ -443,10 +449,7 @@ def handout_command(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="The PDF, or the folder with --split."),
-    ] = None,
+    output: SplitOutputOption = None,
     lang: LangOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -490,8 +493,8 @@ def programme_command(
     ] = None,
     clinic: Annotated[str, typer.Option("--clinic", help="The clinic's or class's name.")] = "",
     clinician: Annotated[str, typer.Option("--clinician", help="Who prescribes.")] = "",
-    logo: Annotated[Path | None, typer.Option("--logo", help="A PNG, JPEG or SVG logo.")] = None,
-    qr: Annotated[str | None, typer.Option("--qr", help="A link to print as a QR code.")] = None,
+    logo: LogoOption = None,
+    qr: QrOption = None,
     split: Annotated[
         bool, typer.Option("--split", help="One file per client in -o DIR, named by client id.")
     ] = False,
@@ -499,10 +502,7 @@ def programme_command(
         bool, typer.Option("--names-in-files", help="With --split: name files by name and id.")
     ] = False,
     paper: PaperOption = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="The PDF, or the folder with --split."),
-    ] = None,
+    output: SplitOutputOption = None,
     force: ForceOption = False,
 ) -> None:
     """Make each client's programme handout for the week they are in: their exercises and
