@@ -1,4 +1,5 @@
-"""Reading the CSV files people bring: class rosters and buyer lists."""
+"""Reading the files people bring: class rosters and buyer lists (CSV), and the text of
+clients' programme files."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from psoas_print.errors import BookError, Problem
 from psoas_print.files import Unreadable, read_limited
+from psoas_print.limits import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from _csv import Reader  # the type of what csv.reader returns, with its line_num
@@ -47,7 +49,7 @@ def read_csv(
 ) -> list[Row]:
     """Every row, with the ``required`` columns present and filled in; else a BookError
     listing every bad row (``check`` says what else is wrong with a row)."""
-    reader = csv.reader(_text(path).splitlines(keepends=True))
+    reader = csv.reader(read_text(path).splitlines(keepends=True))
     header = [name.strip().lower() for name in _next(reader, path) or []]
     missing = [column for column in required if column not in header]
     if missing:
@@ -92,9 +94,11 @@ def _next(reader: Reader, path: Path) -> list[str] | None:
         raise BookError.at(path, line, f"not a readable CSV line: {error}") from None
 
 
-def _text(path: Path) -> str:
+def read_text(path: Path, limit: int = MAX_FILE_BYTES, what: str = "a CSV file") -> str:
+    """A file a user brings (a CSV file, a programme file) as text, at most ``limit``
+    bytes of UTF-8; else a BookError at the line of the first byte that is not."""
     try:
-        data = read_limited(path, what="a CSV file")
+        data = read_limited(path, limit, what)
     except Unreadable as error:
         raise BookError.at(path, None, str(error)) from None
     try:

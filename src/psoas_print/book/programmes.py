@@ -19,12 +19,11 @@ from typing import Annotated, Any
 from pydantic import Field, RootModel, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
-from psoas_print.book.csvfile import Limit, Row, read_csv
+from psoas_print.book.csvfile import Limit, Row, read_csv, read_text
 from psoas_print.book.loading import describe_error
 from psoas_print.book.model import Book, DoseOverride, Strict
 from psoas_print.book.yamlfile import Location, YamlDocument, parse_yaml
 from psoas_print.errors import BookError, Problem
-from psoas_print.files import Unreadable, read_limited
 from psoas_print.limits import MAX_CLIENTS, MAX_TEXT_BYTES
 
 LANGUAGE_TAG = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"
@@ -181,7 +180,7 @@ def _unknown_exercises(clients: Iterable[Client], book: Book) -> list[Problem]:
 
 def _read_yaml(path: Path) -> tuple[list[Client], list[Problem]]:
     """The clients a YAML file gives, and the problems of those it cannot."""
-    document = parse_yaml(_text(path), path)
+    document = parse_yaml(read_text(path, MAX_TEXT_BYTES, "a programme file"), path)
     if document.problems:
         raise BookError(document.problems)
     data = document.data
@@ -329,18 +328,6 @@ def _duplicate_ids(clients: list[Client]) -> list[Problem]:
         else:
             first[client.id] = client
     return problems
-
-
-def _text(path: Path) -> str:
-    try:
-        data = read_limited(path, MAX_TEXT_BYTES, "a programme file")
-    except Unreadable as error:
-        raise BookError.at(path, None, str(error)) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise BookError.at(path, line, "not UTF-8 text; save the file as UTF-8") from None
 
 
 # --- CSV: one row per client, exercise and stage ----------------------------------------
