@@ -414,9 +414,14 @@ def _advances(font_path: Path) -> tuple[dict[int, float], float]:
     return widths, metrics[".notdef"][0] / em
 
 
+def text_fonts(sources: Sources) -> list[Path]:
+    """The fonts a handout's own texts (names, notes, its header) are set in."""
+    return [sources.font(name) for name in TEXT_FONTS]
+
+
 def check_options(sources: Sources, options: HandoutOptions) -> None:
     """The header's texts must print in the bundled fonts."""
-    fonts = [sources.font(name) for name in TEXT_FONTS]
+    fonts = text_fonts(sources)
     for option, text in (
         ("--class-name", options.class_name),
         ("--instructor", options.instructor),
@@ -431,7 +436,7 @@ def check_options(sources: Sources, options: HandoutOptions) -> None:
 def check_students(sources: Sources, students: list[Student]) -> None:
     """Every name and note must print in the bundled fonts: checked before anything is laid
     out, so a bad roster line fails at once."""
-    fonts = [sources.font(name) for name in TEXT_FONTS]
+    fonts = text_fonts(sources)
     problems = []
     for student in students:
         if missing := unprintable(student.name + student.notes, fonts):

@@ -37,10 +37,10 @@ from psoas_print.layout.view import (
 from psoas_print.output import distinct, file_stem
 from psoas_print.products.context import BuildContext
 from psoas_print.products.handout import (
-    TEXT_FONTS,
     cell_for,
     check_logo,
     ebook_pages,
+    text_fonts,
     thumbnail_style,
 )
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile, Summary
@@ -88,22 +88,23 @@ def printed_clients(
 
 
 def _client_view(book: Book, printed: Printed, words: Words) -> dict[str, object]:
-    """What the layout shows of one client."""
+    """What the layout shows of one client: the stage printed is one of the progression's."""
     client, stage = printed.client, printed.stage
+    routines = [_stage_routine(book, client, each, words) for each in client.stages]
     return {
         "id": client.id,
         "name": client.name,
         "notes": client.notes,
         "week": words.number(printed.week),
         "stage": phrases.weeks(stage.first_week, stage.last_week, words),
-        "routine": _stage_routine(book, client, stage, words),
+        "routine": routines[client.stages.index(stage)],
         "progression": [
             {
                 "weeks": phrases.weeks(each.first_week, each.last_week, words),
                 "current": each is stage,
-                "doses": _stage_routine(book, client, each, words).items,
+                "doses": routine.items,
             }
-            for each in client.stages
+            for each, routine in zip(client.stages, routines, strict=True)
         ],
         "log_weeks": _log_weeks(stage),
     }
@@ -262,7 +263,7 @@ def _client_pages(document: LaidOutDocument, group: list[Printed]) -> dict[str, 
 
 def _check_printable(sources: Sources, settings: ProgrammeSettings) -> None:
     """Every client's name and notes, and the header's texts, print in the bundled fonts."""
-    fonts = [sources.font(name) for name in TEXT_FONTS]
+    fonts = text_fonts(sources)
     problems = []
     for client in settings.clients:
         if unprintable(client.name + client.notes, fonts):
