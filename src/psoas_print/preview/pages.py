@@ -39,7 +39,7 @@ class LaidOutPdf:
     """One product's PDF, kept in memory to draw its pages as they are asked for."""
 
     def __init__(self, data: bytes) -> None:
-        self.data = data
+        self.data = data  # PDFium reads the document from these bytes as long as it is open
         self.runs: dict[int, list[TextRun]] = {}  # each page's text, once read
         with PDFIUM:
             self.document = pdfium.PdfDocument(data)

@@ -58,7 +58,6 @@ class Shown:
     pdf: LaidOutPdf | None = None
     version: int = 0
     note: str = ""  # why there are no pages, when there are none
-    seconds: float = 0.0  # the last layout's time
     problems: tuple[Problem, ...] = ()  # why the last layout failed, if it did
     warnings: tuple[Problem, ...] = ()
 
@@ -268,7 +267,7 @@ class Rebuilder:
             if not laid_out.problems and (not laid_out.up_to_date or shown.pdf is None):
                 old, shown.pdf = shown.pdf, LaidOutPdf(job.target.read_bytes())
                 shown.version += 1
-                shown.note, shown.seconds = "", laid_out.seconds
+                shown.note = ""
                 if old is not None:
                     old.close()
                 pages = f"{laid_out.pages} page" + ("" if laid_out.pages == 1 else "s")

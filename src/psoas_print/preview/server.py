@@ -237,7 +237,6 @@ def state_json(state: PreviewState, book_dir: Path) -> dict[str, object]:
             name: {
                 "version": shown.version,
                 "note": shown.note,
-                "seconds": round(shown.seconds, 2),
                 "pages": [[size.width, size.height, size.label] for size in shown.pdf.sizes]
                 if shown.pdf
                 else [],
