@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -15,8 +16,10 @@ from psoas_print.book.programmes import read_programmes
 from psoas_print.errors import display_path
 from psoas_print.language import phrases
 from psoas_print.language.catalogues import words_for
+from psoas_print.products.two_writers import halves
+from tests.accessibility import element_text, structure_text, ua_problems
 from tests.conftest import SAMPLE_BOOK, run_cli
-from tests.pdfs import outline
+from tests.pdfs import outline, structure_elements, tagged_figures
 from tests.test_programmes import PROGRAMMES
 
 
@@ -178,3 +181,41 @@ def test_clients_of_one_language_share_a_render(tmp_path):
     texts = [page.extract_text() for page in PdfReader(out).pages]
     heads = [next(n for n in range(1, 4) if f"Client Number {n}" in text[:100]) for text in texts]
     assert heads == sorted(heads) and set(heads) == {1, 2, 3}
+
+
+def test_a_caseload_in_one_pdf_is_one_tagged_document(tmp_path):
+    """All clients in one file (written in two halves on two cores, then joined): every
+    client's heading is read on their own first page, the file passes the PDF/UA checks,
+    and each figure is drawn once per half however many cards show it."""
+    clients = tmp_path / "clients.csv"
+    rows = ["client_id,client_name,exercise,reps"]
+    for number in range(1, 6):
+        rows += [f"Q-{number},Person {number},{name},5" for name in ("crisscross", "side-kicks")]
+    clients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "all.pdf"
+    result = run_cli("programme", clients, "--book", SAMPLE_BOOK, "--week", "1", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    texts = [page.extract_text() for page in PdfReader(out).pages]
+    firsts = [number for number, text in enumerate(texts, 1) if "Person" in text[:100]]
+    with pikepdf.open(out) as pdf:
+        assert ua_problems(pdf) == []
+        headings = [element_text(pdf, e) for e in structure_elements(pdf) if e.S == "/H1"]
+        read_on = [page for _, page, text in structure_text(pdf) if text.startswith("Person")]
+        forms = {
+            x_object.objgen
+            for page in pdf.pages
+            for x_object in page.Resources.get("/XObject", {}).values()
+            if x_object.get("/Subtype") == "/Form"
+        }
+    assert headings == [f"Person {n}" for n in range(1, 6)]
+    assert read_on == firsts
+    figures = [alt for alt, _, _ in tagged_figures(out)]
+    assert len(figures) == 10 and all(figures)
+    assert 2 <= len(forms) <= 4  # two figures, drawn once in each of two halves
+
+
+def test_pages_are_cut_in_two_between_clients():
+    pages = [["a1", "a2", "a3"], ["b1"], ["c1", "c2"]]
+    assert halves("doc", pages) == [("doc", ["a1", "a2", "a3"]), ("doc", ["b1", "c1", "c2"])]
+    assert halves("doc", [["a1", "a2"]]) == [("doc", ["a1", "a2"])]
+    assert halves("doc", [["a1"], ["b1"]]) == [("doc", ["a1"]), ("doc", ["b1"])]

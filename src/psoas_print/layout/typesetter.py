@@ -20,7 +20,7 @@ from psoas_print.book import glyphs, markup, svg
 from psoas_print.book.resolver import Refused, Resolver
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
-from psoas_print.layout import fontconf, pdf_metadata, pdf_structure
+from psoas_print.layout import drawn_once, fontconf, pdf_metadata, pdf_structure
 
 
 class LaidOutPage(Protocol):
@@ -130,7 +130,7 @@ class Renderer:
                     string=html,
                     base_url=self.sources.base_url,
                     url_fetcher=self.fetcher,
-                ).render(font_config=self.font_config)
+                ).render(font_config=self.font_config, cache=drawn_once.image_cache())
         except FatalURLFetchingError as error:
             reason = error.__cause__ or error
             raise BookError.at(origin, None, str(reason)) from None

@@ -26,7 +26,7 @@ from psoas_print.language import phrases
 from psoas_print.language.catalogues import words_for
 from psoas_print.language.words import Words
 from psoas_print.layout.templates import layout_path, make_environment, render_template
-from psoas_print.layout.typesetter import LaidOutDocument, LaidOutPage, anchor_pages, tagged_pdf
+from psoas_print.layout.typesetter import LaidOutDocument, LaidOutPage, Renderer, anchor_pages
 from psoas_print.layout.view import (
     RoutineItemView,
     RoutineView,
@@ -45,6 +45,8 @@ from psoas_print.products.handout import (
 )
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile, Summary
 from psoas_print.products.settings import ProductName, ProgrammeSettings
+from psoas_print.products.two_writers import Piece, halves, write_files
+from psoas_print.workers import WorkerPool, start_workers_early, worker_context
 
 TEMPLATE = "programme.html"
 OPEN_STAGE_WEEKS = 2  # the log of a stage without end covers this many weeks
@@ -159,31 +161,38 @@ class Programmes(BookProduct[ProgrammeSettings]):
     def make(self, inputs: Inputs, settings: ProgrammeSettings, context: BuildContext) -> Made:
         assert isinstance(inputs, Book)
         started = time.perf_counter()
+        # The worker that lays the handouts out starts importing WeasyPrint meanwhile.
+        start_workers_early()
         printed, ended = printed_clients(settings, datetime.date.today())
         if not printed:
             raise BookError(ended or [Problem(settings.files[0], None, "no clients")])
         paper = settings.paper or inputs.info.paper
-        pages: dict[str, list[LaidOutPage]] = {}
-        documents = []
-        for language, group in _by_language(printed, inputs):
-            document = self._laid_out(inputs, settings, context, paper, language, group)
-            documents.append(document)
-            pages.update(_client_pages(document, group))
-        files = self._files(settings, printed, pages, documents[0])
-        summary = Summary(renders=2 * len(documents), copies=len(printed), per_sheet=1)
+        groups = list(_by_language(printed, inputs))
+        htmls = [
+            self._html(inputs, settings, context, paper, language, group)
+            for language, group in groups
+        ]
+        order = _file_order(printed, groups, settings.split)
+        with WorkerPool(max_workers=1, mp_context=worker_context()) as pool:
+            future = pool.submit(
+                lay_out_and_write, context.sources, htmls, [len(g) for _, g in groups], order,
+                context.created,
+            )  # fmt: skip
+            written = future.result()
+        files = self._files(settings, printed, written)
+        summary = Summary(renders=2 * len(groups), copies=len(printed), per_sheet=1)
         return Made(files, summary, time.perf_counter() - started, warnings=tuple(ended))
 
-    def _laid_out(
+    def _html(
         self, book: Book, settings: ProgrammeSettings, context: BuildContext, paper: Paper,
         language: str, group: list[Printed],
-    ) -> LaidOutDocument:  # fmt: skip
-        """Every client of one language, in one render."""
+    ) -> str:  # fmt: skip
+        """Every client of one language, as the HTML of one render."""
         words = words_for(book, language)
-        renderer = context.renderer
         cell = cell_for(paper, 1)
         shown = [book.exercises[exercise_id] for exercise_id in sorted(_exercises_of(group))]
-        html = render_template(
-            make_environment(renderer.sources, words), TEMPLATE,
+        return render_template(
+            make_environment(context.sources, words), TEMPLATE,
             **common_context(book, paper, context.created, words),
             cell=cell, scale=1.0, page_height_mm=cell.height_mm, compact_cards=False,
             clients=[_client_view(book, each, words) for each in group],
@@ -194,30 +203,61 @@ class Programmes(BookProduct[ProgrammeSettings]):
             qr_url=qr_code(settings.qr) if settings.qr else None, qr=settings.qr,
             made_on=words.date(settings.on or datetime.date.today()),
         )  # fmt: skip
-        return renderer.render(html, layout_path(TEMPLATE))
 
     def _files(
-        self, settings: ProgrammeSettings, printed: list[Printed],
-        pages: dict[str, list[LaidOutPage]], first: LaidOutDocument,
-    ) -> tuple[MadeFile, ...]:  # fmt: skip
+        self, settings: ProgrammeSettings, printed: list[Printed], written: list[Written]
+    ) -> tuple[MadeFile, ...]:
         if not settings.split:
-            every = [page for each in printed for page in pages[each.client.id]]
-            return (MadeFile("", _pdf(first, every), len(every)),)
+            return (MadeFile("", *written[0]),)
         ids = [client.id for client in settings.clients]
         names = dict(zip(ids, self.file_names(settings), strict=True))
         return tuple(
-            MadeFile(
-                names[each.client.id],
-                _pdf(first, pages[each.client.id]),
-                len(pages[each.client.id]),
-            )
-            for each in printed
+            MadeFile(names[each.client.id], *pdf)
+            for each, pdf in zip(printed, written, strict=True)
         )
 
 
-def _pdf(first: LaidOutDocument, pages: list[LaidOutPage]) -> bytes:
-    """These pages as a tagged PDF of their own."""
-    return tagged_pdf(first.with_pages(pages), None)
+# A client as the worker finds them: which render (by language), which client of it.
+ClientRef = tuple[int, int]
+Written = tuple[bytes, int]  # a PDF and its page count
+
+
+def _file_order(
+    printed: list[Printed], groups: list[tuple[str, list[Printed]]], split: bool
+) -> list[list[ClientRef]]:
+    """The clients of each file to write, in the order they were given: one file of them
+    all, or one each."""
+    where = {
+        id(each): (render, index)
+        for render, (_, group) in enumerate(groups)
+        for index, each in enumerate(group)
+    }
+    refs = [where[id(each)] for each in printed]
+    return [[ref] for ref in refs] if split else [refs]
+
+
+def lay_out_and_write(
+    sources: Sources, htmls: list[str], counts: list[int], order: list[list[ClientRef]],
+    created: str | None,
+) -> list[Written]:  # fmt: skip
+    """In a worker: each language's clients in one render, then the files written on both
+    cores (see two_writers.py); a single file of many clients in two halves, joined."""
+    renderer = Renderer(sources)
+    documents = [renderer.render(html, layout_path(TEMPLATE)) for html in htmls]
+    runs = [_client_pages(d, count) for d, count in zip(documents, counts, strict=True)]
+    files: list[list[Piece]] = []
+    for refs in order:
+        pages = [runs[render][index] for render, index in refs]
+        first = documents[refs[0][0]]
+        if len(order) == 1:
+            files.append(halves(first, pages))
+        else:
+            files.append([(first, [page for run in pages for page in run])])
+    written = write_files(files, created)
+    return [
+        (pdf, sum(len(pages) for _, pages in file))
+        for pdf, file in zip(written, files, strict=True)
+    ]
 
 
 def _exercises_of(group: list[Printed]) -> set[str]:
@@ -244,21 +284,18 @@ def _by_language(printed: list[Printed], book: Book) -> Iterable[tuple[str, list
     return groups.items()
 
 
-def _client_pages(document: LaidOutDocument, group: list[Printed]) -> dict[str, list[LaidOutPage]]:
+def _client_pages(document: LaidOutDocument, count: int) -> list[list[LaidOutPage]]:
     """Each client's pages: from the page their section starts on to the next one's."""
     first_pages = anchor_pages(document, first=0)
     starts = []
-    for index in range(len(group)):
+    for index in range(count):
         anchor = f"client-{index + 1}"
         if anchor not in first_pages:  # a book's own layout may have left it out
             message = f"the layout has no element with id '{anchor}' (where a client's pages start)"
             raise BookError.at(layout_path(TEMPLATE), None, message)
         starts.append(first_pages[anchor])
     ends = [*starts[1:], len(document.pages)]
-    return {
-        each.client.id: document.pages[start:end]
-        for each, start, end in zip(group, starts, ends, strict=True)
-    }
+    return [document.pages[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def _check_printable(sources: Sources, settings: ProgrammeSettings) -> None:
