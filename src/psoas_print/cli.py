@@ -22,6 +22,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
+from psoas_print.book.clinic import Clinic
 from psoas_print.book.labels import LANGUAGE_TAG
 from psoas_print.book.model import Book, Exercise, Paper
 from psoas_print.check_report import CheckFormat, report
@@ -124,9 +125,39 @@ ForceOption = Annotated[
 # What a handout and a client's programme share at their head, and where they go.
 LogoOption = Annotated[Path | None, typer.Option("--logo", help="A PNG, JPEG or SVG logo.")]
 QrOption = Annotated[str | None, typer.Option("--qr", help="A link to print as a QR code.")]
+ClinicOption = Annotated[
+    str | None, typer.Option("--clinic", help="The clinic's or class's name.", show_default=False)
+]
+ClinicFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--clinic-file",
+        help="clinic.yaml: the clinic's name, logo and accent colour (options override it).",
+    ),
+]
+AccentOption = Annotated[
+    str | None,
+    typer.Option("--accent", help="Accent colour, #rrggbb, dark enough to read on white."),
+]
 SplitOutputOption = Annotated[
     Path | None, typer.Option("-o", "--output", help="The PDF, or the folder with --split.")
 ]
+
+
+def _branding(
+    clinic_file: Path | None, name: str | None, logo: Path | None, accent: str | None
+) -> Clinic:
+    """The clinic's branding: clinic.yaml's, each option given over it."""
+    from psoas_print.book.clinic import accent_problem, long_form, read_clinic
+
+    if accent is not None and (problem := accent_problem(accent)):
+        raise BookError.at(Path("--accent"), None, problem)
+    brand = read_clinic(clinic_file) if clinic_file is not None else Clinic()
+    return Clinic(
+        brand.name if name is None else name,
+        logo or brand.logo,
+        long_form(accent) if accent else brand.accent,
+    )
 
 
 def _language(tag: str | None) -> str | None:
@@ -427,7 +458,10 @@ def handout_command(
     class_name: Annotated[str, typer.Option("--class-name", help="The class's name.")] = "",
     instructor: Annotated[str, typer.Option("--instructor", help="Who teaches it.")] = "",
     date: Annotated[str | None, typer.Option("--date", help="The class date, YYYY-MM-DD.")] = None,
+    clinic_file: ClinicFileOption = None,
+    clinic: ClinicOption = None,
     logo: LogoOption = None,
+    accent: AccentOption = None,
     qr: QrOption = None,
     notes: Annotated[str, typer.Option("--notes", help="Notes printed for everyone.")] = "",
     per_sheet: Annotated[
@@ -458,9 +492,11 @@ def handout_command(
         raise BookError.at(Path("--per-sheet"), None, f"must be 1, 2 or 4, not {per_sheet}")
     if split and roster is None:
         raise BookError.at(Path("--split"), None, "needs --roster: one file per student")
+    brand = _branding(clinic_file, clinic, logo, accent)
     options = HandoutOptions(
-        routine=routine, class_name=class_name, instructor=instructor, date=_date(date),
-        logo=logo, qr=_url(qr), notes=notes, ebook_paper=_paper(ebook_paper),
+        routine=routine, class_name=class_name, instructor=instructor, clinic=brand.name,
+        accent=brand.accent, date=_date(date), logo=brand.logo, qr=_url(qr), notes=notes,
+        ebook_paper=_paper(ebook_paper),
     )  # fmt: skip
     students = read_roster(roster) if roster is not None else ()
     settings = HandoutSettings(
@@ -491,9 +527,11 @@ def programme_command(
             "--on", help="Print the week each client is in on this day, YYYY-MM-DD. Default: today."
         ),
     ] = None,
-    clinic: Annotated[str, typer.Option("--clinic", help="The clinic's or class's name.")] = "",
+    clinic_file: ClinicFileOption = None,
+    clinic: ClinicOption = None,
     clinician: Annotated[str, typer.Option("--clinician", help="Who prescribes.")] = "",
     logo: LogoOption = None,
+    accent: AccentOption = None,
     qr: QrOption = None,
     split: Annotated[
         bool, typer.Option("--split", help="One file per client in -o DIR, named by client id.")
@@ -515,9 +553,10 @@ def programme_command(
         raise BookError.at(Path("--names-in-files"), None, "needs --split: one file per client")
     # The day is part of what the handouts are made with: tomorrow's may be another week.
     day = _date(on) or (datetime.date.today() if week is None else None)
+    brand = _branding(clinic_file, clinic, logo, accent)
     settings = ProgrammeSettings(
         tuple(files), tuple(read_programmes(files)), week, day, split, names_in_files,
-        clinic, clinician, logo, _url(qr), _paper(paper),
+        brand.name, clinician, brand.logo, _url(qr), _paper(paper), brand.accent,
     )  # fmt: skip
     target = output or Path("dist/programmes" if split else "dist/programmes.pdf")
     _run(context, book, [Job(ProductName.PROGRAMME, settings, target)], force)

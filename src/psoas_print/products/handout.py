@@ -20,6 +20,7 @@ from typing import ClassVar
 from fontTools.ttLib import TTFont
 from jinja2 import Environment
 
+from psoas_print.book.clinic import accent_shades
 from psoas_print.book.glyphs import unprintable
 from psoas_print.book.images import ImageProblem, open_image
 from psoas_print.book.model import Book, Paper, Routine
@@ -198,6 +199,7 @@ def build_handout(
         ),
         "ebook_pages": ebook_pages(book, context, options.ebook_paper or book.info.paper, words),
         "logo_url": options.logo.resolve().as_uri() if options.logo else None,
+        "accent": accent_shades(options.accent) if options.accent else None,
         "qr_url": qr_code(options.qr) if options.qr else None,
         "class_date": words.date(options.date) if options.date else "",
         "log_days": _log_days(options.date, words),
@@ -424,6 +426,7 @@ def check_options(sources: Sources, options: HandoutOptions) -> None:
     fonts = text_fonts(sources)
     for option, text in (
         ("--class-name", options.class_name),
+        ("--clinic", options.clinic),
         ("--instructor", options.instructor),
         ("--notes", options.notes),
     ):

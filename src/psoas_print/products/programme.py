@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from psoas_print.book.clinic import accent_shades
 from psoas_print.book.glyphs import unprintable
 from psoas_print.book.model import Book, Paper
 from psoas_print.book.programmes import Client, Stage
@@ -199,6 +200,7 @@ class Programmes(BookProduct[ProgrammeSettings]):
             figures=figures_for(shown, thumbnail_style(cell), context.figures, words),
             ebook_pages=ebook_pages(book, context, book.info.paper, words),
             clinic=settings.clinic, clinician=settings.clinician,
+            accent=accent_shades(settings.accent) if settings.accent else None,
             logo_url=settings.logo.resolve().as_uri() if settings.logo else None,
             qr_url=qr_code(settings.qr) if settings.qr else None, qr=settings.qr,
             made_on=words.date(settings.on or datetime.date.today()),

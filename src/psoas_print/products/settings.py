@@ -98,6 +98,8 @@ class HandoutOptions:
     # The paper of the ebook edition whose pages the handout cites; None: the book's own,
     # the edition `build` and `ebook` make by default.
     ebook_paper: Paper | None = None
+    clinic: str = ""  # the clinic or studio, at the head (clinic.yaml or --clinic)
+    accent: str | None = None  # "#rrggbb", read on white (book/clinic.py); None: the layout's
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ class ProgrammeSettings:
     logo: Path | None = None
     qr: str | None = None
     paper: Paper | None = None  # None: the book's own paper
+    accent: str | None = None  # "#rrggbb", read on white (book/clinic.py); None: the layout's
 
 
 ProductSettings = (

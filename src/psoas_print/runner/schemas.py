@@ -14,6 +14,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
+from psoas_print.book.clinic import ClinicFacts
 from psoas_print.book.model import BookInfo, ChapterFacts, ExerciseFacts, PoseFacts, RoutineFacts
 from psoas_print.book.programmes import ProgrammeFile
 from psoas_print.figures.body import View, contact_names, joint_names
@@ -32,6 +33,7 @@ SCHEMAS: dict[str, tuple[str, type[BaseModel]]] = {
         "a programme file (one client, or many under 'clients:'; not in the book)",
         ProgrammeFile,
     ),
+    "clinic.schema.json": ("a clinic's branding (clinic.yaml; not in the book)", ClinicFacts),
 }
 
 
