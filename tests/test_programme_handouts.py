@@ -19,7 +19,7 @@ from psoas_print.language.catalogues import words_for
 from psoas_print.products.two_writers import halves
 from tests.accessibility import element_text, structure_text, ua_problems
 from tests.conftest import SAMPLE_BOOK, run_cli
-from tests.pdfs import outline, structure_elements, tagged_figures
+from tests.pdfs import outline, page_size_mm, structure_elements, tagged_figures
 from tests.test_programmes import PROGRAMMES
 
 
@@ -219,3 +219,32 @@ def test_pages_are_cut_in_two_between_clients():
     assert halves("doc", pages) == [("doc", ["a1", "a2", "a3"]), ("doc", ["b1", "c1", "c2"])]
     assert halves("doc", [["a1", "a2"]]) == [("doc", ["a1", "a2"])]
     assert halves("doc", [["a1"], ["b1"]]) == [("doc", ["a1"]), ("doc", ["b1"])]
+
+
+def test_two_per_sheet_puts_half_sheets_side_by_side(made, tmp_path):
+    """--per-sheet 2: landscape sheets of two half sheets (A5 on A4), each client from a
+    sheet of their own, with their doses and progression."""
+    out = tmp_path / "two.pdf"
+    week = ("--book", SAMPLE_BOOK, "--week", "3")
+    result = run_cli("programme", made["clients"], *week, "--per-sheet", "2", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "2 per sheet" in result.stdout
+    reader = PdfReader(out)
+    assert all(page_size_mm(reader, i) == (297, 210) for i in range(len(reader.pages)))
+    book = load_book(SAMPLE_BOOK)
+    pages = client_pages(out)
+    assert set(pages) == {"Jane Doe", "Ravi Kumar"}
+    for client in read_programmes([made["clients"]], book):
+        words = words_for(book, client.language)
+        text = flat(pages[client.name])
+        stage = client.stage_at(3)
+        assert stage is not None
+        for prescribed in stage.exercises:
+            dose = prescribed.dose.apply(book.exercises[prescribed.exercise].dose)
+            assert flat(phrases.dose_summary(dose, words)) in text, (client.id, prescribed)
+        assert words.gettext("Now") in text
+    with pikepdf.open(out) as pdf:
+        assert ua_problems(pdf) == []
+    refused = run_cli("programme", made["clients"], *week, "--per-sheet", "4", "-o", out)
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == "--per-sheet: must be 1 or 2, not 4"

@@ -533,6 +533,9 @@ def programme_command(
     logo: LogoOption = None,
     accent: AccentOption = None,
     qr: QrOption = None,
+    per_sheet: Annotated[
+        int, typer.Option("--per-sheet", help="2: two half sheets on each sheet, to cut apart.")
+    ] = 1,
     split: Annotated[
         bool, typer.Option("--split", help="One file per client in -o DIR, named by client id.")
     ] = False,
@@ -549,6 +552,8 @@ def programme_command(
 
     if week is not None and on is not None:
         raise BookError.at(Path("--on"), None, "give --week or --on, not both")
+    if per_sheet not in (1, 2):
+        raise BookError.at(Path("--per-sheet"), None, f"must be 1 or 2, not {per_sheet}")
     if names_in_files and not split:
         raise BookError.at(Path("--names-in-files"), None, "needs --split: one file per client")
     # The day is part of what the handouts are made with: tomorrow's may be another week.
@@ -556,7 +561,7 @@ def programme_command(
     brand = _branding(clinic_file, clinic, logo, accent)
     settings = ProgrammeSettings(
         tuple(files), tuple(read_programmes(files)), week, day, split, names_in_files,
-        brand.name, clinician, brand.logo, _url(qr), _paper(paper), brand.accent,
+        brand.name, clinician, brand.logo, _url(qr), _paper(paper), brand.accent, per_sheet,
     )  # fmt: skip
     target = output or Path("dist/programmes" if split else "dist/programmes.pdf")
     _run(context, book, [Job(ProductName.PROGRAMME, settings, target)], force)

@@ -181,7 +181,9 @@ class Programmes(BookProduct[ProgrammeSettings]):
             )  # fmt: skip
             written = future.result()
         files = self._files(settings, printed, written)
-        summary = Summary(renders=2 * len(groups), copies=len(printed), per_sheet=1)
+        summary = Summary(
+            renders=2 * len(groups), copies=len(printed), per_sheet=settings.per_sheet
+        )
         return Made(files, summary, time.perf_counter() - started, warnings=tuple(ended))
 
     def _html(
@@ -190,12 +192,12 @@ class Programmes(BookProduct[ProgrammeSettings]):
     ) -> str:  # fmt: skip
         """Every client of one language, as the HTML of one render."""
         words = words_for(book, language)
-        cell = cell_for(paper, 1)
+        cell = cell_for(paper, settings.per_sheet)
         shown = [book.exercises[exercise_id] for exercise_id in sorted(_exercises_of(group))]
         return render_template(
             make_environment(context.sources, words), TEMPLATE,
             **common_context(book, paper, context.created, words),
-            cell=cell, scale=1.0, page_height_mm=cell.height_mm, compact_cards=False,
+            cell=cell, scale=1.0, page_height_mm=cell.height_mm, compact_cards=cell.per_sheet > 1,
             clients=[_client_view(book, each, words) for each in group],
             figures=figures_for(shown, thumbnail_style(cell), context.figures, words),
             ebook_pages=ebook_pages(book, context, book.info.paper, words),

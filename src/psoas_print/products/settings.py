@@ -189,6 +189,7 @@ class ProgrammeSettings:
     qr: str | None = None
     paper: Paper | None = None  # None: the book's own paper
     accent: str | None = None  # "#rrggbb", read on white (book/clinic.py); None: the layout's
+    per_sheet: int = 1  # 2: two half sheets side by side on each sheet, to cut apart
 
 
 ProductSettings = (
