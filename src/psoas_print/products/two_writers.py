@@ -55,7 +55,10 @@ def _write_pieces(pieces: list[Piece]) -> list[bytes]:
     theirs.close()
     try:
         mine = [_pdf(piece) for piece in pieces[0::2]]
-        kind, answer = ours.recv()
+        try:
+            kind, answer = ours.recv()
+        except EOFError:  # the copy was killed (out of memory, say): its share written here
+            kind, answer = "pdfs", [_pdf(piece) for piece in pieces[1::2]]
     finally:
         copy.join()
     if kind == "crash":
