@@ -16,7 +16,7 @@ from psoas_print.book.programmes import read_programmes
 from psoas_print.errors import display_path
 from psoas_print.language import phrases
 from psoas_print.language.catalogues import words_for
-from psoas_print.products.two_writers import halves
+from psoas_print.products.two_writers import cut_in_two
 from tests.accessibility import element_text, structure_text, ua_problems
 from tests.conftest import SAMPLE_BOOK, run_cli
 from tests.pdfs import outline, page_size_mm, structure_elements, tagged_figures
@@ -215,10 +215,10 @@ def test_a_caseload_in_one_pdf_is_one_tagged_document(tmp_path):
 
 
 def test_pages_are_cut_in_two_between_clients():
-    pages = [["a1", "a2", "a3"], ["b1"], ["c1", "c2"]]
-    assert halves("doc", pages) == [("doc", ["a1", "a2", "a3"]), ("doc", ["b1", "c1", "c2"])]
-    assert halves("doc", [["a1", "a2"]]) == [("doc", ["a1", "a2"])]
-    assert halves("doc", [["a1"], ["b1"]]) == [("doc", ["a1"]), ("doc", ["b1"])]
+    assert cut_in_two([3, 1, 2]) == 1  # 3 pages, then 3
+    assert cut_in_two([1, 1, 1, 1]) == 2
+    assert cut_in_two([1, 5]) == 1
+    assert cut_in_two([2]) == 1  # one client: one piece
 
 
 def test_two_per_sheet_puts_half_sheets_side_by_side(made, tmp_path):
@@ -248,3 +248,49 @@ def test_two_per_sheet_puts_half_sheets_side_by_side(made, tmp_path):
     refused = run_cli("programme", made["clients"], *week, "--per-sheet", "4", "-o", out)
     assert refused.exit_code == 2
     assert refused.stderr.strip() == "--per-sheet: must be 1 or 2, not 4"
+
+
+def test_clients_in_several_languages_and_batches_keep_their_order(tmp_path, monkeypatch):
+    """Clients laid out a few to a render (as a large caseload is, to bound memory), in two
+    languages given turn about: the one PDF has them in the order given, and is one tagged
+    document; with --split, a file each."""
+    monkeypatch.setattr("psoas_print.products.programme.CLIENTS_PER_RENDER", 2)
+    languages = ["en", "de", "en", "en", "de"]
+    rows = ["client_id,client_name,language,exercise,reps"]
+    rows += [f"M-{n},Mixed {n},{lang},crisscross,5" for n, lang in enumerate(languages, 1)]
+    clients = tmp_path / "clients.csv"
+    clients.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "all.pdf"
+    week = ("--book", SAMPLE_BOOK, "--week", "1")
+    result = run_cli("programme", clients, *week, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "5 renders" in result.stdout  # English in two, German in one; the ebook in each
+    texts = [page.extract_text() for page in PdfReader(out).pages]
+    heads = [next(n for n in range(1, 6) if f"Mixed {n}" in text[:100]) for text in texts]
+    assert heads == [1, 2, 3, 4, 5]
+    german = words_for(load_book(SAMPLE_BOOK), "de").gettext("Progression")
+    assert [german in text for text in texts] == [lang == "de" for lang in languages]
+    with pikepdf.open(out) as pdf:
+        assert ua_problems(pdf) == []
+        assert str(pdf.Root.Lang) == "en"  # the first client's; a German page says its own
+        spoken = [_language_of(pdf, page) for page in pdf.pages]
+    assert spoken == languages
+    split = run_cli("programme", clients, *week, "--split", "-o", tmp_path / "each")
+    assert split.exit_code == 0, split.stderr
+    for number in range(1, 6):
+        (page,) = PdfReader(tmp_path / "each" / f"programme-M-{number}.pdf").pages
+        assert f"Mixed {number}" in page.extract_text()
+
+
+def _language_of(pdf: pikepdf.Pdf, page: pikepdf.Page) -> str:
+    """The language a screen reader uses for the first element read on ``page``: its own
+    /Lang or its nearest ancestor's, else the document's."""
+    for element in structure_elements(pdf):
+        if element.get("/Pg") is not None and element.Pg.objgen == page.obj.objgen:
+            node = element
+            while node is not None and node.get("/Type") == "/StructElem":
+                if "/Lang" in node:
+                    return str(node.Lang)
+                node = node.get("/P")
+            return str(pdf.Root.Lang)
+    raise AssertionError("no element on the page")

@@ -52,6 +52,10 @@ MAX_ROSTER_ROWS = 2_000
 # Clients in one programme command (all its files): each a handout of its own, like a
 # roster's students.
 MAX_CLIENTS = 2_000
+# Clients laid out in one render: a render holds every page it lays out until they are
+# written, about 8 MB a page (1.4 GB for 100 clients of three stages). More clients are laid
+# out 100 at a time, so a caseload of any size needs no more memory than that.
+CLIENTS_PER_RENDER = 100
 
 # Buyers in one buyers file: one copy each, about fifty a second; ten thousand copies of
 # the sample ebook take some minutes and gigabytes of disk. Larger sales go in batches.

@@ -45,9 +45,14 @@ def adopt_structure(
     entries.update({key + shift: value for key, value in parent_entries(theirs).items()})
     document = document_element(tree)
     kids = document_element(theirs).get("/K", pikepdf.Array())
+    # A part in another language (a client's programme in theirs) keeps it on its elements.
+    language = part.Root.get("/Lang")
+    own_language = language is not None and language != pdf.Root.get("/Lang")
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
         if isinstance(kid, pikepdf.Dictionary):
             kid.P = document
+            if own_language and "/Lang" not in kid:
+                kid.Lang = language
         document.K.append(kid)
 
 

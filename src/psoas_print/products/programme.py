@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -35,6 +34,7 @@ from psoas_print.layout.view import (
     dose_view,
     exercise_view,
 )
+from psoas_print.limits import CLIENTS_PER_RENDER
 from psoas_print.output import distinct, file_stem
 from psoas_print.products.context import BuildContext
 from psoas_print.products.handout import (
@@ -46,7 +46,7 @@ from psoas_print.products.handout import (
 )
 from psoas_print.products.protocol import BookProduct, Inputs, Made, MadeFile, Summary
 from psoas_print.products.settings import ProductName, ProgrammeSettings
-from psoas_print.products.two_writers import Piece, halves, write_files
+from psoas_print.products.two_writers import cut_in_two, joined, write_pieces
 from psoas_print.workers import WorkerPool, start_workers_early, worker_context
 
 TEMPLATE = "programme.html"
@@ -168,22 +168,21 @@ class Programmes(BookProduct[ProgrammeSettings]):
         if not printed:
             raise BookError(ended or [Problem(settings.files[0], None, "no clients")])
         paper = settings.paper or inputs.info.paper
-        groups = list(_by_language(printed, inputs))
-        htmls = [
-            self._html(inputs, settings, context, paper, language, group)
-            for language, group in groups
-        ]
-        order = _file_order(printed, groups, settings.split)
+        languages = _by_language(printed, inputs)
+        batches = [
+            (self._html(inputs, settings, context, paper, language, [printed[i] for i in chunk]),
+             chunk)
+            for language, positions in languages.items()
+            for chunk in _chunks(positions, CLIENTS_PER_RENDER)
+        ]  # fmt: skip
         with WorkerPool(max_workers=1, mp_context=worker_context()) as pool:
             future = pool.submit(
-                lay_out_and_write, context.sources, htmls, [len(g) for _, g in groups], order,
-                context.created,
-            )  # fmt: skip
+                lay_out_and_write, context.sources, batches, settings.split, context.created
+            )
             written = future.result()
         files = self._files(settings, printed, written)
-        summary = Summary(
-            renders=2 * len(groups), copies=len(printed), per_sheet=settings.per_sheet
-        )
+        renders = len(batches) + len(languages)  # and the ebook once per language
+        summary = Summary(renders=renders, copies=len(printed), per_sheet=settings.per_sheet)
         return Made(files, summary, time.perf_counter() - started, warnings=tuple(ended))
 
     def _html(
@@ -221,47 +220,58 @@ class Programmes(BookProduct[ProgrammeSettings]):
         )
 
 
-# A client as the worker finds them: which render (by language), which client of it.
-ClientRef = tuple[int, int]
 Written = tuple[bytes, int]  # a PDF and its page count
-
-
-def _file_order(
-    printed: list[Printed], groups: list[tuple[str, list[Printed]]], split: bool
-) -> list[list[ClientRef]]:
-    """The clients of each file to write, in the order they were given: one file of them
-    all, or one each."""
-    where = {
-        id(each): (render, index)
-        for render, (_, group) in enumerate(groups)
-        for index, each in enumerate(group)
-    }
-    refs = [where[id(each)] for each in printed]
-    return [[ref] for ref in refs] if split else [refs]
+# The HTML of one render, and the clients it lays out: their places in the order given.
+Batch = tuple[str, tuple[int, ...]]
 
 
 def lay_out_and_write(
-    sources: Sources, htmls: list[str], counts: list[int], order: list[list[ClientRef]],
-    created: str | None,
-) -> list[Written]:  # fmt: skip
-    """In a worker: each language's clients in one render, then the files written on both
-    cores (see two_writers.py); a single file of many clients in two halves, joined."""
+    sources: Sources, batches: list[Batch], split: bool, created: str | None
+) -> list[Written]:
+    """In a worker: each batch of clients (of one language) in one render, its pages then
+    written on both cores (see two_writers.py) and let go before the next. Returns each
+    client's file in the order given, or with ``split`` false the one file of them all."""
     renderer = Renderer(sources)
-    documents = [renderer.render(html, layout_path(TEMPLATE)) for html in htmls]
-    runs = [_client_pages(d, count) for d, count in zip(documents, counts, strict=True)]
-    files: list[list[Piece]] = []
-    for refs in order:
-        pages = [runs[render][index] for render, index in refs]
-        first = documents[refs[0][0]]
-        if len(order) == 1:
-            files.append(halves(first, pages))
+    each: dict[int, Written] = {}  # by the client's place
+    pieces: dict[int, Written] = {}  # by the place of the piece's first client
+    for html, positions in batches:
+        document = renderer.render(html, layout_path(TEMPLATE))
+        runs = _client_pages(document, len(positions))
+        if split:
+            pdfs = write_pieces([(document, run) for run in runs])
+            each.update(
+                (place, (pdf, len(run)))
+                for place, pdf, run in zip(positions, pdfs, runs, strict=True)
+            )
+            continue
+        spans = _spans(positions, runs)
+        pdfs = write_pieces([(document, [p for i in span for p in runs[i]]) for span in spans])
+        for span, pdf in zip(spans, pdfs, strict=True):
+            pieces[positions[span[0]]] = (pdf, sum(len(runs[i]) for i in span))
+    if split:
+        return [each[place] for place in sorted(each)]
+    ordered = [pieces[place] for place in sorted(pieces)]
+    pages = [count for _, count in ordered]
+    return [(joined([pdf for pdf, _ in ordered], pages, created), sum(pages))]
+
+
+def _spans(positions: tuple[int, ...], runs: list[list[LaidOutPage]]) -> list[list[int]]:
+    """The batch's clients (by index) in spans that follow each other in the order given;
+    a batch that is one span is cut in two, for the two cores."""
+    spans: list[list[int]] = []
+    for index, place in enumerate(positions):
+        if spans and positions[spans[-1][-1]] == place - 1:
+            spans[-1].append(index)
         else:
-            files.append([(first, [page for run in pages for page in run])])
-    written = write_files(files, created)
-    return [
-        (pdf, sum(len(pages) for _, pages in file))
-        for pdf, file in zip(written, files, strict=True)
-    ]
+            spans.append([index])
+    if len(spans) == 1 and len(positions) > 1:
+        cut = cut_in_two([len(run) for run in runs])
+        spans = [spans[0][:cut], spans[0][cut:]]
+    return spans
+
+
+def _chunks(positions: list[int], size: int) -> list[tuple[int, ...]]:
+    return [tuple(positions[start : start + size]) for start in range(0, len(positions), size)]
 
 
 def _exercises_of(group: list[Printed]) -> set[str]:
@@ -281,11 +291,12 @@ def _stem(client: Client, settings: ProgrammeSettings) -> str:
     return file_stem(client.id, "client")
 
 
-def _by_language(printed: list[Printed], book: Book) -> Iterable[tuple[str, list[Printed]]]:
-    groups: dict[str, list[Printed]] = {}
-    for each in printed:
-        groups.setdefault(each.client.language or book.info.language, []).append(each)
-    return groups.items()
+def _by_language(printed: list[Printed], book: Book) -> dict[str, list[int]]:
+    """The clients' places in ``printed``, by the language of their handouts."""
+    groups: dict[str, list[int]] = {}
+    for place, each in enumerate(printed):
+        groups.setdefault(each.client.language or book.info.language, []).append(place)
+    return groups
 
 
 def _client_pages(document: LaidOutDocument, count: int) -> list[list[LaidOutPage]]:

@@ -23,29 +23,8 @@ from psoas_print.layout.typesetter import PORTION_SCHEME, LaidOutDocument, LaidO
 Piece = tuple[LaidOutDocument, list[LaidOutPage]]
 
 
-def write_files(files: list[list[Piece]], dated: str | None) -> list[bytes]:
-    """Each file's PDF, its pieces joined in order; a joined one ``dated`` (see
-    pdf/dates.py) as its pieces are."""
-    pieces = [piece for file in files for piece in file]
-    written = iter(_write_pieces(pieces))
-    return [_joined([next(written) for _ in file], file, dated) for file in files]
-
-
-def halves(document: LaidOutDocument, runs: list[list[LaidOutPage]]) -> list[Piece]:
-    """Runs of pages (a client's each) as two pieces of about as many pages, cut between
-    runs; a single run is one piece."""
-    total = sum(len(run) for run in runs)
-    written, cut = 0, len(runs)
-    for index, run in enumerate(runs[:-1]):
-        written += len(run)
-        if written * 2 >= total:
-            cut = index + 1
-            break
-    parts = [runs[:cut], runs[cut:]]
-    return [(document, [page for run in part for page in run]) for part in parts if part]
-
-
-def _write_pieces(pieces: list[Piece]) -> list[bytes]:
+def write_pieces(pieces: list[Piece]) -> list[bytes]:
+    """Each piece as a tagged PDF of its own, on both cores where this process may fork."""
     if len(pieces) < 2 or not _may_fork():
         return [_pdf(piece) for piece in pieces]
     context = multiprocessing.get_context("fork")
@@ -68,6 +47,25 @@ def _write_pieces(pieces: list[Piece]) -> list[bytes]:
     return written
 
 
+def joined(pdfs: list[bytes], pages: list[int], dated: str | None) -> bytes:
+    """PDFs of ``pages`` pages each as one, ``dated`` (see pdf/dates.py) as they are."""
+    if len(pdfs) == 1:
+        return pdfs[0]
+    from psoas_print.pdf.joining import join
+
+    starts = [1 + sum(pages[:index]) for index in range(1, len(pdfs))]
+    return join(pdfs[0], pdfs[1:], starts, PORTION_SCHEME, dated=dated)
+
+
+def cut_in_two(sizes: list[int]) -> int:
+    """Where to cut runs of pages of these ``sizes`` (a client's each) so that the two
+    halves have about as many pages, each at least one run: the index of the second
+    half's first run (a single run stays whole)."""
+    total = sum(sizes)
+    cuts = range(1, max(len(sizes), 2))
+    return min(cuts, key=lambda cut: abs(2 * sum(sizes[:cut]) - total))
+
+
 def _may_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
@@ -83,15 +81,3 @@ def _write_in_copy(pieces: list[Piece], connection: Connection) -> None:
 def _pdf(piece: Piece) -> bytes:
     document, pages = piece
     return tagged_pdf(document.with_pages(pages), None)
-
-
-def _joined(written: list[bytes], file: list[Piece], dated: str | None) -> bytes:
-    if len(written) == 1:
-        return written[0]
-    from psoas_print.pdf.joining import join
-
-    starts, page = [], len(file[0][1]) + 1
-    for _, pages in file[1:]:
-        starts.append(page)
-        page += len(pages)
-    return join(written[0], written[1:], starts, PORTION_SCHEME, dated=dated)
