@@ -6,6 +6,10 @@ clinician runs it, the whole command with its files written: all clients in one 
 one file per client with --split.
 
     pip install '.[bench]' && python bench/programmes.py [--clients 100] [--repeat 3]
+    python bench/programmes.py --memory 100,250   # the peak memory of one PDF, once each
+
+"peak MB" sums the resident memory of the command and its processes, counting twice what
+a worker shares with its forked copy; --memory samples their proportional share (PSS).
 
 Prints a Markdown table; copy it into bench/RESULTS.md with the machine it ran on.
 """
@@ -13,13 +17,17 @@ Prints a Markdown table; copy it into bench/RESULTS.md with the machine it ran o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+import psutil
 from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -50,12 +58,47 @@ def caseload(path: Path, clients: int, book: Path) -> None:
                     ])  # fmt: skip
 
 
+def peak_pss(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and the peak of the summed proportional memory (PSS) of the command
+    and all its processes, sampled every 0.1 s."""
+    started, peak = time.perf_counter(), 0
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    while process.poll() is None:
+        family = [process, *process.children(recursive=True)]
+        total = 0
+        for member in family:
+            with contextlib.suppress(psutil.Error):  # a process that has just ended
+                total += member.memory_full_info().pss
+        peak = max(peak, total)
+        time.sleep(0.1)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed")
+    return time.perf_counter() - started, peak
+
+
+def memory(sizes: list[int], book: Path) -> None:
+    print("| clients | pages | seconds | peak PSS MB |")
+    print("|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as work:
+        for size in sizes:
+            clients, output = Path(work) / f"c{size}.csv", Path(work) / f"c{size}.pdf"
+            caseload(clients, size, book)
+            command = [PSOAS_PRINT, "programme", str(clients), "--book", str(book), "--on", "2026-11-26", "-o", str(output), "--force"]  # fmt: skip
+            seconds, peak = peak_pss(command)
+            pages = len(PdfReader(output).pages)
+            print(f"| {size} | {pages} | {seconds:.1f} | {peak / 2**20:.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory", help="client counts, such as 100,250: peak memory only")
     arguments = parser.parse_args()
     book = shipped("book")
+    if arguments.memory:
+        memory([int(size) for size in arguments.memory.split(",")], book)
+        return
     rows = []
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)

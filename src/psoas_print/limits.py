@@ -54,7 +54,7 @@ MAX_ROSTER_ROWS = 2_000
 MAX_CLIENTS = 2_000
 # Clients laid out in one render: a render holds every page it lays out until they are
 # written, about 8 MB a page (1.4 GB for 100 clients of three stages). More clients are laid
-# out 100 at a time, so a caseload of any size needs no more memory than that.
+# out 100 at a time (250 clients: 2.2 GB, where one render would hold about 3.5 GB).
 CLIENTS_PER_RENDER = 100
 
 # Buyers in one buyers file: one copy each, about fifty a second; ten thousand copies of
