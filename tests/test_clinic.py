@@ -107,6 +107,7 @@ def test_a_too_light_accent_option_names_a_shade_that_reads(tmp_path):
     assert run_cli("handout", *args, "--accent", suggested).exit_code == 0
 
 
+@pytest.mark.slow
 def test_programmes_and_handouts_carry_the_clinic_s_branding(tmp_path):
     brand = clinic_file(tmp_path, 'name: Riverside Physio\nlogo: logo.svg\naccent: "#8b1f4f"\n')
     clients = tmp_path / "clients.csv"

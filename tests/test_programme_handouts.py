@@ -183,6 +183,7 @@ def test_clients_of_one_language_share_a_render(tmp_path):
     assert heads == sorted(heads) and set(heads) == {1, 2, 3}
 
 
+@pytest.mark.slow
 def test_a_caseload_in_one_pdf_is_one_tagged_document(tmp_path):
     """All clients in one file (written in two halves on two cores, then joined): every
     client's heading is read on their own first page, the file passes the PDF/UA checks,
@@ -250,6 +251,7 @@ def test_two_per_sheet_puts_half_sheets_side_by_side(made, tmp_path):
     assert refused.stderr.strip() == "--per-sheet: must be 1 or 2, not 4"
 
 
+@pytest.mark.slow
 def test_clients_in_several_languages_and_batches_keep_their_order(tmp_path, monkeypatch):
     """Clients laid out a few to a render (as a large caseload is, to bound memory), in two
     languages given turn about: the one PDF has them in the order given, and is one tagged
