@@ -130,3 +130,14 @@ def test_programmes_and_handouts_carry_the_clinic_s_branding(tmp_path):
     text = PdfReader(overridden).pages[0].extract_text()
     assert "other studio" in text.lower() and "riverside" not in text.lower()
     assert "#1f4f8b" in fill_colours(overridden)
+
+
+def test_the_readmes_clinic_file_reads(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Your clinic's name, logo and colour", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "riverside.svg").write_text(LOGO, encoding="utf-8")
+    path = tmp_path / "clinic.yaml"
+    path.write_text(example, encoding="utf-8")
+    clinic = read_clinic(path)
+    assert clinic.name and clinic.accent and clinic.logo == tmp_path / "riverside.svg"
