@@ -80,10 +80,11 @@ def _stand_in_book(folder: Path) -> None:
 
 COMMANDS = {
     # de/cheatsheet.pdf, de/ebook.pdf and de/ebook.epub, as one build makes them.
-    "build-de": ["build", "--book", SAMPLE, "--lang", "de", "--out", "de"],
+    "build-de": ["build", "--book", SAMPLE, "--lang", "de", "--out", "."],
     "handout-fr": ["handout", "--book", SAMPLE, "--routine", "fridge", "--lang", "fr",
                    "--date", "2026-12-01", "--instructor", "Claire", "-o", "fr/handout.pdf"],
     "figures-de": ["figures", "--book", SAMPLE, "--lang", "de", "--out", "de/figures"],
+    "epub-fr": ["epub", "--book", SAMPLE, "--lang", "fr", "-o", "fr/ebook.epub"],
     "cheatsheet-zz": ["cheatsheet", "--book", "book-zz", "--lang", "zz", "-o", "zz/cheatsheet.pdf"],
     "ebook-zz": ["ebook", "--book", "book-zz", "--lang", "zz", "-o", "zz/ebook.pdf"],
     "handout-zz": ["handout", "--book", "book-zz", "--routine", "fridge", "--lang", "zz",
@@ -324,6 +325,7 @@ def test_the_figures_inside_the_products_are_labelled_in_german(made):
 
 
 def test_the_german_epub_speaks_german(made):
+    """The sample's German edition: the labels and the book's own words (translations/de/)."""
     import zipfile
 
     with zipfile.ZipFile(made / "de/ebook.epub") as epub:
@@ -334,6 +336,16 @@ def test_the_german_epub_speaks_german(made):
     assert "Inhalt" in "".join(nav.itertext())
     text = "".join(page.itertext())
     assert "Wiederholungen" in text and "Repetitions" not in text
+    assert not any(element.get("lang") == "en" for element in page.iter())
+
+
+def test_labels_in_a_language_the_book_is_not_translated_into_keep_its_text_english(made):
+    import zipfile
+
+    with zipfile.ZipFile(made / "fr/ebook.epub") as epub:
+        exercise = next(name for name in epub.namelist() if name.startswith("EPUB/exercise-"))
+        page = ElementTree.fromstring(epub.read(exercise))
+    assert page.get("lang") == "fr"
     # The author's English text is marked as English, so that it hyphenates as English.
     assert any(element.get("lang") == "en" for element in page.iter())
 

@@ -33,7 +33,10 @@ def validators(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Draft20201
         schema = json.loads(path.read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
         found[path.name] = Draft202012Validator(schema)
-    assert set(found) == {*FILES, "programme.schema.json", "clinic.schema.json"}  # not in books
+    translated = {
+        f"{kind}.translation.schema.json" for kind in ("book", "exercise", "chapter", "routine")
+    }
+    assert set(found) == {*FILES, *translated, "programme.schema.json", "clinic.schema.json"}
     return found
 
 

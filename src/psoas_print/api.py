@@ -40,9 +40,10 @@ from psoas_print.runner.reading import read_book
 PathLike = str | Path
 
 
-def load_book(folder: PathLike) -> Book:
-    """The book in ``folder``, read and checked as ``psoas-print check`` does."""
-    return read_book(Path(folder))
+def load_book(folder: PathLike, edition: str | None = None) -> Book:
+    """The book in ``folder``, read and checked as ``psoas-print check`` does; with
+    ``edition``, its translation into that language (translations/LANG/)."""
+    return read_book(Path(folder), edition)
 
 
 def make_cheatsheet(

@@ -36,7 +36,7 @@ from psoas_print.console import (
     status,
     table,
 )
-from psoas_print.errors import BookError, display_path
+from psoas_print.errors import BookError, Problem, display_path
 from psoas_print.figures.describe import alt_text
 from psoas_print.figures.store import FigureStore
 from psoas_print.figures.style import Style
@@ -160,6 +160,10 @@ def _branding(
     )
 
 
+def _language_or_all(tag: str | None) -> str | None:
+    return tag if tag == "all" else _language(tag)
+
+
 def _language(tag: str | None) -> str | None:
     if tag is not None and not LANGUAGE_TAG.match(tag):
         raise typer.BadParameter(f"'{tag}' is not a language tag, such as de or en-GB")
@@ -231,21 +235,40 @@ def build_command(
             show_default=False,
         ),
     ] = None,
-    lang: LangOption = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="An edition: de writes the German one into OUT/de/ (from translations/de/, "
+            "or the book's words with German labels); all writes every language the book "
+            "has. Default: the book's own, into OUT.",
+            show_default=False,
+            callback=_language_or_all,
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Build the cheat sheet, the ebook and its EPUB edition into OUT, side by side.
 
     A book without routines gets no cheat sheet, and the summary says so.
     """
+    from psoas_print.book import translations
+
     page = _paper(paper)
-    sheet = CheatsheetSettings(routine, page, optional=routine is None, language=lang)
-    jobs = [
-        Job(ProductName.CHEATSHEET, sheet, out / "cheatsheet.pdf"),
-        Job(ProductName.EBOOK, EbookSettings(paper=page, language=lang), out / "ebook.pdf"),
-        Job(ProductName.EPUB, EpubSettings(language=lang), out / "ebook.epub"),
-    ]
-    _run(context, book, jobs, force)
+    folder = book or default_book()
+    editions = translations.editions(folder) if lang == "all" else [lang]
+    jobs = []
+    for language in editions:
+        into = out / language if language else out
+        sheet = CheatsheetSettings(routine, page, optional=routine is None, language=language)
+        jobs += [
+            Job(ProductName.CHEATSHEET, sheet, into / "cheatsheet.pdf"),
+            Job(
+                ProductName.EBOOK, EbookSettings(paper=page, language=language), into / "ebook.pdf"
+            ),
+            Job(ProductName.EPUB, EpubSettings(language=language), into / "ebook.epub"),
+        ]
+    _run(context, folder, jobs, force)
 
 
 VariantOption = Annotated[
@@ -732,18 +755,21 @@ def check_command(
     ] = None,
 ) -> None:
     """Check the book's content and report every problem found (exit status 2 if any)."""
+    folder = book or default_book()
     try:
-        loaded = read_book(book or default_book())
+        loaded = read_book(folder)
+        gaps = _translation_gaps(folder, loaded)
         clients = _checked_programmes(loaded, programmes or [])
     except BookError as error:
         if form is CheckFormat.TEXT:
             raise
         say("\n".join(report(error.problems, (), None, form)))
         raise typer.Exit(2) from None
+    warnings = loaded.warnings + tuple(gap for each in gaps.values() for gap in each)
     if form is not CheckFormat.TEXT:
-        say("\n".join(report([], loaded.warnings, loaded, form)))
+        say("\n".join(report([], warnings, loaded, form)))
         return
-    print_warnings(loaded.warnings)
+    print_warnings(warnings)
     say(
         f"{display_path(loaded.root)}: {len(loaded.chapters)} chapters, "
         f"{len(loaded.exercises)} exercises, {len(loaded.routines)} routines; no problems found"
@@ -753,12 +779,35 @@ def check_command(
         say("No routine, so 'build' makes no cheat sheet: add one to routines/.")
     else:
         say(f"The cheat sheet shows the routine '{routine.id}' ({display_path(routine.source)}).")
+    for language, missing in gaps.items():
+        say(f"Translation into '{language}': " + (
+            f"{len(missing)} untranslated (listed above)" if missing else "complete"
+        ))  # fmt: skip
     if programmes:
         files = ", ".join(display_path(path) for path in programmes)
         count = (
             "1 client's programme" if len(clients) == 1 else f"{len(clients)} clients' programmes"
         )
         say(f"{files}: {count}; no problems found")
+
+
+def _translation_gaps(folder: Path, own: Book) -> dict[str, list[Problem]]:
+    """Each translation's problems (raised, all languages' together) and what it leaves
+    untranslated: its warnings that the book's own edition does not have."""
+    from psoas_print.book import translations
+
+    gaps: dict[str, list[Problem]] = {}
+    problems: list[Problem] = []
+    for language in translations.languages(folder):
+        try:
+            edition = read_book(folder, language)
+        except BookError as error:
+            problems += error.problems
+            continue
+        gaps[language] = [w for w in edition.warnings if w not in own.warnings]
+    if problems:
+        raise BookError(problems)
+    return gaps
 
 
 def _checked_programmes(book: Book, paths: list[Path]) -> list[Client]:

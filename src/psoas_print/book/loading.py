@@ -16,7 +16,16 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from psoas_print.book import coverage, glyphs, labels, markdown, migration, nesting, svg
+from psoas_print.book import (
+    coverage,
+    glyphs,
+    labels,
+    markdown,
+    migration,
+    nesting,
+    svg,
+    translations,
+)
 from psoas_print.book.images import ImageProblem, open_image
 from psoas_print.book.labels import LabelCatalogue
 from psoas_print.book.model import (
@@ -83,6 +92,7 @@ class Report:
 
     checks: Checks = field(default_factory=Checks)
     language: str = "en"  # what the book is written in, for its text's typography
+    edition: str | None = None  # the language of the translated edition read; None: the book's
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -94,14 +104,19 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".svg"}
 _ORDER_PREFIX = re.compile(r"^\d+[-_ ]")
 
 
-def load_book(root: Path, checks: Checks) -> Book:
-    """Read and validate the whole book, or raise one BookError listing every problem."""
+def load_book(root: Path, checks: Checks, edition: str | None = None) -> Book:
+    """Read and validate the whole book, or raise one BookError listing every problem;
+    with ``edition``, its translation into that language (see translations.py)."""
     root = root.resolve()
     if not (root / "book.yaml").is_file():
         raise BookError.at(
             root / "book.yaml", None, "no book.yaml here; point --book at a book folder"
         )
-    report = Report(checks)
+    report = Report(checks, edition=edition)
+    if edition is not None and not translations.translation_path(root, root, edition).is_dir():
+        have = ", ".join(translations.languages(root)) or "none"
+        message = f"no translation into '{edition}' (translations/ has: {have})"
+        raise BookError.at(root / translations.FOLDER, None, message)
     info, info_document = _load_info(root, report)
     cover_art = None
     if info is not None and info_document is not None:
@@ -176,6 +191,14 @@ def _load_info(root: Path, report: Report) -> tuple[BookInfo | None, YamlDocumen
     if text is None:
         return None, None
     document = parse_yaml(text, path)
+    info = _validate(BookInfo, document, report)
+    if info is None or report.edition is None:
+        return info, document
+    translated = _translation("book", path, root, document, report)
+    if translated is not None:
+        document = translated[0]
+    assert isinstance(document.data, dict)
+    document.data = {**document.data, "language": report.edition}
     return _validate(BookInfo, document, report), document
 
 
@@ -342,7 +365,14 @@ def _load_exercise(path: Path, root: Path, report: Report) -> Exercise | None:
         return None
     document, body, body_offset = parsed
     facts = _validate(ExerciseFacts, document, report)
-    body_html = _render_body(body, body_offset, path, root, report, heading_shift=1)
+    words_from = path
+    translated = _translation("exercises", path, root, document, report) if facts else None
+    if translated is not None:
+        document, own_body, own_offset = translated
+        if own_body is not None:
+            body, body_offset, words_from = own_body, own_offset, document.path
+        facts = _validate(ExerciseFacts, document, report)
+    body_html = _render_body(body, body_offset, words_from, root, report, heading_shift=1)
     if facts is None:
         return None
     image_path = None
@@ -403,7 +433,14 @@ def _load_chapter(
         return None
     document, body, body_offset = parsed
     facts = _validate(ChapterFacts, document, report)
-    body_html = _render_body(body, body_offset, path, root, report, heading_shift=0)
+    words_from = path
+    translated = _translation("chapters", path, root, document, report) if facts else None
+    if translated is not None:
+        document, own_body, own_offset = translated
+        if own_body is not None:
+            body, body_offset, words_from = own_body, own_offset, document.path
+        facts = _validate(ChapterFacts, document, report)
+    body_html = _render_body(body, body_offset, words_from, root, report, heading_shift=0)
     if facts is None:
         return None
     for index, exercise_id in enumerate(facts.exercises):
@@ -422,6 +459,11 @@ def _load_routine(
         return None
     document = parse_yaml(text, path)
     facts = _validate(RoutineFacts, document, report)
+    root = path.parents[1]
+    translated = _translation("routines", path, root, document, report) if facts else None
+    if translated is not None:
+        document = translated[0]
+        facts = _validate(RoutineFacts, document, report)
     if facts is None:
         return None
     items = []
@@ -444,6 +486,63 @@ def _load_routine(
         source=path,
         exercises_line=document.line_of(("exercises",)),
     )
+
+
+def _translation(
+    kind: str, path: Path, root: Path, source: YamlDocument, report: Report
+) -> tuple[YamlDocument, str | None, int] | None:
+    """The edition's translation of ``path`` merged over its ``source``: the merged data
+    (with the translation's lines), the translation's body and the line it starts after.
+    None for the book's own language, or where there is no translation (a warning: the
+    source's words are printed)."""
+    if report.edition is None:
+        return None
+    where = translations.translation_path(path, root, report.edition)
+    if not where.exists():
+        message = (
+            f"not translated into '{report.edition}' ({display_path(where)}): printed as written"
+        )
+        report.warnings.append(Problem(path, None, message))
+        return None
+    if path.suffix == ".md":
+        parsed = _read_markdown(where, report)
+        if parsed is None:
+            return None
+        translation, body, offset = parsed
+    else:
+        text = _read_text(where, report, root)
+        if text is None:
+            return None
+        translation, body, offset = parse_yaml(text, where), "", 0
+        report.problems.extend(translation.problems)
+        if translation.problems:
+            return None
+    if kind == "book" and isinstance(translation.data, dict):
+        translation.data = _own_language(translation, report)
+    merged = translations.merge(kind, source, translation)
+    report.problems.extend(merged.problems)
+    if merged.untranslated:
+        missing = ", ".join(merged.untranslated)
+        report.warnings.append(Problem(where, None, f"untranslated, printed as written: {missing}"))
+    document = YamlDocument(merged.data, where, translation.first_line, translation.lines)
+    if path.suffix == ".md" and not body.strip():
+        report.warnings.append(
+            Problem(where, None, "no text after the front matter: printed as written")
+        )
+        return document, None, offset
+    return document, body, offset
+
+
+def _own_language(translation: YamlDocument, report: Report) -> dict[str, object]:
+    """A translated book.yaml's keys; its ``language``, if given, must be its folder's."""
+    assert isinstance(translation.data, dict)
+    data = dict(translation.data)
+    language = data.pop("language", report.edition)
+    if language != report.edition:
+        line = translation.line_of(("language",))
+        message = f"language is '{language}' in translations/{report.edition}/: leave it out"
+        report.error(Problem(translation.path, line, message))
+    return data
 
 
 def _unknown_exercise(exercise_id: str, exercises: dict[str, Exercise]) -> str:

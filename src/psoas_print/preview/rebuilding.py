@@ -177,7 +177,7 @@ class Rebuilder:
         """Read the book once, show its poses, then lay out each product."""
         seen: list[SeenPose] = []
         try:
-            book = read_book(self.book_dir, seen.append)
+            book = read_book(self.book_dir, pose_seen=seen.append)
         except BookError as error:
             self._show_figures(seen, None)
             with self.state.changed:

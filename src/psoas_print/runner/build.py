@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from psoas_print.book import translations
 from psoas_print.book.model import Book
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
@@ -105,16 +106,18 @@ def build(
     if not stale:
         context.dismiss_ready()
         return Built([row for job in jobs for row in _up_to_date(job, fresh[job])], ())
-    book = book if book is not None else _read(book_dir, stale, progress)
-    skipped = {job: why for job in stale if (why := maker(job).skipped(book, job.settings))}
+    books = _read(book_dir, stale, progress, book)
+    skipped = {job: why for job in stale if (why := maker(job).skipped(books[job], job.settings))}
     stale = [job for job in stale if job not in skipped]
-    _check_before_rendering(book, stale, force)
-    made = _make_all(book, stale, context) if stale else {}
+    _check_before_rendering(books, stale, force)
+    made = _make_all(books, stale, context) if stale else {}
     for job in stale:  # written only once everything has been laid out
         _write(job, made[job], sources, progress)
-        inputs = digests.of(maker(job).book_files(book, job.settings) if book else [])
+        read = books[job]
+        inputs = digests.of(maker(job).book_files(read, job.settings) if read else [])
         _remember(job, made[job], prints[job], inputs)
-    warnings = (book.warnings if book else ()) + tuple(
+    read_warnings = (w for each in books.values() if each for w in each.warnings)
+    warnings = tuple(dict.fromkeys(read_warnings)) + tuple(
         warning for job in stale for warning in made[job].warnings
     )
     return Built(_results(jobs, made, skipped, fresh), warnings)
@@ -194,18 +197,36 @@ def _recorded(job: Job, print_: str, digests: cache.BookDigests) -> list[cache.R
     return cache.recorded(files_of(job), print_, digests)
 
 
-def _read(book_dir: Path | None, jobs: list[Job], progress: Progress) -> Book | None:
-    """The book, read and checked once, when a job is made from it."""
-    if book_dir is None or not any(maker(job).reads_book for job in jobs):
-        return None
+def _read(
+    book_dir: Path | None, jobs: list[Job], progress: Progress, own: Book | None
+) -> dict[Job, Book | None]:
+    """The book each job is made from, each edition read and checked once (``own``: the
+    book's own edition, when the caller has read it already)."""
+    editions = {job: edition_of(book_dir, job) for job in jobs if maker(job).reads_book}
+    if book_dir is None or not editions:
+        return dict.fromkeys(jobs)
     progress("Reading the book")
-    return read_book(book_dir)  # every content problem, before any render starts
+    # Every content problem of every edition, before any render starts.
+    read = {edition: read_book(book_dir, edition) for edition in set(editions.values())}
+    if own is not None:
+        read[None] = own
+    return {job: read[editions[job]] if job in editions else None for job in jobs}
 
 
-def _check_before_rendering(book: Book | None, jobs: list[Job], force: bool) -> None:
+def edition_of(book_dir: Path | None, job: Job) -> str | None:
+    """The translated edition a job is made from: the language it asks for, where the book
+    has a translation into it (translations/LANG/); else None, the book's own words (with
+    the labels in the language asked for)."""
+    language = getattr(job.settings, "language", None)
+    if book_dir is None or not isinstance(language, str):
+        return None
+    return language if (book_dir / translations.FOLDER / language).is_dir() else None
+
+
+def _check_before_rendering(books: dict[Job, Book | None], jobs: list[Job], force: bool) -> None:
     """What the inputs alone show to be wrong with a job fails it before any render."""
     for job in jobs:
-        maker(job).check(book, job.settings)
+        maker(job).check(books[job], job.settings)
         if not maker(job).replaces_outputs and not force:
             refuse_existing(files_of(job))
 
@@ -218,14 +239,16 @@ def _inputs(job: Job, book: Book | None) -> Inputs:
     return book
 
 
-def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict[Job, Made]:
+def _make_all(
+    books: dict[Job, Book | None], jobs: list[Job], context: BuildContext
+) -> dict[Job, Made]:
     """Lay every job out; several at once in worker processes, one per core."""
     context.progress(f"Laying out {', '.join(job.target.name for job in jobs)}")
     if len(jobs) == 1:
         job = jobs[0]
         context.figures = FigureStore(folder_of(job) / KEPT)
         context.kept = KeptFiles(kept_folder(job))
-        made = maker(job).make(_inputs(job, book), job.settings, context)
+        made = maker(job).make(_inputs(job, books[job]), job.settings, context)
         context.dismiss_ready()
         drawn = {**made.drawn, **context.figures.take_new()}
         return {job: dataclasses.replace(made, drawn=drawn, kept=context.kept)}
@@ -242,7 +265,7 @@ def _make_all(book: Book | None, jobs: list[Job], context: BuildContext) -> dict
         ebooks_first = sorted(jobs, key=lambda job: job not in ebooks)
         futures = {
             job: pool.submit(
-                make_in_worker, job, _inputs(job, book), context.sources, context.created,
+                make_in_worker, job, _inputs(job, books[job]), context.sources, context.created,
                 context.layouts_digest, context.relay,
             )
             for job in ebooks_first

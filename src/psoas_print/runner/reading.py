@@ -22,13 +22,18 @@ STAGE_CHECKS = Checks(
 )
 
 
-def read_book(folder: Path, pose_seen: Callable[[SeenPose], None] | None = None) -> Book:
-    """Read and check the book in ``folder``, or raise one BookError listing every problem;
+def read_book(
+    folder: Path,
+    edition: str | None = None,
+    pose_seen: Callable[[SeenPose], None] | None = None,
+) -> Book:
+    """Read and check the book in ``folder`` (with ``edition``, its translation into that
+    language), or raise one BookError listing every problem;
     ``pose_seen`` is told of every pose, drawable or not. A pose found to draw before is
     not drawn again to check it (see KnownPoses)."""
     known = KnownPoses()
     checks = replace(STAGE_CHECKS, pose_fault=known.fault, pose_seen=pose_seen)
     try:
-        return load_book(folder, checks)
+        return load_book(folder, checks, edition)
     finally:
         known.keep()

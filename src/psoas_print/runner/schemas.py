@@ -45,7 +45,28 @@ def schemas() -> dict[str, dict[str, Any]]:
         schema = {"$schema": DRAFT, **schema, "title": f"psoas-print: {what}"}
         _name_joints_and_contacts(schema)
         made[name] = schema
+    for kind in TRANSLATED:
+        made[f"{kind}.translation.schema.json"] = _translation(made[f"{kind}.schema.json"])
     return made
+
+
+# The files a translation (translations/LANG/..., see book/translations.py) may give.
+TRANSLATED = ("book", "exercise", "chapter", "routine")
+
+
+def _translation(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a translated file: its source's, every key optional (a fact left out
+    is the source's; one given must be the source's, which ``check`` sees, not the schema)."""
+
+    def optional(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: optional(value) for key, value in node.items() if key != "required"}
+        if isinstance(node, list):
+            return [optional(item) for item in node]
+        return node
+
+    title = schema["title"].replace("psoas-print: ", "psoas-print: a translation of ")
+    return {**optional(schema), "title": f"{title} (translations/LANG/)"}
 
 
 def _name_joints_and_contacts(schema: dict[str, Any]) -> None:

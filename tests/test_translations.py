@@ -1,0 +1,189 @@
+"""Translated editions: translations/LANG/ gives a book's words in another language, the
+facts stay the book's; a translation that changes a fact is an error at its line, and
+what a partial translation leaves out is printed as written and named."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from psoas_print import load_book
+from psoas_print.errors import BookError, display_path
+from tests.conftest import SAMPLE_BOOK, run_cli, shared_build
+
+BOOK_FILES = ("book.yaml", "chapters/*.md", "exercises/*.md", "routines/*.yaml")
+
+
+def copy_of_sample(folder: Path) -> Path:
+    book = Path(shutil.copytree(SAMPLE_BOOK, folder / "book"))
+    shutil.rmtree(book / "translations", ignore_errors=True)
+    return book
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+CHAPTER = "---\ntitle: Bonjour\n---\nTexte.\n"
+EXERCISE = """---
+name: Le pont avec jambe levée
+cues: [Bassin stable, Hanches hautes]
+dose:
+  reps: {reps}
+---
+Un texte traduit.
+"""
+
+
+def test_a_translation_gives_the_words_and_keeps_the_facts(tmp_path):
+    book = copy_of_sample(tmp_path)
+    source = load_book(book).exercises["bridge-leg-lift"]
+    reps = f"{source.dose.reps.low}-{source.dose.reps.high}"
+    if source.dose.reps.low == source.dose.reps.high:
+        reps = str(source.dose.reps.low)
+    write(book / "translations/fr/exercises/bridge-leg-lift.md", EXERCISE.format(reps=reps))
+    edition = load_book(book, "fr")
+    exercise = edition.exercises["bridge-leg-lift"]
+    assert exercise.name == "Le pont avec jambe levée"
+    assert exercise.cues == ["Bassin stable", "Hanches hautes"]
+    assert "Un texte traduit." in exercise.body_html
+    assert exercise.dose == source.dose and exercise.pose == source.pose
+    assert edition.info.language == "fr"
+    assert edition.info.title == load_book(book).info.title  # book.yaml is not translated
+    said = {(display_path(w.path), w.message) for w in edition.warnings}
+    # What the French edition prints as written, each named.
+    assert any(path.endswith("book.yaml") and "not translated into 'fr'" in m for path, m in said)
+    assert any(path.endswith("exercises/crisscross.md") for path, _ in said)
+    left = next(
+        m for path, m in said if path.endswith("translations/fr/exercises/bridge-leg-lift.md")
+    )
+    assert "breathing.inhale" in left and "caution" in left and "name" not in left.split(": ")[1]
+
+
+def test_a_translation_that_changes_a_fact_is_an_error_at_its_line(tmp_path):
+    book = copy_of_sample(tmp_path)
+    bad = write(book / "translations/fr/exercises/bridge-leg-lift.md", EXERCISE.format(reps=99))
+    routine = write(
+        book / "translations/fr/routines/fridge.yaml",
+        "title: Au frigo\nexercises: [crisscross]\n",
+    )
+    wrong_language = write(book / "translations/fr/book.yaml", "title: Titre\nlanguage: de\n")
+    with pytest.raises(BookError) as raised:
+        load_book(book, "fr")
+    found = {(p.path, p.line): p.message for p in raised.value.problems}
+    assert "'dose.reps'" in found[(bad, 5)] and "translate only the words" in found[(bad, 5)]
+    assert "'exercises'" in found[(routine, 2)]
+    assert "language is 'de'" in found[(wrong_language, 2)]
+    result = run_cli("check", "--book", book)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert f"{display_path(bad)}:5: a translation changes no facts: 'dose.reps'" in lines[0] or any(
+        line.startswith(f"{display_path(bad)}:5: ") for line in lines
+    )
+
+
+def test_an_edition_the_book_has_no_translation_for_is_named(tmp_path):
+    book = copy_of_sample(tmp_path)
+    write(
+        book / "translations/fr/chapters/01-meet-your-psoas.md",
+        "---\ntitle: Bonjour\n---\nTexte.\n",
+    )
+    with pytest.raises(BookError) as raised:
+        load_book(book, "it")
+    (problem,) = raised.value.problems
+    assert "no translation into 'it'" in problem.message and "fr" in problem.message
+
+
+def test_check_lists_what_each_translation_leaves_untranslated(tmp_path):
+    book = copy_of_sample(tmp_path)
+    write(
+        book / "translations/fr/chapters/01-meet-your-psoas.md",
+        "---\ntitle: Bonjour\n---\nTexte.\n",
+    )
+    result = run_cli("check", "--book", book)
+    assert result.exit_code == 0, result.stderr
+    said = result.stdout + result.stderr
+    assert "Translation into 'fr':" in said and "untranslated" in said
+    assert re.search(r"exercises/crisscross\.md: warning: not translated into 'fr'", said)
+
+
+# --- the sample's German edition ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    commands = {"all": ["build", "--book", str(SAMPLE_BOOK), "--lang", "all", "--out", "dist"]}
+    folder, _ = shared_build(tmp_path_factory, "editions", commands)
+    return folder / "dist"
+
+
+def test_build_all_writes_every_edition_into_its_folder(editions):
+    for language in ("en", "de"):
+        for name in ("cheatsheet.pdf", "ebook.pdf", "ebook.epub"):
+            assert (editions / language / name).is_file(), (language, name)
+    german = PdfReader(editions / "de" / "ebook.pdf")
+    assert german.metadata.title == load_book(SAMPLE_BOOK, "de").info.title
+    assert german.trailer["/Root"]["/Lang"] == "de"
+
+
+def test_the_sample_is_translated_into_german_in_full():
+    edition = load_book(SAMPLE_BOOK, "de")
+    own = load_book(SAMPLE_BOOK)
+    assert [w for w in edition.warnings if w not in own.warnings] == []
+
+
+def english_sentences() -> set[str]:
+    """Every sentence of six words or more in the sample's own files, whitespace made one."""
+    sentences = set()
+    for pattern in BOOK_FILES:
+        for path in Path(SAMPLE_BOOK).glob(pattern):
+            text = re.sub(r"[*_`#>|\[\]()]", " ", path.read_text(encoding="utf-8"))
+            for sentence in re.split(r"(?<=[.!?:;])\s+|\n\s*\n|\n-|\n\d+\.", text):
+                words = sentence.split()
+                if len(words) >= 6 and all(re.fullmatch(r"[A-Za-z'\u2019,.-]+", w) for w in words):
+                    sentences.add(" ".join(words).rstrip(".:;"))
+    return sentences
+
+
+def test_the_german_ebook_has_no_english_sentence_from_the_book(editions):
+    text = " ".join(page.extract_text() for page in PdfReader(editions / "de" / "ebook.pdf").pages)
+    text = " ".join(text.replace("\u00ad", "").replace("-\n", "").split())
+    sentences = english_sentences()
+    assert len(sentences) > 50  # the check has something to find
+    english = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(editions / "en" / "ebook.pdf").pages
+    )
+    found_in_english = [s for s in sentences if s in english]
+    assert len(found_in_english) > 20  # the same extraction finds them in the English edition
+    assert [s for s in sentences if s in text] == []
+
+
+def test_the_german_files_fit_the_translation_schemas():
+    import json
+
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    from psoas_print.runner.schemas import schemas
+
+    made = schemas()
+    kinds = {"book.yaml": "book", "chapters": "chapter", "exercises": "exercise"}
+    kinds["routines"] = "routine"
+    folder = Path(SAMPLE_BOOK) / "translations" / "de"
+    checked = 0
+    for path in sorted(folder.rglob("*.*")):
+        kind = kinds[path.name if path.name == "book.yaml" else path.parent.name]
+        text = path.read_text(encoding="utf-8")
+        front = text.split("---\n")[1] if path.suffix == ".md" else text
+        data = json.loads(json.dumps(yaml.safe_load(front), default=str))
+        validator = Draft202012Validator(made[f"{kind}.translation.schema.json"])
+        assert list(validator.iter_errors(data)) == [], path
+        checked += 1
+    assert checked == len(list(Path(SAMPLE_BOOK).glob("chapters/*.md"))) + 8  # all of them
