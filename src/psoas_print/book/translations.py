@@ -2,11 +2,11 @@
 
 A translation lives in ``translations/LANG/``, a tree like the book's own: the German words
 of ``exercises/bridge-leg-lift.md`` are in ``translations/de/exercises/bridge-leg-lift.md``,
-of ``book.yaml`` in ``translations/de/book.yaml``. A translated file is a copy of its
-source with the words changed: its front matter's words (below) and its Markdown body
-replace the source's; every other key is a fact (a dose, a pose, the exercises of a
-routine), which a translation may repeat unchanged or leave out, never change. What it
-leaves out falls back to the source's words, and the build says so.
+of ``book.yaml`` in ``translations/de/book.yaml``. A translated file gives its source's
+words in the same keys (below) and its Markdown body, which replace the source's; every
+other key is a fact (a dose, a pose, the exercises of a routine), best left out: one a
+translation repeats must be the source's, never changed. What it leaves out of the words
+falls back to the source's, and the build says so.
 
 An edition also has facts of its own that differ from the source's edition: its ISBN and
 its shop's address (``isbn``, ``store_url`` in book.yaml).
