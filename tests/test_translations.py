@@ -187,3 +187,48 @@ def test_the_german_files_fit_the_translation_schemas():
         assert list(validator.iter_errors(data)) == [], path
         checked += 1
     assert checked == len(list(Path(SAMPLE_BOOK).glob("chapters/*.md"))) + 8  # all of them
+
+
+# --- handouts in each student's language --------------------------------------------------
+
+
+ROSTER = "name,language\nAnna Schmidt,de\nBen Carter,\nClaire Dubois,fr\nDieter Vogel,de\n"
+
+
+@pytest.mark.slow
+def test_each_student_gets_a_copy_in_their_language(tmp_path):
+    roster = write(tmp_path / "roster.csv", ROSTER)
+    out = tmp_path / "class.pdf"
+    args = ("handout", "--book", SAMPLE_BOOK, "--routine", "fridge", "--roster", roster)
+    result = run_cli(*args, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    german = load_book(SAMPLE_BOOK, "de")
+    english = load_book(SAMPLE_BOOK)
+    exercise = english.routines["fridge"].items[0].exercise.id
+    texts = [page.extract_text() for page in PdfReader(out).pages]
+    # The students of each language together, in the order their languages first come.
+    names = [next(n for n in ("Anna", "Dieter", "Ben", "Claire") if n in t) for t in texts]
+    assert names == ["Anna", "Dieter", "Ben", "Claire"]
+    for text, language in zip(texts, ("de", "de", "en", "fr"), strict=True):
+        book = german if language == "de" else english
+        assert book.exercises[exercise].name in text  # the book's words, translated or not
+        log = {"de": "Zwei-Wochen-Protokoll", "en": "Two-week log", "fr": "Suivi sur deux"}
+        assert log[language] in text
+    split = run_cli(*args, "--split", "-o", tmp_path / "each")
+    assert split.exit_code == 0, split.stderr
+    anna = PdfReader(tmp_path / "each" / "handout-anna-schmidt.pdf").pages[0].extract_text()
+    assert german.exercises[exercise].name in anna and "Anna Schmidt" in anna
+
+
+@pytest.mark.parametrize(
+    ("tag", "says"),
+    [("de_DE!", "is not a language tag"), ("sv", "no labels in 'sv'")],
+)
+def test_a_roster_language_without_labels_is_an_error_at_its_row(tmp_path, tag, says):
+    roster = write(tmp_path / "roster.csv", f"name,language\nAnna,de\nBen,{tag}\n")
+    out = tmp_path / "class.pdf"
+    result = run_cli("handout", "--book", SAMPLE_BOOK, "--routine", "fridge", "--roster", roster,
+                     "-o", out)  # fmt: skip
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr.startswith(f"{display_path(roster)}:3: ")
+    assert says in result.stderr

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
+from psoas_print.book.model import Book
 from psoas_print.book.sources import Sources
 from psoas_print.figures.store import FigureStore
 from psoas_print.layout.ready import ReadyTypesetter
@@ -52,6 +53,16 @@ class BuildContext:
     # Raised once an ebook laid out beside this product has kept its pages (see
     # runner/build.py): an EPUB's page list waits for it. None: no ebook is beside it.
     ebook_pages: SharedFlag | None = None
+    # The book's translated edition in a language (see book/translations.py), read once;
+    # None where the book has no translation into it. Set by the runner, which reads books.
+    read_edition: Callable[[str], Book | None] | None = None
+
+    def edition(self, book: Book, language: str | None) -> Book:
+        """``book`` in ``language``: its translated edition where it has one, else itself
+        (its words as written, with the labels in that language)."""
+        if language is None or self.read_edition is None or language == book.info.language:
+            return book
+        return self.read_edition(language) or book
 
     def pages_kept(self) -> None:
         """Tell the products beside this one that the ebook's pages are kept."""

@@ -60,6 +60,7 @@ from psoas_print.products.settings import (
     ProductName,
     Student,
 )
+from psoas_print.products.two_writers import joined
 
 TEMPLATE = "handout.html"
 NAMES_TEMPLATE = "handout-names.html"
@@ -486,6 +487,13 @@ class Handouts(BookProduct[HandoutSettings]):
         check_options(sources, settings.options)
         check_students(sources, list(settings.students))  # a name the fonts lack fails now
         words_for(book, settings.language)  # a language with no labels fails here
+        for student in settings.students:
+            if student.language:
+                try:
+                    words_for(book, student.language)
+                except BookError as error:
+                    reason = error.problems[0].message.split(": ", 1)[-1]
+                    raise BookError.at(student.source, student.line, reason) from None
 
     def extra_inputs(self, settings: HandoutSettings) -> tuple[Path, ...]:
         return tuple(path for path in (settings.options.logo, settings.roster) if path)
@@ -500,36 +508,88 @@ class Handouts(BookProduct[HandoutSettings]):
         assert isinstance(inputs, Book)
         started = time.perf_counter()
         students = list(settings.students)
-        paper = settings.paper or inputs.info.paper
+        groups = _by_language(students, settings.language)
+        made = [
+            self._group(inputs, settings, context, language, members)
+            for language, members in groups
+        ]
+        files = self._files(settings, students, groups, made, context.created)
+        renders = sum(group.renders for group in made)
+        copies = len(students) if students and not settings.split else settings.per_sheet
+        summary = Summary(renders=renders, copies=copies, per_sheet=settings.per_sheet)
+        return Made(files, summary, time.perf_counter() - started)
+
+    def _group(
+        self, book: Book, settings: HandoutSettings, context: BuildContext,
+        language: str | None, students: list[Student],
+    ) -> _Group:  # fmt: skip
+        """The handout in one language (from the book's translation into it, if it has
+        one), and its students' names laid out in one render."""
+        edition = context.edition(book, language)
+        paper = settings.paper or book.info.paper
         with_notes = any(student.notes for student in students)
         options, per_sheet = settings.options, settings.per_sheet
-        words = words_for(inputs, settings.language)
-        handout = build_handout(inputs, context, paper, words, options, with_notes, per_sheet)
+        words = words_for(edition, language)
+        handout = build_handout(edition, context, paper, words, options, with_notes, per_sheet)
         base = handout.fitted.document.write_pdf(pdf_tags=True)  # copies keep its tags
         names = None
         if students:
             context.progress(f"Laying out {len(students)} names")
-            names = render_names(inputs, context, paper, words, handout, students)
-        files = tuple(
-            MadeFile(name, assemble(base, names, copies, per_sheet), -(-len(copies) // per_sheet))
-            for name, copies in self._copies(settings, students)
-        )
+            names = render_names(edition, context, paper, words, handout, students)
         # The ebook (for page references), the fitting renders and the page of names.
         renders = 1 + handout.fitted.renders + (1 if students else 0)
-        copies = len(students) if students and not settings.split else per_sheet
-        summary = Summary(renders=renders, copies=copies, per_sheet=per_sheet)
-        return Made(files, summary, time.perf_counter() - started)
+        return _Group(base, names, renders)
 
-    def _copies(
-        self, settings: HandoutSettings, students: list[Student]
-    ) -> list[tuple[str, list[int | None]]]:
-        """Which copies go into which file: each is a student's index, or None unnamed."""
+    def _files(
+        self, settings: HandoutSettings, students: list[Student],
+        groups: list[tuple[str | None, list[Student]]], made: list[_Group], dated: str | None,
+    ) -> tuple[MadeFile, ...]:  # fmt: skip
+        """One file of every copy (the students of each language together, the languages
+        in the order they first come in the roster), or one file per student."""
+        per_sheet = settings.per_sheet
         if not students:
-            return [("", [None] * settings.per_sheet)]
-        if not settings.split:
-            return [("", list(range(len(students))))]
-        names = self.file_names(settings)
-        return [(name, [index] * settings.per_sheet) for index, name in enumerate(names)]
+            return (MadeFile("", made[0].copies([None] * per_sheet, per_sheet), 1),)
+        if settings.split:  # in the roster's order, as file_names names them
+            copies = {
+                id(student): group.copies([index] * per_sheet, per_sheet)
+                for (_, members), group in zip(groups, made, strict=True)
+                for index, student in enumerate(members)
+            }
+            names = self.file_names(settings)
+            return tuple(
+                MadeFile(name, copies[id(student)], 1)
+                for name, student in zip(names, students, strict=True)
+            )
+        parts = [
+            group.copies(list(range(len(members))), per_sheet)
+            for (_, members), group in zip(groups, made, strict=True)
+        ]
+        sheets = [-(-len(members) // per_sheet) for _, members in groups]
+        return (MadeFile("", joined(parts, sheets, dated), sum(sheets)),)
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The handout laid out in one language: its page, and its students' names."""
+
+    base: bytes
+    names: bytes | None
+    renders: int
+
+    def copies(self, which: list[int | None], per_sheet: int) -> bytes:
+        """Sheets of these copies: each a student's index in the group, or None unnamed."""
+        return assemble(self.base, self.names, which, per_sheet)
+
+
+def _by_language(
+    students: list[Student], language: str | None
+) -> list[tuple[str | None, list[Student]]]:
+    """The students by the language of their copy (``language``, the handout's, where
+    the roster gives none), the languages in the order they first come."""
+    groups: dict[str | None, list[Student]] = {}
+    for student in students:
+        groups.setdefault(student.language or language, []).append(student)
+    return list(groups.items()) or [(language, [])]
 
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")

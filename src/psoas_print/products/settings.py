@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from psoas_print.book.csvfile import Limit, Row, read_csv
+from psoas_print.book.labels import LANGUAGE_TAG
 from psoas_print.book.model import Book, Paper
 from psoas_print.book.programmes import Client
 from psoas_print.layout.geometry import PdfVariant, Trim
@@ -108,6 +109,7 @@ class Student:
     notes: str
     source: Path
     line: int
+    language: str = ""  # of the student's copy; "": the handout's
 
 
 @dataclass(frozen=True)
@@ -126,8 +128,22 @@ ROSTER_LIMIT = Limit(MAX_ROSTER_ROWS, "students", "make the handouts of each cla
 
 def read_roster(path: Path) -> tuple[Student, ...]:
     """The students of a roster file, in its order; else one BookError naming every bad row."""
-    rows = read_csv(path, required=("name",), optional=("notes",), limit=ROSTER_LIMIT)
-    return tuple(Student(row["name"], row["notes"], path, row.line) for row in rows)
+    rows = read_csv(
+        path, required=("name",), optional=("notes", "language"), limit=ROSTER_LIMIT,
+        check=_language_tag,
+    )  # fmt: skip
+    return tuple(
+        Student(row["name"], row["notes"], path, row.line, row["language"].replace("_", "-"))
+        for row in rows
+    )
+
+
+def _language_tag(row: Row) -> list[str]:
+    """What is wrong with a roster row's language: not a language tag."""
+    tag = row["language"]
+    if tag and not LANGUAGE_TAG.match(tag):
+        return [f"language '{tag}' is not a language tag, such as de or en-GB"]
+    return []
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from psoas_print.products.summary import Summary
 from psoas_print.runner import cache
 from psoas_print.runner.export import prepare_export, write_export
 from psoas_print.runner.jobs import Job, Result
-from psoas_print.runner.reading import read_book
+from psoas_print.runner.reading import EditionReader, read_book
 from psoas_print.workers import (
     SharedFlag,
     WorkerPool,
@@ -101,7 +101,8 @@ def build(
         # build that stops at a problem in a short book would wait for those imports).
         start_workers_early()
     context = BuildContext(
-        sources, ready=ready, progress=progress, layouts_digest=looks, relay=not force
+        sources, ready=ready, progress=progress, layouts_digest=looks, relay=not force,
+        read_edition=EditionReader(book_root) if book_root is not None else None,
     )  # fmt: skip
     if not stale:
         context.dismiss_ready()
@@ -289,6 +290,7 @@ def make_in_worker(
     context = BuildContext(
         sources, figures, created=created, layouts_digest=layouts_digest,
         kept=KeptFiles(kept_folder(job)), relay=relay, ebook_pages=shared_flag(),
+        read_edition=EditionReader(sources.book) if sources.book is not None else None,
     )  # fmt: skip
     made = maker(job).make(inputs, job.settings, context)
     drawn = {**made.drawn, **context.figures.take_new()}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from psoas_print.book import translations
 from psoas_print.book.loading import Checks, SeenPose, load_book
 from psoas_print.book.model import Book
 from psoas_print.figures.checks import KnownPoses, pose_fault
@@ -37,3 +38,19 @@ def read_book(
         return load_book(folder, checks, edition)
     finally:
         known.keep()
+
+
+class EditionReader:
+    """A book's translated editions, each read once when first asked for (see
+    BuildContext.edition); None for a language the book has no translation into."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._read: dict[str, Book] = {}
+
+    def __call__(self, language: str) -> Book | None:
+        if not (self.folder / translations.FOLDER / language).is_dir():
+            return None
+        if language not in self._read:
+            self._read[language] = read_book(self.folder, language)
+        return self._read[language]
