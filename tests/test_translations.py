@@ -123,6 +123,7 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "dist"
 
 
+@pytest.mark.slow  # both editions built whole
 def test_build_all_writes_every_edition_into_its_folder(editions):
     for language in ("en", "de"):
         for name in ("cheatsheet.pdf", "ebook.pdf", "ebook.epub"):
@@ -151,6 +152,7 @@ def english_sentences() -> set[str]:
     return sentences
 
 
+@pytest.mark.slow  # both editions built whole
 def test_the_german_ebook_has_no_english_sentence_from_the_book(editions):
     text = " ".join(page.extract_text() for page in PdfReader(editions / "de" / "ebook.pdf").pages)
     text = " ".join(text.replace("\u00ad", "").replace("-\n", "").split())
