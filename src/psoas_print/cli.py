@@ -644,7 +644,11 @@ def figures_command(
     """Write every exercise's generated figure as a standalone SVG, for review or reuse."""
     folder = book or default_book()
     check_outputs([out], folder)
-    loaded = read_book(folder)
+    from psoas_print.book import translations
+
+    # The book's words in ``lang`` where it has a translation into it (the figures' alt text).
+    edition = lang if lang in translations.languages(folder) else None
+    loaded = read_book(folder, edition)
     print_warnings(loaded.warnings)
     words = words_for(loaded, lang)
     exercises = list(loaded.exercises.values())

@@ -170,8 +170,8 @@ class Programmes(BookProduct[ProgrammeSettings]):
         paper = settings.paper or inputs.info.paper
         languages = _by_language(printed, inputs)
         batches = [
-            (self._html(inputs, settings, context, paper, language, [printed[i] for i in chunk]),
-             chunk)
+            (self._html(context.edition(inputs, language), settings, context, paper, language,
+                        [printed[i] for i in chunk]), chunk)
             for language, positions in languages.items()
             for chunk in _chunks(positions, CLIENTS_PER_RENDER)
         ]  # fmt: skip
