@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from psoas_print import load_book
 from psoas_print.errors import BookError, display_path
-from tests.conftest import SAMPLE_BOOK, run_cli, shared_build
+from tests.conftest import SAMPLE_BOOK, SECOND_BOOK, run_cli, shared_build
 
 BOOK_FILES = ("book.yaml", "chapters/*.md", "exercises/*.md", "routines/*.yaml")
 
@@ -234,3 +234,41 @@ def test_a_roster_language_without_labels_is_an_error_at_its_row(tmp_path, tag, 
     assert result.exit_code == 2 and not out.exists()
     assert result.stderr.startswith(f"{display_path(roster)}:3: ")
     assert says in result.stderr
+
+
+def test_a_translations_folder_not_named_by_a_language_is_an_error(tmp_path):
+    book = copy_of_sample(tmp_path)
+    write(book / "translations/notes/todo.md", "---\ntitle: x\n---\n")
+    result = run_cli("check", "--book", book)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{display_path(book / 'translations/notes')}: ")
+
+
+@pytest.mark.slow  # a whole build
+def test_the_second_book_builds_a_partly_translated_edition(tmp_path):
+    """A book unlike the sample (Letter, en-GB, co-authors, photos), one chapter and one
+    exercise in French: its French ebook has them, the rest as written, each named."""
+    book = Path(shutil.copytree(SECOND_BOOK, tmp_path / "second"))
+    chapter = sorted((book / "chapters").glob("*.md"))[0]
+    exercise = book / "exercises" / "bird-dog.md"
+    write(
+        book / "translations/fr" / chapter.relative_to(book),
+        "---\ntitle: Premier chapitre\n---\nUn chapitre en français.\n",
+    )
+    write(
+        book / "translations/fr/exercises/bird-dog.md",
+        "---\nname: Le chien d'arrêt\n---\nÀ quatre pattes, tendez le bras et la jambe opposés.\n",
+    )
+    out = tmp_path / "dist"
+    result = run_cli("build", "--book", book, "--lang", "fr", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(page.extract_text() for page in PdfReader(out / "fr" / "ebook.pdf").pages)
+    assert "Premier chapitre" in text and "Le chien d'arrêt" in text
+    assert "À quatre pattes" in text
+    english = load_book(book)
+    assert english.exercises["cat-cow"].name in text  # not translated: printed as written
+    said = result.stderr
+    assert "exercises/cat-cow.md: warning: not translated into 'fr'" in said
+    translated = [line for line in said.splitlines() if "not translated" in line]
+    assert not any(line.startswith(f"{display_path(exercise)}:") for line in translated)
+    assert not any(line.startswith(f"{display_path(chapter)}:") for line in translated)

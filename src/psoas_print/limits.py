@@ -49,6 +49,10 @@ MAX_IMAGE_PIXELS = 50_000_000
 # from taking many minutes and gigabytes before anyone notices.
 MAX_ROSTER_ROWS = 2_000
 
+# Translated editions of one book (folders in translations/): `check` reads each one and
+# `build --lang all` lays each one out, a few seconds apiece for the sample.
+MAX_TRANSLATIONS = 30
+
 # Clients in one programme command (all its files): each a handout of its own, like a
 # roster's students.
 MAX_CLIENTS = 2_000

@@ -18,8 +18,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from psoas_print.book.labels import LANGUAGE_TAG
 from psoas_print.book.yamlfile import Location, YamlDocument, parse_yaml
-from psoas_print.errors import Problem
+from psoas_print.errors import BookError, Problem
+from psoas_print.limits import MAX_TRANSLATIONS
 
 FOLDER = "translations"
 ANY = "*"  # any item of a list
@@ -81,7 +83,15 @@ def languages(root: Path) -> list[str]:
     folder = root / FOLDER
     if not folder.is_dir():
         return []
-    return sorted(path.name for path in folder.iterdir() if path.is_dir())
+    found = sorted(path.name for path in folder.iterdir() if path.is_dir())
+    for name in found:
+        if not LANGUAGE_TAG.match(name):
+            message = "a translation's folder is named by its language tag, such as de or pt-BR"
+            raise BookError.at(folder / name, None, message)
+    if len(found) > MAX_TRANSLATIONS:
+        message = f"{len(found)} languages; a book may have at most {MAX_TRANSLATIONS}"
+        raise BookError.at(folder, None, message)
+    return found
 
 
 @dataclass
