@@ -220,6 +220,13 @@ def test_each_student_gets_a_copy_in_their_language(tmp_path):
     assert split.exit_code == 0, split.stderr
     anna = PdfReader(tmp_path / "each" / "handout-anna-schmidt.pdf").pages[0].extract_text()
     assert german.exercises[exercise].name in anna and "Anna Schmidt" in anna
+    # A German handout: a blank cell is German, an English student gets the book as written.
+    roster = write(tmp_path / "roster-de.csv", "name,language\nAnna Schmidt,\nBen Carter,en\n")
+    result = run_cli(*args[:-1], roster, "--lang", "de", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    anna, ben = (page.extract_text() for page in PdfReader(out).pages)
+    assert german.exercises[exercise].name in anna and "Zwei-Wochen-Protokoll" in anna
+    assert english.exercises[exercise].name in ben and "Two-week log" in ben
 
 
 @pytest.mark.parametrize(

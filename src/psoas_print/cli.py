@@ -647,7 +647,7 @@ def figures_command(
     from psoas_print.book import translations
 
     # The book's words in ``lang`` where it has a translation into it (the figures' alt text).
-    edition = lang if lang in translations.languages(folder) else None
+    edition = lang if lang and translations.has_translation(folder, lang) else None
     loaded = read_book(folder, edition)
     print_warnings(loaded.warnings)
     words = words_for(loaded, lang)

@@ -113,7 +113,7 @@ def load_book(root: Path, checks: Checks, edition: str | None = None) -> Book:
             root / "book.yaml", None, "no book.yaml here; point --book at a book folder"
         )
     report = Report(checks, edition=edition)
-    if edition is not None and not translations.translation_path(root, root, edition).is_dir():
+    if edition is not None and not translations.has_translation(root, edition):
         have = ", ".join(translations.languages(root)) or "none"
         message = f"no translation into '{edition}' (translations/ has: {have})"
         raise BookError.at(root / translations.FOLDER, None, message)

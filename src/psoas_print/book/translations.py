@@ -68,6 +68,11 @@ def translation_path(source: Path, root: Path, language: str) -> Path:
     return root / FOLDER / language / source.relative_to(root)
 
 
+def has_translation(root: Path, language: str) -> bool:
+    """Whether the book at ``root`` has a translation into ``language``."""
+    return (root / FOLDER / language).is_dir()
+
+
 def editions(root: Path) -> list[str]:
     """Every language the book has: its own (book.yaml's), then its translations'."""
     own = "en"

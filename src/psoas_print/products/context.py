@@ -53,16 +53,16 @@ class BuildContext:
     # Raised once an ebook laid out beside this product has kept its pages (see
     # runner/build.py): an EPUB's page list waits for it. None: no ebook is beside it.
     ebook_pages: SharedFlag | None = None
-    # The book's translated edition in a language (see book/translations.py), read once;
-    # None where the book has no translation into it. Set by the runner, which reads books.
-    read_edition: Callable[[str], Book | None] | None = None
+    # The book in a language: its translation into it (see book/translations.py) where it
+    # has one, else the book as written; each read once. Set by the runner, which reads books.
+    read_edition: Callable[[str | None], Book] | None = None
 
     def edition(self, book: Book, language: str | None) -> Book:
-        """``book`` in ``language``: its translated edition where it has one, else itself
-        (its words as written, with the labels in that language)."""
+        """The book whose edition ``book`` is, in ``language``: its translation into it,
+        else the book as written (with the labels in that language)."""
         if language is None or self.read_edition is None or language == book.info.language:
             return book
-        return self.read_edition(language) or book
+        return self.read_edition(language)
 
     def pages_kept(self) -> None:
         """Tell the products beside this one that the ebook's pages are kept."""

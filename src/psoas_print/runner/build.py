@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from psoas_print.book import translations
 from psoas_print.book.model import Book
 from psoas_print.book.sources import Sources
 from psoas_print.errors import BookError, Problem
@@ -32,7 +31,7 @@ from psoas_print.products.summary import Summary
 from psoas_print.runner import cache
 from psoas_print.runner.export import prepare_export, write_export
 from psoas_print.runner.jobs import Job, Result
-from psoas_print.runner.reading import EditionReader, read_book
+from psoas_print.runner.reading import EditionReader
 from psoas_print.workers import (
     SharedFlag,
     WorkerPool,
@@ -100,14 +99,15 @@ def build(
         # process reads the book: worth it where reading takes a while, and only there (a
         # build that stops at a problem in a short book would wait for those imports).
         start_workers_early()
+    reader = EditionReader(book_dir, own=book) if book_dir is not None else None
     context = BuildContext(
         sources, ready=ready, progress=progress, layouts_digest=looks, relay=not force,
-        read_edition=EditionReader(book_root) if book_root is not None else None,
+        read_edition=reader,
     )  # fmt: skip
     if not stale:
         context.dismiss_ready()
         return Built([row for job in jobs for row in _up_to_date(job, fresh[job])], ())
-    books = _read(book_dir, stale, progress, book)
+    books = _read(reader, stale, progress)
     skipped = {job: why for job in stale if (why := maker(job).skipped(books[job], job.settings))}
     stale = [job for job in stale if job not in skipped]
     _check_before_rendering(books, stale, force)
@@ -199,29 +199,16 @@ def _recorded(job: Job, print_: str, digests: cache.BookDigests) -> list[cache.R
 
 
 def _read(
-    book_dir: Path | None, jobs: list[Job], progress: Progress, own: Book | None
+    reader: EditionReader | None, jobs: list[Job], progress: Progress
 ) -> dict[Job, Book | None]:
-    """The book each job is made from, each edition read and checked once (``own``: the
-    book's own edition, when the caller has read it already)."""
-    editions = {job: edition_of(book_dir, job) for job in jobs if maker(job).reads_book}
-    if book_dir is None or not editions:
+    """The book each job is made from: the edition in the language it asks for (see
+    EditionReader), each read and checked once, before any render starts."""
+    reading = [job for job in jobs if maker(job).reads_book]
+    if reader is None or not reading:
         return dict.fromkeys(jobs)
     progress("Reading the book")
-    # Every content problem of every edition, before any render starts.
-    read = {edition: read_book(book_dir, edition) for edition in set(editions.values())}
-    if own is not None:
-        read[None] = own
-    return {job: read[editions[job]] if job in editions else None for job in jobs}
-
-
-def edition_of(book_dir: Path | None, job: Job) -> str | None:
-    """The translated edition a job is made from: the language it asks for, where the book
-    has a translation into it (translations/LANG/); else None, the book's own words (with
-    the labels in the language asked for)."""
-    language = getattr(job.settings, "language", None)
-    if book_dir is None or not isinstance(language, str):
-        return None
-    return language if (book_dir / translations.FOLDER / language).is_dir() else None
+    books = {job: reader(getattr(job.settings, "language", None)) for job in reading}
+    return {job: books.get(job) for job in jobs}
 
 
 def _check_before_rendering(books: dict[Job, Book | None], jobs: list[Job], force: bool) -> None:

@@ -41,16 +41,18 @@ def read_book(
 
 
 class EditionReader:
-    """A book's translated editions, each read once when first asked for (see
-    BuildContext.edition); None for a language the book has no translation into."""
+    """A book's editions, each read and checked once: in a language, the book's translation
+    into it (translations/LANG/) where it has one, else the book as written (its labels
+    then in that language, see language/catalogues.py); for None, the book as written
+    (``own``, when the caller has read it already)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, own: Book | None = None) -> None:
         self.folder = folder
-        self._read: dict[str, Book] = {}
+        self._read: dict[str | None, Book] = {} if own is None else {None: own}
 
-    def __call__(self, language: str) -> Book | None:
-        if not (self.folder / translations.FOLDER / language).is_dir():
-            return None
-        if language not in self._read:
-            self._read[language] = read_book(self.folder, language)
-        return self._read[language]
+    def __call__(self, language: str | None) -> Book:
+        translated = language is not None and translations.has_translation(self.folder, language)
+        edition = language if translated else None
+        if edition not in self._read:
+            self._read[edition] = read_book(self.folder, edition)
+        return self._read[edition]
