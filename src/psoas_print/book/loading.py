@@ -360,19 +360,10 @@ NO_FIGURE = (
 
 
 def _load_exercise(path: Path, root: Path, report: Report) -> Exercise | None:
-    parsed = _read_markdown(path, report)
-    if parsed is None:
+    read = _read_page("exercises", ExerciseFacts, path, root, report, heading_shift=1)
+    if read is None:
         return None
-    document, body, body_offset = parsed
-    facts = _validate(ExerciseFacts, document, report)
-    words_from = path
-    translated = _translation("exercises", path, root, document, report) if facts else None
-    if translated is not None:
-        document, own_body, own_offset = translated
-        if own_body is not None:
-            body, body_offset, words_from = own_body, own_offset, document.path
-        facts = _validate(ExerciseFacts, document, report)
-    body_html = _render_body(body, body_offset, words_from, root, report, heading_shift=1)
+    facts, document, body_html = read
     if facts is None:
         return None
     image_path = None
@@ -428,19 +419,10 @@ def _load_chapter(
     broken: set[str],
     report: Report,
 ) -> Chapter | None:
-    parsed = _read_markdown(path, report)
-    if parsed is None:
+    read = _read_page("chapters", ChapterFacts, path, root, report, heading_shift=0)
+    if read is None:
         return None
-    document, body, body_offset = parsed
-    facts = _validate(ChapterFacts, document, report)
-    words_from = path
-    translated = _translation("chapters", path, root, document, report) if facts else None
-    if translated is not None:
-        document, own_body, own_offset = translated
-        if own_body is not None:
-            body, body_offset, words_from = own_body, own_offset, document.path
-        facts = _validate(ChapterFacts, document, report)
-    body_html = _render_body(body, body_offset, words_from, root, report, heading_shift=0)
+    facts, document, body_html = read
     if facts is None:
         return None
     for index, exercise_id in enumerate(facts.exercises):
@@ -486,6 +468,28 @@ def _load_routine(
         source=path,
         exercises_line=document.line_of(("exercises",)),
     )
+
+
+def _read_page(
+    kind: str, model: type[Model], path: Path, root: Path, report: Report, heading_shift: int
+) -> tuple[Model | None, YamlDocument, str] | None:
+    """A Markdown file of the book: its facts (with the edition's words, when a translated
+    edition is read), its own front matter (where the facts' lines are) and its body's HTML
+    (the translation's, where it has one). None when the file cannot be read at all."""
+    parsed = _read_markdown(path, report)
+    if parsed is None:
+        return None
+    document, body, body_offset = parsed
+    facts = _validate(model, document, report)
+    words_from = path
+    translated = _translation(kind, path, root, document, report) if facts else None
+    if translated is not None:
+        merged, own_body, own_offset = translated
+        if own_body is not None:
+            body, body_offset, words_from = own_body, own_offset, merged.path
+        facts = _validate(model, merged, report)
+    body_html = _render_body(body, body_offset, words_from, root, report, heading_shift)
+    return facts, document, body_html
 
 
 def _translation(
