@@ -17,9 +17,8 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from psoas_print.book.clinic import accent_problem, long_form
+from psoas_print.book.clinic import checked_accent
 from psoas_print.book.model import Book, Paper
-from psoas_print.errors import BookError
 from psoas_print.layout.geometry import PdfVariant, Trim
 from psoas_print.products.settings import (
     CheatsheetSettings,
@@ -115,11 +114,9 @@ def make_handouts(
     in the folder ``target``). Its page references cite the ebook at ``ebook_paper``, by
     default the book's own paper. ``clinic`` and ``accent`` ("#rrggbb", dark enough to
     read on white) brand it, as clinic.yaml does (book/clinic.py)."""
-    if accent is not None and (problem := accent_problem(accent)):
-        raise BookError.at(Path("accent"), None, problem)
     options = HandoutOptions(
         routine, class_name, instructor, date, Path(logo) if logo else None, qr, notes,
-        ebook_paper, clinic, long_form(accent) if accent else None,
+        ebook_paper, clinic, checked_accent(accent, Path("accent")),
     )  # fmt: skip
     roster_path = Path(roster) if roster is not None else None
     students = read_roster(roster_path) if roster_path is not None else ()

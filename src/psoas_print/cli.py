@@ -61,7 +61,7 @@ from psoas_print.products.settings import (
     read_roster,
 )
 from psoas_print.runner.jobs import Job
-from psoas_print.runner.reading import read_book
+from psoas_print.runner.reading import EditionReader, read_book
 from psoas_print.shipped import default_book
 from psoas_print.version import __version__
 
@@ -148,16 +148,11 @@ def _branding(
     clinic_file: Path | None, name: str | None, logo: Path | None, accent: str | None
 ) -> Clinic:
     """The clinic's branding: clinic.yaml's, each option given over it."""
-    from psoas_print.book.clinic import accent_problem, long_form, read_clinic
+    from psoas_print.book.clinic import checked_accent, read_clinic
 
-    if accent is not None and (problem := accent_problem(accent)):
-        raise BookError.at(Path("--accent"), None, problem)
+    colour = checked_accent(accent, Path("--accent"))
     brand = read_clinic(clinic_file) if clinic_file is not None else Clinic()
-    return Clinic(
-        brand.name if name is None else name,
-        logo or brand.logo,
-        long_form(accent) if accent else brand.accent,
-    )
+    return Clinic(brand.name if name is None else name, logo or brand.logo, colour or brand.accent)
 
 
 def _language_or_all(tag: str | None) -> str | None:
@@ -644,11 +639,8 @@ def figures_command(
     """Write every exercise's generated figure as a standalone SVG, for review or reuse."""
     folder = book or default_book()
     check_outputs([out], folder)
-    from psoas_print.book import translations
-
-    # The book's words in ``lang`` where it has a translation into it (the figures' alt text).
-    edition = lang if lang and translations.has_translation(folder, lang) else None
-    loaded = read_book(folder, edition)
+    # The book in ``lang`` (its translation, where it has one): the figures' alt text.
+    loaded = EditionReader(folder)(lang)
     print_warnings(loaded.warnings)
     words = words_for(loaded, lang)
     exercises = list(loaded.exercises.values())

@@ -69,10 +69,19 @@ def read_clinic(path: Path) -> Clinic:
                 for detail in error.errors()
             ]
         ) from None
-    if facts.accent is not None and (problem := accent_problem(facts.accent)):
-        raise BookError.at(path, document.line_of(("accent",)), problem)
+    accent = checked_accent(facts.accent, path, document.line_of(("accent",)))
     logo = (path.parent / facts.logo) if facts.logo else None
-    return Clinic(facts.name or "", logo, long_form(facts.accent) if facts.accent else None)
+    return Clinic(facts.name or "", logo, accent)
+
+
+def checked_accent(colour: str | None, source: Path, line: int | None = None) -> str | None:
+    """``colour`` as "#rrggbb", or a BookError at ``source`` (and ``line``) saying why it
+    cannot be the accent."""
+    if colour is None:
+        return None
+    if problem := accent_problem(colour):
+        raise BookError.at(source, line, problem)
+    return long_form(colour)
 
 
 def accent_problem(colour: str) -> str | None:
