@@ -251,7 +251,10 @@ def build_command(
 
     page = _paper(paper)
     folder = book or default_book()
-    editions = translations.editions(folder) if lang == "all" else [lang]
+    # Every language: the book's own (read, and handed on to be read once), and each
+    # translation's.
+    own = read_book(folder) if lang == "all" else None
+    editions = [lang] if own is None else translations.editions(folder, own.info.language)
     jobs = []
     for language in editions:
         into = out / language if language else out
@@ -263,7 +266,7 @@ def build_command(
             ),
             Job(ProductName.EPUB, EpubSettings(language=language), into / "ebook.epub"),
         ]
-    _run(context, folder, jobs, force)
+    _run(context, folder, jobs, force, own)
 
 
 VariantOption = Annotated[
@@ -899,9 +902,13 @@ def list_command(book: BookOption = None) -> None:
     show(exercises, routines)
 
 
-def _run(context: typer.Context, book: Path | None, jobs: list[Job], force: bool) -> None:
-    """Make the jobs and show the summary. The context's object is the typesetting process
-    ``__main__`` made ready before the command line was parsed, if it did."""
+def _run(
+    context: typer.Context, book: Path | None, jobs: list[Job], force: bool,
+    read: Book | None = None,
+) -> None:  # fmt: skip
+    """Make the jobs and show the summary (``read``: the book, when it has been read
+    already). The context's object is the typesetting process ``__main__`` made ready
+    before the command line was parsed, if it did."""
     # The runner brings every product and the libraries they lay out with (Jinja2, segno,
     # fontTools: some 150 ms), which ``check``, ``list`` and ``--help`` do without.
     from psoas_print.runner.build import build
@@ -909,7 +916,7 @@ def _run(context: typer.Context, book: Path | None, jobs: list[Job], force: bool
     ready = context.obj  # a layout.ready.ReadyTypesetter, or None
     started = time.perf_counter()
     with status() as progress:
-        built = build(book or default_book(), jobs, progress, force, ready)
+        built = build(book or default_book(), jobs, progress, force, ready, read)
     print_warnings(built.warnings)
     print_summary(built.results, started)
 

@@ -14,12 +14,11 @@ its shop's address (``isbn``, ``store_url`` in book.yaml).
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from psoas_print.book.labels import LANGUAGE_TAG
-from psoas_print.book.yamlfile import Location, YamlDocument, parse_yaml
+from psoas_print.book.yamlfile import Location, YamlDocument
 from psoas_print.errors import BookError, Problem
 from psoas_print.limits import MAX_TRANSLATIONS
 
@@ -73,13 +72,8 @@ def has_translation(root: Path, language: str) -> bool:
     return (root / FOLDER / language).is_dir()
 
 
-def editions(root: Path) -> list[str]:
-    """Every language the book has: its own (book.yaml's), then its translations'."""
-    own = "en"
-    with suppress(OSError, UnicodeDecodeError):
-        data = parse_yaml((root / "book.yaml").read_text(encoding="utf-8-sig"), root).data
-        if isinstance(data, dict) and isinstance(data.get("language"), str):
-            own = data["language"]
+def editions(root: Path, own: str) -> list[str]:
+    """Every language the book has: its own, ``own``, then its translations'."""
     return [own, *(language for language in languages(root) if language != own)]
 
 
