@@ -279,3 +279,15 @@ def test_the_second_book_builds_a_partly_translated_edition(tmp_path):
     translated = [line for line in said.splitlines() if "not translated" in line]
     assert not any(line.startswith(f"{display_path(exercise)}:") for line in translated)
     assert not any(line.startswith(f"{display_path(chapter)}:") for line in translated)
+
+
+def test_a_translation_linked_out_of_the_book_is_not_read(tmp_path):
+    book = copy_of_sample(tmp_path)
+    outside = Path(shutil.copytree(Path(SAMPLE_BOOK) / "translations" / "de", tmp_path / "de"))
+    (book / "translations").mkdir()
+    (book / "translations" / "de").symlink_to(outside, target_is_directory=True)
+    result = run_cli("check", "--book", book)
+    assert result.exit_code == 2
+    refused = [line for line in result.stderr.splitlines() if "a link out of the book" in line]
+    translated = [p for p in outside.rglob("*") if p.is_file()]
+    assert len(refused) == len(translated)  # each translated file, exercises and chapters too

@@ -280,7 +280,7 @@ def _check_chapter_exercises(chapters: tuple[Chapter, ...], report: Report) -> N
 
 def _chapter_line(chapter: Chapter, location: tuple[str | int, ...]) -> int | None:
     """The line of a key in a chapter's front matter, read again only to report a problem."""
-    parsed = _read_markdown(chapter.source, Report())
+    parsed = _read_markdown(chapter.source, Report(), chapter.source.parents[1])
     return parsed[0].line_of(location) if parsed else None
 
 
@@ -476,7 +476,7 @@ def _read_page(
     """A Markdown file of the book: its facts (with the edition's words, when a translated
     edition is read), its own front matter (where the facts' lines are) and its body's HTML
     (the translation's, where it has one). None when the file cannot be read at all."""
-    parsed = _read_markdown(path, report)
+    parsed = _read_markdown(path, report, root)
     if parsed is None:
         return None
     document, body, body_offset = parsed
@@ -509,7 +509,7 @@ def _translation(
         report.warnings.append(Problem(path, None, message))
         return None
     if path.suffix == ".md":
-        parsed = _read_markdown(where, report)
+        parsed = _read_markdown(where, report, root)
         if parsed is None:
             return None
         translation, body, offset = parsed
@@ -595,9 +595,9 @@ def _read_text(path: Path, report: Report, root: Path) -> str | None:
     return text
 
 
-def _read_markdown(path: Path, report: Report) -> tuple[YamlDocument, str, int] | None:
+def _read_markdown(path: Path, report: Report, root: Path) -> tuple[YamlDocument, str, int] | None:
     """Front matter as a YamlDocument, the body, and how many lines precede the body."""
-    text = _read_text(path, report, path.parents[1])  # the book: FOLDER/NAME
+    text = _read_text(path, report, root)  # only a file inside the book at ``root``
     if text is None:
         return None
     lines = text.splitlines(keepends=True)
@@ -774,7 +774,7 @@ def cover_image(book: Book) -> BookImage | None:
 
 def _named_images(source: Path, root: Path) -> list[BookImage]:
     """The raster pictures one Markdown file names: its front matter's image, its body's."""
-    parsed = _read_markdown(source, Report())
+    parsed = _read_markdown(source, Report(), root)
     if parsed is None:
         return []
     document, body, offset = parsed
