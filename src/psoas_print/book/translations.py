@@ -106,35 +106,36 @@ class Merged:
 def merge(kind: str, source: YamlDocument, translation: YamlDocument) -> Merged:
     """The translation's words over the source's data, its facts checked against them."""
     merged = Merged(source.data, [], [])
-    words, own = WORDS[kind], EDITION_FACTS.get(kind, frozenset())
-    merged.data = _merge(source.data, translation.data, (), words, own, translation, merged)
+    given = WORDS[kind] | EDITION_FACTS.get(kind, frozenset())  # what it may give
+    merged.data = _merge(source.data, translation.data, (), given, translation, merged)
     merged.untranslated = [
         ".".join(str(key) for key in location)
-        for location in _word_locations(source.data, words)
+        for location in _word_locations(source.data, WORDS[kind])
         if not _present(translation.data, location)
     ]
     return merged
 
 
 def _merge(
-    source: object, translated: object, at: Location, words: frozenset[Location],
-    own: frozenset[Location], document: YamlDocument, merged: Merged,
+    source: object, translated: object, at: Location, given: frozenset[Location],
+    document: YamlDocument, merged: Merged,
 ) -> object:  # fmt: skip
-    """``source`` at ``at`` with ``translated``'s words; a changed fact is a problem."""
-    if _matches(at, words) or _matches(at, own):
+    """``source`` at ``at`` with what ``translated`` may ``give``; a changed fact is a
+    problem."""
+    if _matches(at, given):
         return translated
     if isinstance(source, dict) and isinstance(translated, dict):
         result = dict(source)
         for key, value in translated.items():
             here = (*at, key)
-            if key not in source and not (_matches(here, words) or _matches(here, own)):
+            if key not in source and not _matches(here, given):
                 _changed(here, "is not in the source", document, merged)
                 continue
-            result[key] = _merge(source.get(key), value, here, words, own, document, merged)
+            result[key] = _merge(source.get(key), value, here, given, document, merged)
         return result
     if isinstance(source, list) and isinstance(translated, list) and len(source) == len(translated):
         return [
-            _merge(item, other, (*at, index), words, own, document, merged)
+            _merge(item, other, (*at, index), given, document, merged)
             for index, (item, other) in enumerate(zip(source, translated, strict=True))
         ]
     if source != translated:
