@@ -487,8 +487,10 @@ class Handouts(BookProduct[HandoutSettings]):
         check_options(sources, settings.options)
         check_students(sources, list(settings.students))  # a name the fonts lack fails now
         words_for(book, settings.language)  # a language with no labels fails here
-        for student in settings.students:
-            if student.language:
+        checked = set()
+        for student in settings.students:  # each language once, at its first row
+            if student.language and student.language not in checked:
+                checked.add(student.language)
                 try:
                     words_for(book, student.language)
                 except BookError as error:

@@ -188,7 +188,6 @@ class CoverSettings:
     language: str | None = None  # None: the book's own
 
 
-# The settings of any one product: a job carries its product's own (see runner/jobs.py).
 @dataclass(frozen=True)
 class ProgrammeSettings:
     """Clients' personal programmes: a handout each, for the stage they are in."""
@@ -208,6 +207,7 @@ class ProgrammeSettings:
     per_sheet: int = 1  # 2: two half sheets side by side on each sheet, to cut apart
 
 
+# The settings of any one product: a job carries its product's own (see runner/jobs.py).
 ProductSettings = (
     CheatsheetSettings
     | EbookSettings
