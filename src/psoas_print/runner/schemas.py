@@ -101,8 +101,9 @@ def format_reference() -> str:
     """The book format as Markdown tables, from the schemas (docs/book-format.md holds it):
     every key of every file, whether it must be there, what it takes and what it is for."""
     parts = []
+    made = schemas()
     for name, (what, _) in SCHEMAS.items():
-        schema = schemas()[name]
+        schema = made[name]
         whole = _table(schema, schema) if "properties" in schema else _one_of(schema)
         parts.append(f"## {what}\n\n{whole}")
         for definition, nested in schema.get("$defs", {}).items():
